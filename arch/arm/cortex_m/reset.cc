@@ -1,0 +1,46 @@
+// Cortex-M reset: the CPU starts here on the interrupt stack (vector 0) with interrupts
+// enabled and nothing initialised. Set up memory and the fault configuration, then hand over
+// to the kernel.
+#include <string.h>
+
+#include <gale/arch.h>
+
+#include <kernel_internal.h>
+
+#include "cortex_m.h"
+
+// Linker-script symbols (arch/arm/cortex_m/linker.ld.in).
+extern "C" {
+extern char __data_region_start[];
+extern char __data_region_end[];
+extern char __data_region_load_start[];
+extern char __bss_start[];
+extern char __bss_end[];
+extern const char _vector_table[];
+}
+
+// The stack the CPU boots on and every exception handler uses (MSP).
+extern "C" char __aligned(8) __noinit z_interrupt_stacks[CONFIG_ISR_STACK_SIZE];
+char __aligned(8) __noinit z_interrupt_stacks[CONFIG_ISR_STACK_SIZE];
+
+extern "C" FUNC_NORETURN void z_arm_reset(void) {
+  // Nothing may be interrupted before the kernel has set up its state.
+  __asm__ volatile("cpsid i" : : : "memory");
+
+  memcpy(__data_region_start, __data_region_load_start,
+         static_cast<size_t>(__data_region_end - __data_region_start));
+  memset(__bss_start, 0, static_cast<size_t>(__bss_end - __bss_start));
+
+  namespace scb = gale::arch::cortex_m::scb;
+  // The table is linked at the start of flash, where the reset vector already is; setting VTOR
+  // keeps that true for images linked elsewhere (behind a bootloader).
+  scb::Write(scb::kVtor, reinterpret_cast<uintptr_t>(_vector_table));
+  // Report faults as what they are rather than escalating all to HardFault, and trap integer
+  // division by zero instead of silently returning 0.
+  scb::Write(scb::kShcsr, scb::Read(scb::kShcsr) | scb::kShcsrMemFaultEna |
+                              scb::kShcsrBusFaultEna | scb::kShcsrUsgFaultEna);
+  scb::Write(scb::kCcr, scb::Read(scb::kCcr) | scb::kCcrDiv0Trp);
+  __asm__ volatile("dsb\n\tisb" : : : "memory");
+
+  z_cstart();
+}

@@ -1,0 +1,1 @@
+#include <gale/sys/iterable_sections.h>
