@@ -316,8 +316,22 @@ extern "C" int cbvprintf(cbprintf_cb out, void *ctx, const char *format, va_list
       case '\0':
         p--;  // a lone '%' at the end: stop at the terminator
         break;
+      case 'f':
+      case 'F':
+      case 'e':
+      case 'E':
+      case 'g':
+      case 'G':
+      case 'a':
+      case 'A':
+        // No floating point: consume the argument so the ones after it stay in step, and
+        // print the conversion as written.
+        (void)va_arg(ap, double);
+        w.Put('%');
+        w.Put(*p);
+        break;
       default:
-        // Unknown conversion (floating point among them): print it as written.
+        // Unknown conversion: print it as written.
         w.Put('%');
         w.Put(*p);
         break;
