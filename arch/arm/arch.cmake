@@ -14,7 +14,7 @@ set(GALE_LINKER_TEMPLATE ${CMAKE_CURRENT_LIST_DIR}/cortex_m/linker.ld.in)
 set(GALE_LINKER_ALIGN 4)
 
 # Flash and RAM come from the devicetree's chosen zephyr,flash and zephyr,sram nodes.
-foreach(var GALE_FLASH_ADDR GALE_FLASH_SIZE GALE_SRAM_ADDR GALE_SRAM_SIZE)
+foreach(var DT_CHOSEN_FLASH_ADDR DT_CHOSEN_FLASH_SIZE DT_CHOSEN_SRAM_ADDR DT_CHOSEN_SRAM_SIZE)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "${BOARD}: the devicetree must choose zephyr,flash and zephyr,sram "
                         "nodes with a reg property (${var} is not set)")

@@ -51,26 +51,3 @@ extern "C" FUNC_NORETURN void z_arm_fault_report(const ExceptionFrame *frame, ui
          static_cast<unsigned>(scb::Read(scb::kBfar)));
   arch_system_exit(1);
 }
-
-// Every fault and unexpected exception lands here: find the stacked frame (MSP or PSP, from
-// EXC_RETURN bit 2) and report it.
-extern "C" __attribute__((naked)) void z_arm_exc_spurious(void) {
-  __asm__ volatile(
-      "tst lr, #4\n\t"
-      "ite eq\n\t"
-      "mrseq r0, msp\n\t"
-      "mrsne r0, psp\n\t"
-      "mrs r1, ipsr\n\t"
-      "b z_arm_fault_report\n\t");
-}
-
-extern "C" void z_arm_nmi(void) __attribute__((weak, alias("z_arm_exc_spurious")));
-extern "C" void z_arm_hard_fault(void) __attribute__((weak, alias("z_arm_exc_spurious")));
-extern "C" void z_arm_mpu_fault(void) __attribute__((weak, alias("z_arm_exc_spurious")));
-extern "C" void z_arm_bus_fault(void) __attribute__((weak, alias("z_arm_exc_spurious")));
-extern "C" void z_arm_usage_fault(void) __attribute__((weak, alias("z_arm_exc_spurious")));
-extern "C" void z_arm_svc(void) __attribute__((weak, alias("z_arm_exc_spurious")));
-extern "C" void z_arm_debug_monitor(void) __attribute__((weak, alias("z_arm_exc_spurious")));
-extern "C" void z_arm_pendsv(void) __attribute__((weak, alias("z_arm_exc_spurious")));
-extern "C" void z_arm_systick(void) __attribute__((weak, alias("z_arm_exc_spurious")));
-extern "C" void z_arm_isr_spurious(void) __attribute__((weak, alias("z_arm_exc_spurious")));

@@ -38,6 +38,9 @@ target_include_directories(gale PRIVATE ${GALE_BASE}/kernel/include)
 add_library(app OBJECT)
 target_link_libraries(app PUBLIC gale_interface)
 
+add_executable(gale_final ${GALE_BASE}/kernel/image_info.c)
+target_link_libraries(gale_final PRIVATE gale app gale_interface)
+
 # The architecture sets its compiler and linker flags (arch.cmake), then every part of the tree
 # adds what Kconfig selected.
 include(${ARCH_DIR}/arch.cmake)
@@ -49,8 +52,6 @@ foreach(part kernel drivers subsys)
   gale_add_subdirectory(${GALE_BASE}/${part})
 endforeach()
 
-add_executable(gale_final ${GALE_BASE}/kernel/image_info.c)
-target_link_libraries(gale_final PRIVATE gale app gale_interface)
 set_target_properties(gale_final PROPERTIES
   OUTPUT_NAME gale
   SUFFIX ${GALE_IMAGE_SUFFIX}
