@@ -306,7 +306,8 @@ class EdtBuilder {
       node.binding = node.parent->binding->child_binding.get();
       return;
     }
-    if (!node.compatibles.empty() && node.okay) {
+    // The root's compatible names the board, which needs no binding.
+    if (!node.compatibles.empty() && node.okay && node.parent != nullptr) {
       std::string file = node.compatibles.front() + ".yaml";
       if (node.compatibles.size() == 1) {
         Error(node, absl::StrCat("no binding for compatible \"", node.compatibles.front(),
