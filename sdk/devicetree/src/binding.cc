@@ -163,8 +163,7 @@ class Loader {
       return it->second;
     }
     if (active_.count(file) != 0) {
-      return absl::InvalidArgumentError(absl::StrCat(file, ": include cycle through '", file,
-                                                     "'"));
+      return absl::InvalidArgumentError(absl::StrCat(file, ": include cycle through '", file, "'"));
     }
     auto text = texts_.find(file);
     if (text == texts_.end()) {
@@ -362,8 +361,8 @@ absl::StatusOr<PropType> ParsePropType(absl::string_view name) {
     }
     names.push_back(n);
   }
-  return absl::InvalidArgumentError(absl::StrCat("unknown property type '", name,
-                                                 "'; use one of: ", absl::StrJoin(names, ", ")));
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown property type '", name, "'; use one of: ", absl::StrJoin(names, ", ")));
 }
 
 std::string BindingValueToString(const BindingValue &value) {
@@ -396,8 +395,8 @@ absl::StatusOr<BindingSet> BindingSet::LoadFromDirs(const std::vector<std::strin
   for (size_t i = 0; i < dirs.size(); ++i) {
     std::error_code ec;
     if (!fs::is_directory(dirs[i], ec)) {
-      return absl::NotFoundError(absl::StrCat("bindings directory '", dirs[i],
-                                              "' does not exist or is not a directory"));
+      return absl::NotFoundError(
+          absl::StrCat("bindings directory '", dirs[i], "' does not exist or is not a directory"));
     }
     std::vector<fs::path> paths;
     for (auto it = fs::recursive_directory_iterator(dirs[i], ec);
@@ -420,9 +419,9 @@ absl::StatusOr<BindingSet> BindingSet::LoadFromDirs(const std::vector<std::strin
       const std::string name = path.filename().string();
       auto it = files.find(name);
       if (it != files.end() && it->second.dir_index == i) {
-        return absl::InvalidArgumentError(absl::StrCat("two binding files named '", name,
-                                                       "': '", it->second.path, "' and '",
-                                                       path.string(), "'; rename one"));
+        return absl::InvalidArgumentError(absl::StrCat("two binding files named '", name, "': '",
+                                                       it->second.path, "' and '", path.string(),
+                                                       "'; rename one"));
       }
       files[name] = Source{path.string(), text.str(), i};
     }

@@ -126,8 +126,8 @@ class DtsWriter {
       return Grouped(raw.value, addr + size);
     }
     if (raw.name == "ranges" || raw.name == "dma-ranges") {
-      return Grouped(raw.value, CellsOf(&node, "#address-cells", 2) + addr +
-                                    CellsOf(&node, "#size-cells", 1));
+      return Grouped(raw.value,
+                     CellsOf(&node, "#address-cells", 2) + addr + CellsOf(&node, "#size-cells", 1));
     }
     if (raw.name == "interrupts" && !node.irqs.empty()) {
       return Grouped(raw.value, static_cast<uint32_t>(node.irqs.front().cells.size()));
@@ -206,6 +206,8 @@ class DtsWriter {
 
 }  // namespace
 
-std::string WriteDts(const Edt &edt) { return DtsWriter(edt).Write(); }
+std::string WriteDts(const Edt &edt) {
+  return DtsWriter(edt).Write();
+}
 
 }  // namespace gale::devicetree

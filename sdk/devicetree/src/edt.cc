@@ -426,8 +426,8 @@ class EdtBuilder {
         const EdtNode *controller = edt_.Find(target);
         uint32_t cells = CellsProp(*target, "#interrupt-cells", 1);
         if (i + 1 + cells > total) {
-          Error(node, absl::StrCat("property 'interrupts-extended' is truncated: ",
-                                   target->path, " has #interrupt-cells = <", cells, ">"));
+          Error(node, absl::StrCat("property 'interrupts-extended' is truncated: ", target->path,
+                                   " has #interrupt-cells = <", cells, ">"));
           return;
         }
         std::vector<uint32_t> values;
@@ -445,8 +445,9 @@ class EdtBuilder {
     }
     const EdtNode *controller = InterruptParent(node);
     if (controller == nullptr) {
-      Error(node, "has 'interrupts' but no interrupt controller: set interrupt-parent on it "
-                  "or on an ancestor (e.g. interrupt-parent = <&nvic>;)");
+      Error(node,
+            "has 'interrupts' but no interrupt controller: set interrupt-parent on it "
+            "or on an ancestor (e.g. interrupt-parent = <&nvic>;)");
       return;
     }
     const Property *cells_prop = controller->node->FindProp("#interrupt-cells");
@@ -475,8 +476,8 @@ class EdtBuilder {
   const EdtNode *PhandleTarget(const EdtNode &node, const std::string &prop, uint32_t phandle) {
     const Node *target = edt_.tree_.FindPhandle(phandle);
     if (target == nullptr) {
-      Error(node, absl::StrFormat("property '%s' refers to phandle 0x%x, which names no node",
-                                  prop, phandle));
+      Error(node, absl::StrFormat("property '%s' refers to phandle 0x%x, which names no node", prop,
+                                  phandle));
       return nullptr;
     }
     return edt_.Find(target);
@@ -486,10 +487,10 @@ class EdtBuilder {
   bool Decode(const EdtNode &node, const PropSpec &spec, const std::vector<uint8_t> &raw,
               EdtProp &out) {
     auto type_error = [&]() {
-      Error(node, absl::StrCat("property '", spec.name, "' should be of type ",
-                               PropTypeName(spec.type), " (", ExpectedShape(spec.type),
-                               ") per binding ", node.binding->file, ", but it is ",
-                               DescribeValue(raw)));
+      Error(node,
+            absl::StrCat("property '", spec.name, "' should be of type ", PropTypeName(spec.type),
+                         " (", ExpectedShape(spec.type), ") per binding ", node.binding->file,
+                         ", but it is ", DescribeValue(raw)));
       return false;
     };
     switch (spec.type) {
@@ -627,8 +628,8 @@ class EdtBuilder {
           }
         }
       }
-      if (!prop.enum_index && (single || spec.type == PropType::kStringArray ||
-                               spec.type == PropType::kArray)) {
+      if (!prop.enum_index &&
+          (single || spec.type == PropType::kStringArray || spec.type == PropType::kArray)) {
         // Arrays: every element must be an allowed value.
         bool all_ok = !single;
         if (!single) {

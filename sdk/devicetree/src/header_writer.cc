@@ -39,7 +39,9 @@ std::string Token(absl::string_view text, bool upper) {
   return out;
 }
 
-std::string Hex(uint64_t value) { return absl::StrFormat("0x%x", value); }
+std::string Hex(uint64_t value) {
+  return absl::StrFormat("0x%x", value);
+}
 
 class HeaderWriter {
  public:
@@ -243,8 +245,8 @@ class HeaderWriter {
           WriteCells(pre, e.cells);
         }
       }
-      calls.push_back(absl::StrCat("fn(", NodeToken(node.path()), ", ", Identifier(prop.name),
-                                   ", ", i, ")"));
+      calls.push_back(
+          absl::StrCat("fn(", NodeToken(node.path()), ", ", Identifier(prop.name), ", ", i, ")"));
     }
     Define(p + "_FOREACH_PROP_ELEM(fn)", absl::StrJoin(calls, " "));
   }
@@ -297,6 +299,8 @@ class HeaderWriter {
 
 }  // namespace
 
-std::string WriteHeader(const Edt &edt) { return HeaderWriter(edt).Write(); }
+std::string WriteHeader(const Edt &edt) {
+  return HeaderWriter(edt).Write();
+}
 
 }  // namespace gale::devicetree

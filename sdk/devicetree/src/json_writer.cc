@@ -32,8 +32,8 @@ nlohmann::json PropJson(const EdtProp &prop) {
     case PropType::kPhandleArray: {
       nlohmann::json list = nlohmann::json::array();
       for (const PhandleEntry &e : prop.phandles) {
-        nlohmann::json entry = {{"controller", e.target ? nlohmann::json(e.target->path())
-                                                        : nlohmann::json(nullptr)}};
+        nlohmann::json entry = {
+            {"controller", e.target ? nlohmann::json(e.target->path()) : nlohmann::json(nullptr)}};
         nlohmann::json cells = nlohmann::json::object();
         for (const auto &[name, value] : e.cells) {
           cells[name] = value;

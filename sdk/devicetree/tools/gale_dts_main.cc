@@ -61,8 +61,9 @@ absl::Status WriteFile(const std::string &path, const std::string &contents) {
 }  // namespace
 
 int main(int argc, char **argv) {
-  CLI::App app{"gale-dts: validate a devicetree blob against YAML bindings and generate the "
-               "DT_* macro header, the final DTS, edt.json and dts.cmake"};
+  CLI::App app{
+      "gale-dts: validate a devicetree blob against YAML bindings and generate the "
+      "DT_* macro header, the final DTS, edt.json and dts.cmake"};
   std::string dtb;
   std::vector<std::string> bindings_dirs;
   std::string header_out;

@@ -149,8 +149,8 @@ TEST(BindingTest, SdkBindingsLoad) {
   ASSERT_TRUE(set.ok()) << set.status();
   for (const char *compat :
        {"ti,stellaris-uart", "arm,cmsdk-uart", "zephyr,native-pty-uart", "arm,v7m-nvic",
-        "arm,armv7m-systick", "arm,cmsdk-timer", "arm,cmsdk-dtimer", "arm,cmsdk-gpio",
-        "gpio-leds", "soc-nv-flash", "mmio-sram", "simple-bus", "arm,cortex-m3"}) {
+        "arm,armv7m-systick", "arm,cmsdk-timer", "arm,cmsdk-dtimer", "arm,cmsdk-gpio", "gpio-leds",
+        "soc-nv-flash", "mmio-sram", "simple-bus", "arm,cortex-m3"}) {
     EXPECT_NE(set->Find(compat), nullptr) << compat;
   }
   const Binding *uart = set->Find("ti,stellaris-uart");

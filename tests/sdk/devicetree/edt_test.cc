@@ -9,8 +9,8 @@ namespace gale::devicetree {
 namespace {
 
 using ::testing::AllOf;
-using ::testing::HasSubstr;
 using testing::BuildEdt;
+using ::testing::HasSubstr;
 
 const char kUartBinding[] = R"(
 compatible: "test,uart"
@@ -61,7 +61,8 @@ std::string Dts(const std::string &uart_body, const std::string &extra = "") {
 )" + uart_body +
          R"(
     };
-)" + extra + R"(
+)" + extra +
+         R"(
   };
 };
 )";
@@ -106,9 +107,10 @@ TEST(EdtTest, MissingBindingNamesNodeAndCompatible) {
                           "    spi@2000 { compatible = \"acme,spi\"; reg = <0x2000 0x10>; };\n"),
                       Bindings());
   ASSERT_FALSE(edt.ok());
-  EXPECT_THAT(std::string(edt.status().message()),
-              AllOf(HasSubstr("/soc/spi@2000: "), HasSubstr("no binding for compatible \"acme,spi\""),
-                    HasSubstr("dts/bindings/")));
+  EXPECT_THAT(
+      std::string(edt.status().message()),
+      AllOf(HasSubstr("/soc/spi@2000: "), HasSubstr("no binding for compatible \"acme,spi\""),
+            HasSubstr("dts/bindings/")));
 }
 
 TEST(EdtTest, DisabledNodeWithoutBindingIsFine) {
@@ -130,10 +132,10 @@ TEST(EdtTest, WrongTypeNamesNodePropertyAndType) {
 TEST(EdtTest, MissingRequiredNamesNodeAndProperty) {
   auto edt = BuildEdt(Dts(""), Bindings());
   ASSERT_FALSE(edt.ok());
-  EXPECT_THAT(std::string(edt.status().message()),
-              AllOf(HasSubstr("/soc/uart@1000: "),
-                    HasSubstr("missing required property 'current-speed'"),
-                    HasSubstr("test,uart.yaml")));
+  EXPECT_THAT(
+      std::string(edt.status().message()),
+      AllOf(HasSubstr("/soc/uart@1000: "), HasSubstr("missing required property 'current-speed'"),
+            HasSubstr("test,uart.yaml")));
 }
 
 TEST(EdtTest, MissingRequiredIsFineWhenDisabled) {
@@ -157,9 +159,9 @@ TEST(EdtTest, ConstViolation) {
 }
 
 TEST(EdtTest, AllErrorsAreReportedOneLineEach) {
-  auto edt = BuildEdt(Dts("parity = <3>;",
-                          "    spi@2000 { compatible = \"acme,spi\"; reg = <0x2000 0x10>; };\n"),
-                      Bindings());
+  auto edt = BuildEdt(
+      Dts("parity = <3>;", "    spi@2000 { compatible = \"acme,spi\"; reg = <0x2000 0x10>; };\n"),
+      Bindings());
   ASSERT_FALSE(edt.ok());
   const std::string message(edt.status().message());
   EXPECT_THAT(message, HasSubstr("property 'parity' should be of type string"));

@@ -11,8 +11,8 @@
 namespace gale::devicetree {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::CommandResult;
+using ::testing::HasSubstr;
 using testing::PipelineResult;
 using testing::ReadFile;
 using testing::RunPipeline;
@@ -39,11 +39,12 @@ std::string BuildAndRun(const PipelineResult &p, const std::string &source, Lang
       break;
     case Lang::kArm:
       out = p.dir + "/" + name + "_arm.o";
-      argv = {GALE_ARM_CC, "-mcpu=cortex-m3", "-mthumb", "-std=c11", "-Wall",
-              "-Wextra",   "-Werror",         "-c"};
+      argv = {GALE_ARM_CC, "-mcpu=cortex-m3", "-mthumb", "-std=c11",
+              "-Wall",     "-Wextra",         "-Werror", "-c"};
       break;
   }
-  argv.insert(argv.end(), {"-I" + p.dir, "-I" + kBase + "/include", "-I" + kData, source, "-o", out});
+  argv.insert(argv.end(),
+              {"-I" + p.dir, "-I" + kBase + "/include", "-I" + kData, source, "-o", out});
   CommandResult build = testing::Run(argv);
   if (build.exit_code != 0) {
     return "compile failed:\n" + build.output;
@@ -121,8 +122,8 @@ TEST(PipelineTest, Lm3s6965Board) {
 
   // A linker script preprocessed by cpp gets plain numbers GNU ld accepts.
   CommandResult ld = testing::Run({GALE_HOST_CC, "-E", "-P", "-x", "c", "-undef", "-I" + p.dir,
-                          "-I" + kBase + "/include", "-include", "gale/devicetree.h",
-                          kData + "/linker_fragment.ld"});
+                                   "-I" + kBase + "/include", "-include", "gale/devicetree.h",
+                                   kData + "/linker_fragment.ld"});
   ASSERT_EQ(ld.exit_code, 0) << ld.output;
   EXPECT_THAT(ld.output, HasSubstr("ORIGIN = 0x0, LENGTH = 0x40000"));
   EXPECT_THAT(ld.output, HasSubstr("ORIGIN = 0x20000000, LENGTH = 0x10000"));
@@ -136,17 +137,18 @@ TEST(PipelineTest, NativeSimBoard) {
 }
 
 TEST(PipelineTest, GeneratedDtsRoundTripsThroughDtc) {
-  for (const std::string board : {"mps2_an385_test.dts", "lm3s6965_test.dts",
-                                  "native_sim_test.dts", "macros.dts"}) {
+  for (const std::string board :
+       {"mps2_an385_test.dts", "lm3s6965_test.dts", "native_sim_test.dts", "macros.dts"}) {
     PipelineResult p = RunPipeline(kData + "/" + board, {}, {kData + "/bindings"});
     ASSERT_EQ(p.failed.exit_code, 0) << p.failed.output;
     CommandResult dtc = testing::Dtc(p.dir + "/gale.dts", p.dir + "/roundtrip.dtb");
     EXPECT_EQ(dtc.exit_code, 0) << board << ":\n" << dtc.output;
     EXPECT_EQ(dtc.output, "") << board << ": warnings from dtc";
     // The regenerated tree is the same tree: the same header comes out of it.
-    CommandResult again = testing::Run({GALE_DTS_TOOL, "--dtb", p.dir + "/roundtrip.dtb", "--bindings-dir",
-                               kBase + "/dts/bindings", "--bindings-dir", kData + "/bindings",
-                               "--header-out", p.dir + "/roundtrip.h"});
+    CommandResult again =
+        testing::Run({GALE_DTS_TOOL, "--dtb", p.dir + "/roundtrip.dtb", "--bindings-dir",
+                      kBase + "/dts/bindings", "--bindings-dir", kData + "/bindings",
+                      "--header-out", p.dir + "/roundtrip.h"});
     ASSERT_EQ(again.exit_code, 0) << again.output;
     EXPECT_EQ(ReadFile(p.dir + "/roundtrip.h"), ReadFile(p.dir + "/devicetree_generated.h"))
         << board;
@@ -163,8 +165,7 @@ TEST(PipelineTest, OverlayChangesTheTree) {
 }
 
 TEST(PipelineTest, DtcSyntaxErrorInOverlayNamesOverlayFileAndLine) {
-  PipelineResult p =
-      RunPipeline(kData + "/lm3s6965_test.dts", {kData + "/syntax_error.overlay"});
+  PipelineResult p = RunPipeline(kData + "/lm3s6965_test.dts", {kData + "/syntax_error.overlay"});
   ASSERT_NE(p.failed.exit_code, 0);
   EXPECT_THAT(p.failed.output, HasSubstr("syntax_error.overlay:5"));
 }

@@ -122,8 +122,8 @@ CommandResult Preprocess(const std::string &cc, const std::string &board_dts,
 }
 
 CommandResult Dtc(const std::string &pre, const std::string &dtb) {
-  return Run({GALE_DTC, "-@", "-Wno-unique_unit_address", "-Wno-unit_address_vs_reg", "-I",
-              "dts", "-O", "dtb", "-o", dtb, pre});
+  return Run({GALE_DTC, "-@", "-Wno-unique_unit_address", "-Wno-unit_address_vs_reg", "-I", "dts",
+              "-O", "dtb", "-o", dtb, pre});
 }
 
 PipelineResult RunPipeline(const std::string &board_dts, const std::vector<std::string> &overlays,

@@ -39,7 +39,7 @@ CommandResult Preprocess(const std::string &cc, const std::string &board_dts,
 CommandResult Dtc(const std::string &pre, const std::string &dtb);
 
 struct PipelineResult {
-  std::string dir;  ///< Holds gale.dts.pre, gale.dtb, devicetree_generated.h, ...
+  std::string dir;       ///< Holds gale.dts.pre, gale.dtb, devicetree_generated.h, ...
   CommandResult failed;  ///< The failing step's result; exit_code 0 when all passed.
 };
 

@@ -46,12 +46,12 @@ struct PhandleEntry {
 struct EdtProp {
   std::string name;
   PropType type = PropType::kCompound;
-  bool from_default = false;     ///< Absent in the tree; value is the binding's `default:`.
-  std::vector<uint64_t> numbers;  ///< int (one), array, uint8-array; boolean: 0 or 1.
-  std::vector<std::string> strings;      ///< string (one), string-array.
-  std::vector<PhandleEntry> phandles;    ///< phandle, path (one), phandles, phandle-array.
-  std::vector<uint8_t> raw;               ///< compound and anything untyped.
-  std::optional<size_t> enum_index;       ///< Index into the binding's `enum:` list.
+  bool from_default = false;           ///< Absent in the tree; value is the binding's `default:`.
+  std::vector<uint64_t> numbers;       ///< int (one), array, uint8-array; boolean: 0 or 1.
+  std::vector<std::string> strings;    ///< string (one), string-array.
+  std::vector<PhandleEntry> phandles;  ///< phandle, path (one), phandles, phandle-array.
+  std::vector<uint8_t> raw;            ///< compound and anything untyped.
+  std::optional<size_t> enum_index;    ///< Index into the binding's `enum:` list.
 };
 
 struct EdtNode {

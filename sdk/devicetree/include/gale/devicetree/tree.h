@@ -6,8 +6,8 @@
 #include <map>
 #include <memory>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
+#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
 
@@ -23,7 +23,7 @@ struct Node {
   std::string path;  ///< `/soc/uart@4000c000`; `/` for the root.
   Node *parent = nullptr;
   std::vector<std::unique_ptr<Node>> children;
-  std::vector<Property> props;    ///< In blob order.
+  std::vector<Property> props;      ///< In blob order.
   std::vector<std::string> labels;  ///< From `/__symbols__` (needs `dtc -@`).
   uint32_t phandle = 0;             ///< 0 when the node has none.
 
