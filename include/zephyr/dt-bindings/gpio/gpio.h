@@ -1,0 +1,1 @@
+#include <gale/dt-bindings/gpio/gpio.h>
