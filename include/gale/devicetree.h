@@ -276,6 +276,10 @@
 #define DT_FOREACH_STATUS_OKAY_VARGS(compat, fn, ...)      \
   COND_CODE_1(DT_HAS_COMPAT_STATUS_OKAY(compat),           \
               (GALE_UTIL_CAT3(GDT_COMPAT_, compat, _FOREACH_OKAY_VARGS)(fn, __VA_ARGS__)), ())
+/** fn(node_id) for every node with status okay, parents before children. */
+#define DT_FOREACH_STATUS_OKAY_NODE(fn) GDT_FOREACH_OKAY_NODE(fn)
+/** fn(node_id, ...) for every node with status okay. */
+#define DT_FOREACH_STATUS_OKAY_NODE_VARGS(fn, ...) GDT_FOREACH_OKAY_NODE_VARGS(fn, __VA_ARGS__)
 /** Some okay node with compatible `compat`, or DT_INVALID_NODE. */
 #define DT_COMPAT_GET_ANY_STATUS_OKAY(compat) \
   COND_CODE_1(DT_HAS_COMPAT_STATUS_OKAY(compat), (DT_INST(0, compat)), (DT_INVALID_NODE))

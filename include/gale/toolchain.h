@@ -43,10 +43,8 @@
 #define ARG_UNUSED(x) (void)(x)
 #endif
 
-#define Z_STRINGIFY(x) #x
-#ifndef STRINGIFY
-#define STRINGIFY(s) Z_STRINGIFY(s)
-#endif
+#include <gale/sys/util_macro.h>
+
 #define Z_CONCAT(a, b) a##b
 #ifndef _CONCAT
 #define _CONCAT(a, b) Z_CONCAT(a, b)

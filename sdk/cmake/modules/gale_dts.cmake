@@ -74,7 +74,7 @@ if(NOT rc EQUAL 0)
 endif()
 
 execute_process(
-  COMMAND ${DTC} -@ -I dts -O dtb -b 0 -o ${GALE_BINARY_DIR}/gale.dtb ${_pre}
+  COMMAND ${DTC} -@ -Wno-unique_unit_address -Wno-unit_address_vs_reg -I dts -O dtb -b 0 -o ${GALE_BINARY_DIR}/gale.dtb ${_pre}
   RESULT_VARIABLE rc ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "Devicetree error (dtc):\n${err}")

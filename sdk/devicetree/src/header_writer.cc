@@ -290,6 +290,16 @@ class HeaderWriter {
       Define(c + "_FOREACH_OKAY_INST(fn)", absl::StrJoin(inst, " "));
       Define(c + "_FOREACH_OKAY_INST_VARGS(fn, ...)", absl::StrJoin(inst_vargs, " "));
     }
+    // Every okay node, in dependency order: device.h declares a device object for each.
+    std::vector<const EdtNode *> all_okay;
+    for (const auto &node : edt_.nodes()) {
+      if (node->okay) {
+        all_okay.push_back(node.get());
+      }
+    }
+    Define(absl::StrCat(kPrefix, "FOREACH_OKAY_NODE(fn)"), Calls(all_okay, "", " "));
+    Define(absl::StrCat(kPrefix, "FOREACH_OKAY_NODE_VARGS(fn, ...)"),
+           Calls(all_okay, ", __VA_ARGS__", " "));
     out_ += "\n";
   }
 
