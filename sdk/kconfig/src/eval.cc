@@ -690,7 +690,7 @@ Symbol *ChoiceSelection(Model &m, Symbol *choice) {
 }
 
 bool WriteToConf(Model &m, Symbol *sym) {
-  if (sym->is_const || sym->is_choice || sym->nodes.empty()) {
+  if (sym->is_const || sym->is_choice || sym->nodes.empty() || sym->never_written) {
     return false;
   }
   Compute(m, sym);

@@ -66,6 +66,7 @@ struct Symbol {
   bool is_choice = false;
   bool is_const = false;  // y/m/n and quoted string constants
   bool optional = false;  // choices only
+  bool never_written = false;  // 'option env' / 'option defconfig_list' symbols
   std::vector<MenuNode *> nodes;
 
   // Gathered from all definitions once the tree is finalized.

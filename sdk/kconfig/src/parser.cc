@@ -589,16 +589,16 @@ class Parser {
 
   // ---- expressions ------------------------------------------------------------------------
 
-  absl::Status ParseExpr(const Expr **out) {
+  absl::Status ParseExpr(const Expr **out, bool transform_m = true) {
     const Expr *lhs = nullptr;
-    absl::Status status = ParseAnd(&lhs);
+    absl::Status status = ParseAnd(&lhs, transform_m);
     if (!status.ok()) {
       return status;
     }
     if (!AtEnd() && tokens_[pos_].tok == Tok::kOr) {
       ++pos_;
       const Expr *rhs = nullptr;
-      status = ParseExpr(&rhs);
+      status = ParseExpr(&rhs, transform_m);
       if (!status.ok()) {
         return status;
       }
@@ -609,16 +609,16 @@ class Parser {
     return absl::OkStatus();
   }
 
-  absl::Status ParseAnd(const Expr **out) {
+  absl::Status ParseAnd(const Expr **out, bool transform_m) {
     const Expr *lhs = nullptr;
-    absl::Status status = ParseFactor(&lhs);
+    absl::Status status = ParseFactor(&lhs, transform_m);
     if (!status.ok()) {
       return status;
     }
     if (!AtEnd() && tokens_[pos_].tok == Tok::kAnd) {
       ++pos_;
       const Expr *rhs = nullptr;
-      status = ParseAnd(&rhs);
+      status = ParseAnd(&rhs, transform_m);
       if (!status.ok()) {
         return status;
       }
@@ -638,7 +638,7 @@ class Parser {
     return &e;
   }
 
-  absl::Status ParseFactor(const Expr **out) {
+  absl::Status ParseFactor(const Expr **out, bool transform_m) {
     if (AtEnd()) {
       return Error("expected an expression");
     }
@@ -646,7 +646,7 @@ class Parser {
     if (t.tok == Tok::kNot) {
       ++pos_;
       const Expr *operand = nullptr;
-      absl::Status status = ParseFactor(&operand);
+      absl::Status status = ParseFactor(&operand, transform_m);
       if (!status.ok()) {
         return status;
       }
@@ -658,7 +658,7 @@ class Parser {
     }
     if (t.tok == Tok::kLParen) {
       ++pos_;
-      absl::Status status = ParseExpr(out);
+      absl::Status status = ParseExpr(out, transform_m);
       if (!status.ok()) {
         return status;
       }
@@ -713,6 +713,13 @@ class Parser {
         *out = &e;
         return absl::OkStatus();
       }
+    }
+    if (transform_m && lhs == model_->m) {
+      // In conditions, a bare 'm' means "m if modules are enabled", i.e. m && MODULES (and Gale
+      // has no modules, so this is n unless a MODULES symbol is defined).
+      *out = Binary(Expr::Kind::kAnd, model_->SymExpr(lhs),
+                    model_->SymExpr(model_->LookupSymbol("MODULES")));
+      return absl::OkStatus();
     }
     *out = model_->SymExpr(lhs);
     return absl::OkStatus();
@@ -1019,7 +1026,7 @@ class Parser {
   absl::Status ParseDefault(MenuNode *node) {
     Default d;
     d.loc = {file_->path, line_no_};
-    absl::Status status = ParseExpr(&d.value);
+    absl::Status status = ParseExpr(&d.value, /*transform_m=*/false);
     if (!status.ok()) {
       return status;
     }
@@ -1146,7 +1153,31 @@ class Parser {
           break;
         case Kw::kOption:
           if (PeekKw(Kw::kEnv) || PeekKw(Kw::kDefconfigList)) {
-            Warn("'option " + tokens_[pos_].text + "' is not supported and is ignored");
+            // Kept for compatibility: such symbols are internal and never written out; an env
+            // symbol defaults to the variable's value (as the C tools and Kconfiglib do).
+            const bool is_env = PeekKw(Kw::kEnv);
+            Warn("'option " + tokens_[pos_].text +
+                 "' is obsolete; the symbol is not written to the configuration");
+            // Only the first defconfig_list symbol is special.
+            if (is_sym && (is_env || !seen_defconfig_list_)) {
+              node->item->never_written = true;
+            }
+            if (!is_env) {
+              seen_defconfig_list_ = true;
+            }
+            ++pos_;
+            if (is_env && is_sym) {
+              if (AtEnd() || tokens_[pos_].tok != Tok::kEq || pos_ + 1 >= tokens_.size() ||
+                  tokens_[pos_ + 1].tok != Tok::kString) {
+                return Error("expected 'option env=\"NAME\"'");
+              }
+              std::string value;
+              pp_.GetEnv(tokens_[pos_ + 1].text, &value);
+              Default d;
+              d.value = model_->SymExpr(model_->LookupConst(value));
+              d.loc = {file_->path, line_no_};
+              node->defaults.insert(node->defaults.begin(), d);
+            }
           } else if (!PeekKw(Kw::kModules) && !PeekKw(Kw::kAllnoconfigY)) {
             return Error("unknown option '" + (AtEnd() ? std::string() : tokens_[pos_].text) + "'");
           }
@@ -1424,6 +1455,7 @@ class Parser {
   std::vector<Token> tokens_;
   size_t pos_ = 0;
   bool pending_ = false;
+  bool seen_defconfig_list_ = false;
   std::unordered_map<std::string, Symbol *> named_choices_;
 };
 
