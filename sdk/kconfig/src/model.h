@@ -64,8 +64,8 @@ struct Symbol {
   std::string name;
   Type type = Type::kUnknown;
   bool is_choice = false;
-  bool is_const = false;  // y/m/n and quoted string constants
-  bool optional = false;  // choices only
+  bool is_const = false;       // y/m/n and quoted string constants
+  bool optional = false;       // choices only
   bool never_written = false;  // 'option env' / 'option defconfig_list' symbols
   std::vector<MenuNode *> nodes;
 
