@@ -1,0 +1,2 @@
+config REL_B
+	bool "rel b"
