@@ -18,7 +18,7 @@ if [ "$board" != native_sim ]; then
     [ -s "$dir/gale/$f" ] || fail "$board: gale/$f missing or empty"
   done
   grep -q "Memory region" "$dir.log" || fail "$board: the build printed no memory report"
-  grep -Eq "FLASH: +[0-9]+ B" "$dir.log" || fail "$board: memory report has no FLASH line"
+  grep -Eq "FLASH: +[0-9]+ (B|KB|MB)" "$dir.log" || fail "$board: memory report has no FLASH line"
 fi
 grep -q '"qemu_cortex_m3"\|"mps2_an385"\|"native_sim"' "$dir/gale/.config" \
   || fail "$board: .config has no CONFIG_BOARD"
