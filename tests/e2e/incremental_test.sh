@@ -22,9 +22,17 @@ if grep -Eq "(-c .*\.(c|cc|S)\b|Linking)" <<<"$out"; then
 fi
 ok "touching prj.conf recompiles nothing"
 
-# A real change takes effect.
+# A real change recompiles what uses the changed symbol, and only that (gale-fixdep's
+# per-symbol dependencies): kernel/init.cc prints the banner, cbprintf.cc never mentions it.
 echo "CONFIG_BOOT_BANNER=n" >>"$app/prj.conf"
 ninja -C "$dir" >"$WORK/rebuild.log" 2>&1 || { cat "$WORK/rebuild.log"; fail "rebuild after prj.conf change"; }
+grep -q "kernel/init.cc" "$WORK/rebuild.log" || { cat "$WORK/rebuild.log"; fail "init.cc was not recompiled"; }
+for f in subsys/console/cbprintf.cc drivers/serial/uart_stellaris.cc kernel/device.cc src/main.c; do
+  if grep -q "$f" "$WORK/rebuild.log"; then
+    cat "$WORK/rebuild.log"; fail "$f was recompiled though it does not use CONFIG_BOOT_BANNER"
+  fi
+done
+ok "a prj.conf change recompiles only the users of the changed symbol"
 grep -q "^CONFIG_BOOT_BANNER is not set\|# CONFIG_BOOT_BANNER is not set" "$dir/gale/.config" \
   || fail ".config did not pick up CONFIG_BOOT_BANNER=n"
 out=$(run_until qemu_cortex_m3 "$dir" "Hello World!" 20) || { echo "$out"; fail "no greeting after the change"; }

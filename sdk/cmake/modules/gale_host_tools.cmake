@@ -3,7 +3,7 @@
 include_guard(GLOBAL)
 
 set(_gale_tool_hints ${GALE_HOST_TOOLS_DIR} $ENV{GALE_HOST_TOOLS_DIR} ${GALE_BASE}/build/bin)
-foreach(tool kconfig dts)
+foreach(tool kconfig dts fixdep)
   string(TOUPPER ${tool} var)
   find_program(GALE_${var}_TOOL gale-${tool} HINTS ${_gale_tool_hints} NO_CACHE)
   if(NOT GALE_${var}_TOOL)

@@ -74,6 +74,13 @@ execute_process(
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "Kconfig failed (errors above)")
 endif()
+execute_process(
+  COMMAND ${GALE_FIXDEP_TOOL} --update-stamps --autoconf ${GALE_GENERATED_INCLUDE_DIR}/autoconf.h
+          --stamps ${GALE_KCONFIG_STAMP_DIR} --symbols ${GALE_BINARY_DIR}/config.json
+  RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "Updating the per-symbol Kconfig stamps failed (see above)")
+endif()
 gale_import_kconfig(${DOTCONFIG})
 
 file(STRINGS ${GALE_BINARY_DIR}/kconfig.deps _kconfig_files)

@@ -8,13 +8,18 @@ if(NOT EXISTS ${CMAKE_TOOLCHAIN_FILE})
   message(FATAL_ERROR "No toolchain file for arch '${ARCH}' (${CMAKE_TOOLCHAIN_FILE})")
 endif()
 
-# ccache makes rebuilds of the same sources (other build folders, pristine builds, CI) cheap.
+# Compiler launchers: gale-fixdep (per-symbol Kconfig dependencies, see sdk/build) and ccache,
+# which makes rebuilds of the same sources (other build folders, pristine builds, CI) cheap.
+set(GALE_KCONFIG_STAMP_DIR ${GALE_GENERATED_INCLUDE_DIR}/config)
+set(_launcher ${GALE_FIXDEP_TOOL} --autoconf ${GALE_GENERATED_INCLUDE_DIR}/autoconf.h
+    --stamps ${GALE_KCONFIG_STAMP_DIR} --)
 option(GALE_USE_CCACHE "Compile target code through ccache when it is installed" ON)
 if(GALE_USE_CCACHE)
   find_program(GALE_CCACHE ccache)
   if(GALE_CCACHE)
-    foreach(lang C CXX ASM)
-      set(CMAKE_${lang}_COMPILER_LAUNCHER ${GALE_CCACHE} CACHE STRING "")
-    endforeach()
+    list(APPEND _launcher ${GALE_CCACHE})
   endif()
 endif()
+foreach(lang C CXX)
+  set(CMAKE_${lang}_COMPILER_LAUNCHER ${_launcher})
+endforeach()
