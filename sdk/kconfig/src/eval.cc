@@ -416,22 +416,23 @@ void ComputeBool(Model &m, Symbol *sym) {
         write = true;
       }
     }
+    // select wins over everything else; it has no effect on choice members.
+    if (sym->rev_dep != nullptr) {
+      Tri rev = EvalExpr(m, sym->rev_dep);
+      if (rev != kN) {
+        Tri dep = EvalExpr(m, sym->direct_dep);
+        if (dep < rev) {
+          Warn(m, DefLoc(sym),
+               sym->name + " has direct dependencies " + ExprToString(sym->direct_dep) +
+                   " with value " + (dep == kN ? "n" : "y") +
+                   ", but is currently being y-selected by " + DescribeSelectors(m, sym));
+        }
+        val = std::max(rev, val);
+        write = true;
+      }
+    }
   } else if (vis == kY) {
     val = ChoiceSelection(m, sym->choice) == sym ? kY : kN;
-  }
-  if (sym->rev_dep != nullptr) {
-    Tri rev = EvalExpr(m, sym->rev_dep);
-    if (rev != kN) {
-      Tri dep = EvalExpr(m, sym->direct_dep);
-      if (dep < rev) {
-        Warn(m, DefLoc(sym),
-             sym->name + " has direct dependencies " + ExprToString(sym->direct_dep) +
-                 " with value " + (dep == kN ? "n" : "y") +
-                 ", but is currently being y-selected by " + DescribeSelectors(m, sym));
-      }
-      val = std::max(rev, val);
-      write = true;
-    }
   }
   if (val == kM) {
     val = kY;  // no modules: m behaves like y for bool symbols
@@ -643,9 +644,8 @@ Tri Visibility(Model &m, Symbol *sym) {
       vis = std::max(vis, EvalExpr(m, node->prompt_cond));
     }
   }
-  if (sym->choice != nullptr) {
-    vis = std::min(vis, ChoiceTri(m, sym->choice));
-  }
+  // Choice members need no extra clamping: the prompts inside the choice already depend on it.
+  // (A member redefined outside its choice is visible through that definition's prompt.)
   if (vis == kM) {
     vis = kY;
   }
