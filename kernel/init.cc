@@ -69,7 +69,9 @@ FUNC_NORETURN void MainThread() {
 }  // namespace
 }  // namespace gale::kernel
 
-extern "C" uint32_t sys_kernel_version_get(void) { return KERNEL_VERSION_NUMBER; }
+extern "C" uint32_t sys_kernel_version_get(void) {
+  return KERNEL_VERSION_NUMBER;
+}
 
 extern "C" FUNC_NORETURN void z_cstart(void) {
   using gale::kernel::InitLevel;

@@ -23,9 +23,13 @@ extern "C" void posix_irq_unlock(unsigned int key) {
   }
 }
 
-extern "C" bool posix_is_in_isr(void) { return false; }
+extern "C" bool posix_is_in_isr(void) {
+  return false;
+}
 
-extern "C" void arch_cpu_idle(void) { pause(); }
+extern "C" void arch_cpu_idle(void) {
+  pause();
+}
 
 // The host C runtime has already run the constructors before main.
 extern "C" void arch_static_init(void) {}

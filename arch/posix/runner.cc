@@ -19,5 +19,9 @@ extern "C" int __wrap_main(int argc, char **argv) {
   z_cstart();
 }
 
-extern "C" int posix_argc(void) { return saved_argc; }
-extern "C" char **posix_argv(void) { return saved_argv; }
+extern "C" int posix_argc(void) {
+  return saved_argc;
+}
+extern "C" char **posix_argv(void) {
+  return saved_argv;
+}

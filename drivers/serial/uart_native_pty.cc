@@ -43,9 +43,9 @@ const uart_driver_api kApi = {
 
 }  // namespace
 
-#define UART_NATIVE_PTY_DEFINE(n)                                                        \
-  static const Config config_##n = {.instance = n};                                      \
-  DEVICE_DT_INST_DEFINE(n, Init, NULL, NULL, &config_##n, PRE_KERNEL_1,                  \
+#define UART_NATIVE_PTY_DEFINE(n)                                       \
+  static const Config config_##n = {.instance = n};                     \
+  DEVICE_DT_INST_DEFINE(n, Init, NULL, NULL, &config_##n, PRE_KERNEL_1, \
                         CONFIG_SERIAL_INIT_PRIORITY, &kApi);
 
 DT_INST_FOREACH_STATUS_OKAY(UART_NATIVE_PTY_DEFINE)

@@ -82,13 +82,13 @@ const uart_driver_api kApi = {
 
 }  // namespace
 
-#define UART_STELLARIS_DEFINE(n)                                                         \
-  static const Config config_##n = {                                                     \
-      .base = DT_INST_REG_ADDR(n),                                                       \
-      .baudrate = DT_INST_PROP(n, current_speed),                                        \
-      .clock_hz = CONFIG_SYS_CLOCK_HW_CYCLES_PER_SEC,                                    \
-  };                                                                                     \
-  DEVICE_DT_INST_DEFINE(n, Init, NULL, NULL, &config_##n, PRE_KERNEL_1,                  \
+#define UART_STELLARIS_DEFINE(n)                                        \
+  static const Config config_##n = {                                    \
+      .base = DT_INST_REG_ADDR(n),                                      \
+      .baudrate = DT_INST_PROP(n, current_speed),                       \
+      .clock_hz = CONFIG_SYS_CLOCK_HW_CYCLES_PER_SEC,                   \
+  };                                                                    \
+  DEVICE_DT_INST_DEFINE(n, Init, NULL, NULL, &config_##n, PRE_KERNEL_1, \
                         CONFIG_SERIAL_INIT_PRIORITY, &kApi);
 
 DT_INST_FOREACH_STATUS_OKAY(UART_STELLARIS_DEFINE)

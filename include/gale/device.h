@@ -71,18 +71,18 @@ struct device {
   __attribute__((__section__(".gale_device_" #level "." STRINGIFY(prio))))
 
 #define Z_DEVICE_DEFINE(node_id, dev_id, name_, init_fn_, data_, config_, level, prio, api_) \
-  static struct device_state _CONCAT(__devstate_, dev_id);                              \
-  extern const struct device dev_id;                                                    \
-  Z_DECL_ALIGN_INIT(const struct device) dev_id Z_DEVICE_SECTION(level, prio) __used = { \
-      .name = (name_),                                                                  \
-      .config = (config_),                                                              \
-      .api = (api_),                                                                    \
-      .state = &_CONCAT(__devstate_, dev_id),                                           \
-      .data = (data_),                                                                  \
-  };                                                                                    \
-  static const Z_DECL_ALIGN_INIT(struct init_entry) _CONCAT(__init_, dev_id)            \
-      Z_INIT_ENTRY_SECTION(level, prio) __used = {.init_fn = {.dev = (init_fn_)},       \
-                                                  .dev = &dev_id}
+  static struct device_state _CONCAT(__devstate_, dev_id);                                   \
+  extern const struct device dev_id;                                                         \
+  Z_DECL_ALIGN_INIT(const struct device)                                                     \
+  dev_id Z_DEVICE_SECTION(level, prio) __used = {                                            \
+      .name = (name_),                                                                       \
+      .config = (config_),                                                                   \
+      .api = (api_),                                                                         \
+      .state = &_CONCAT(__devstate_, dev_id),                                                \
+      .data = (data_),                                                                       \
+  };                                                                                         \
+  static const Z_DECL_ALIGN_INIT(struct init_entry) _CONCAT(__init_, dev_id)                 \
+      Z_INIT_ENTRY_SECTION(level, prio) __used = {.init_fn = {.dev = (init_fn_)}, .dev = &dev_id}
 
 /**
  * Define the device of devicetree node @p node_id.
@@ -96,17 +96,17 @@ struct device {
  * @param prio     priority within the level (an integer literal or a Kconfig int symbol)
  * @param api      the driver API struct
  */
-#define DEVICE_DT_DEFINE(node_id, init_fn, pm, data, config, level, prio, api, ...)    \
-  Z_DEVICE_DEFINE(node_id, DEVICE_DT_NAME_GET(node_id), DEVICE_DT_NAME(node_id), init_fn, \
-                  data, config, level, prio, api)
+#define DEVICE_DT_DEFINE(node_id, init_fn, pm, data, config, level, prio, api, ...)             \
+  Z_DEVICE_DEFINE(node_id, DEVICE_DT_NAME_GET(node_id), DEVICE_DT_NAME(node_id), init_fn, data, \
+                  config, level, prio, api)
 
 /** DEVICE_DT_DEFINE for instance @p inst of the driver's DT_DRV_COMPAT. */
 #define DEVICE_DT_INST_DEFINE(inst, ...) DEVICE_DT_DEFINE(DT_DRV_INST(inst), __VA_ARGS__)
 
 /** Define a device that has no devicetree node; find it with DEVICE_GET(dev_id). */
-#define DEVICE_DEFINE(dev_id, name, init_fn, pm, data, config, level, prio, api) \
-  Z_DEVICE_DEFINE(DT_INVALID_NODE, _CONCAT(__device_, dev_id), name, init_fn, data, config, \
-                  level, prio, api)
+#define DEVICE_DEFINE(dev_id, name, init_fn, pm, data, config, level, prio, api)                   \
+  Z_DEVICE_DEFINE(DT_INVALID_NODE, _CONCAT(__device_, dev_id), name, init_fn, data, config, level, \
+                  prio, api)
 
 #define DEVICE_GET(dev_id) (&_CONCAT(__device_, dev_id))
 #define DEVICE_DECLARE(dev_id) extern const struct device _CONCAT(__device_, dev_id)

@@ -52,10 +52,9 @@ struct init_entry {
 #define SYS_INIT(init_fn, level, prio) SYS_INIT_NAMED(init_fn, init_fn, level, prio)
 
 /** As SYS_INIT, with an explicit @p name so one function can be registered several times. */
-#define SYS_INIT_NAMED(name, init_fn_, level, prio)                                  \
-  static const Z_DECL_ALIGN_INIT(struct init_entry) Z_INIT_ENTRY_NAME(name)          \
-      Z_INIT_ENTRY_SECTION(level, prio) __used = {.init_fn = {.sys = (init_fn_)},    \
-                                                  .dev = (const struct device *)0}
+#define SYS_INIT_NAMED(name, init_fn_, level, prio)                                               \
+  static const Z_DECL_ALIGN_INIT(struct init_entry) Z_INIT_ENTRY_NAME(name) Z_INIT_ENTRY_SECTION( \
+      level, prio) __used = {.init_fn = {.sys = (init_fn_)}, .dev = (const struct device *)0}
 
 #define Z_DECL_ALIGN_INIT(type) __aligned(__alignof(type)) type
 

@@ -17,7 +17,7 @@ uint32_t sys_kernel_version_get(void);
 
 #define SYS_KERNEL_VER_MAJOR(ver) (((ver) >> 16) & 0xFF)
 #define SYS_KERNEL_VER_MINOR(ver) (((ver) >> 8) & 0xFF)
-#define SYS_KERNEL_VER_PATCHLEVEL(ver) ((ver) & 0xFF)
+#define SYS_KERNEL_VER_PATCHLEVEL(ver) ((ver)&0xFF)
 
 #ifdef __cplusplus
 }

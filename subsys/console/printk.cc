@@ -33,14 +33,22 @@ int StringOut(int c, void *ctx) {
 }  // namespace
 
 // The console's character output, for the C library's standard streams (libc_stdio.c).
-extern "C" int z_printk_char_out(int c) { return PrintkOut(c, nullptr); }
+extern "C" int z_printk_char_out(int c) {
+  return PrintkOut(c, nullptr);
+}
 
-extern "C" void __printk_hook_install(int (*fn)(int c)) { printk_hook = fn; }
+extern "C" void __printk_hook_install(int (*fn)(int c)) {
+  printk_hook = fn;
+}
 
-extern "C" void *__printk_get_hook(void) { return reinterpret_cast<void *>(printk_hook); }
+extern "C" void *__printk_get_hook(void) {
+  return reinterpret_cast<void *>(printk_hook);
+}
 
 #ifdef CONFIG_PRINTK
-extern "C" void vprintk(const char *fmt, va_list ap) { cbvprintf(PrintkOut, nullptr, fmt, ap); }
+extern "C" void vprintk(const char *fmt, va_list ap) {
+  cbvprintf(PrintkOut, nullptr, fmt, ap);
+}
 
 extern "C" void printk(const char *fmt, ...) {
   va_list ap;

@@ -23,7 +23,9 @@ inline constexpr uint32_t kCcrDiv0Trp = 1U << 4;
 inline constexpr uint32_t kAircrVectKey = 0x05FAU << 16;
 inline constexpr uint32_t kAircrSysResetReq = 1U << 2;
 
-inline uint32_t Read(uintptr_t reg) { return *reinterpret_cast<volatile uint32_t *>(reg); }
+inline uint32_t Read(uintptr_t reg) {
+  return *reinterpret_cast<volatile uint32_t *>(reg);
+}
 inline void Write(uintptr_t reg, uint32_t value) {
   *reinterpret_cast<volatile uint32_t *>(reg) = value;
 }

@@ -37,8 +37,8 @@ extern "C" FUNC_NORETURN void z_arm_reset(void) {
   scb::Write(scb::kVtor, reinterpret_cast<uintptr_t>(_vector_table));
   // Report faults as what they are rather than escalating all to HardFault, and trap integer
   // division by zero instead of silently returning 0.
-  scb::Write(scb::kShcsr, scb::Read(scb::kShcsr) | scb::kShcsrMemFaultEna |
-                              scb::kShcsrBusFaultEna | scb::kShcsrUsgFaultEna);
+  scb::Write(scb::kShcsr, scb::Read(scb::kShcsr) | scb::kShcsrMemFaultEna | scb::kShcsrBusFaultEna |
+                              scb::kShcsrUsgFaultEna);
   scb::Write(scb::kCcr, scb::Read(scb::kCcr) | scb::kCcrDiv0Trp);
   __asm__ volatile("dsb\n\tisb" : : : "memory");
 

@@ -23,7 +23,9 @@ extern "C" {
 void printk(const char *fmt, ...) __printf_like(1, 2);
 void vprintk(const char *fmt, va_list ap);
 #else
-static inline __printf_like(1, 2) void printk(const char *fmt, ...) { ARG_UNUSED(fmt); }
+static inline __printf_like(1, 2) void printk(const char *fmt, ...) {
+  ARG_UNUSED(fmt);
+}
 static inline void vprintk(const char *fmt, va_list ap) {
   ARG_UNUSED(fmt);
   ARG_UNUSED(ap);

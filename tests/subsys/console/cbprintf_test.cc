@@ -35,7 +35,8 @@ std::string Libc(const char *fmt, ...) {
   return buf;
 }
 
-#define EXPECT_SAME(...) EXPECT_EQ(Gale(__VA_ARGS__), Libc(__VA_ARGS__)) << "format " << #__VA_ARGS__
+#define EXPECT_SAME(...) \
+  EXPECT_EQ(Gale(__VA_ARGS__), Libc(__VA_ARGS__)) << "format " << #__VA_ARGS__
 
 TEST(Cbprintf, PlainText) {
   EXPECT_SAME("hello, world\n");
@@ -64,8 +65,8 @@ TEST(Cbprintf, ZeroWithZeroPrecisionPrintsNoDigits) {
 }
 
 TEST(Cbprintf, StringsAndCharacters) {
-  EXPECT_SAME("%s|%10s|%-10s|%.2s|%8.3s|%c|%3c|%-3c|", "gale", "gale", "gale", "gale", "gale",
-              'x', 'y', 'z');
+  EXPECT_SAME("%s|%10s|%-10s|%.2s|%8.3s|%c|%3c|%-3c|", "gale", "gale", "gale", "gale", "gale", 'x',
+              'y', 'z');
   EXPECT_SAME("%*d|%-*d|%.*s|%*s|", 6, 42, 6, 42, 3, "abcdef", -6, "ab");
 }
 

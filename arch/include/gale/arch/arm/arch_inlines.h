@@ -25,7 +25,9 @@ static ALWAYS_INLINE void arch_irq_unlock(unsigned int key) {
   __asm__ volatile("cpsie i" : : : "memory");
 }
 
-static ALWAYS_INLINE bool arch_irq_unlocked(unsigned int key) { return key == 0U; }
+static ALWAYS_INLINE bool arch_irq_unlocked(unsigned int key) {
+  return key == 0U;
+}
 
 /* IPSR holds the active exception number: 0 in thread mode. */
 static ALWAYS_INLINE bool arch_is_in_isr(void) {

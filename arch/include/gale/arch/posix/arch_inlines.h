@@ -15,10 +15,18 @@ unsigned int posix_irq_lock(void);
 void posix_irq_unlock(unsigned int key);
 bool posix_is_in_isr(void);
 
-static inline unsigned int arch_irq_lock(void) { return posix_irq_lock(); }
-static inline void arch_irq_unlock(unsigned int key) { posix_irq_unlock(key); }
-static inline bool arch_irq_unlocked(unsigned int key) { return key == 0U; }
-static inline bool arch_is_in_isr(void) { return posix_is_in_isr(); }
+static inline unsigned int arch_irq_lock(void) {
+  return posix_irq_lock();
+}
+static inline void arch_irq_unlock(unsigned int key) {
+  posix_irq_unlock(key);
+}
+static inline bool arch_irq_unlocked(unsigned int key) {
+  return key == 0U;
+}
+static inline bool arch_is_in_isr(void) {
+  return posix_is_in_isr();
+}
 
 #ifdef __cplusplus
 }
