@@ -84,10 +84,15 @@ std::string DescribeSymbols(Model &m, const Expr *e) {
   CollectSymbols(e, &syms);
   std::string out;
   for (Symbol *sym : syms) {
+    int64_t number = 0;
+    if (!sym->is_choice && sym->nodes.empty() &&
+        (ParseInt(sym->name, 0, &number) || ParseInt(sym->name, 16, &number))) {
+      continue;  // a numeric constant such as the 10 in 'FOO < 10'
+    }
     if (!out.empty()) {
       out += ", ";
     }
-    std::string value = sym->is_choice ? SymStr(m, sym) : SymStr(m, sym);
+    std::string value = SymStr(m, sym);
     if (!sym->is_choice && sym->nodes.empty()) {
       value = "n, undefined";
     }

@@ -3,7 +3,6 @@
 
 #include "gale/kconfig/kconfig.h"
 #include "model.h"
-#include "nlohmann/json.hpp"
 
 namespace gale::kconfig {
 namespace {
@@ -85,10 +84,122 @@ struct ConfigWriter {
   }
 };
 
-using Json = nlohmann::ordered_json;
+// A small streaming JSON writer: config.json can be large and building a DOM first costs more
+// than computing the configuration.
+class JsonOut {
+ public:
+  explicit JsonOut(size_t reserve) { out_.reserve(reserve); }
+  std::string &str() { return out_; }
 
-Json Loc(const Location &loc) {
-  return Json{{"file", loc.file}, {"line", loc.line}};
+  JsonOut &BeginObject() {
+    Separator();
+    out_ += '{';
+    first_.push_back(true);
+    return *this;
+  }
+  JsonOut &EndObject() {
+    out_ += '}';
+    first_.pop_back();
+    return *this;
+  }
+  JsonOut &BeginArray() {
+    Separator();
+    out_ += '[';
+    first_.push_back(true);
+    return *this;
+  }
+  JsonOut &EndArray() {
+    out_ += ']';
+    first_.pop_back();
+    return *this;
+  }
+  JsonOut &Key(std::string_view key) {
+    Separator();
+    Quoted(key);
+    out_ += ':';
+    after_key_ = true;
+    return *this;
+  }
+  JsonOut &String(std::string_view value) {
+    Separator();
+    Quoted(value);
+    return *this;
+  }
+  JsonOut &Bool(bool value) {
+    Separator();
+    out_ += value ? "true" : "false";
+    return *this;
+  }
+  JsonOut &Int(int64_t value) {
+    Separator();
+    out_ += std::to_string(value);
+    return *this;
+  }
+  JsonOut &Null() {
+    Separator();
+    out_ += "null";
+    return *this;
+  }
+  JsonOut &Field(std::string_view key, std::string_view value) { return Key(key).String(value); }
+  JsonOut &Field(std::string_view key, const char *value) { return Key(key).String(value); }
+  JsonOut &Field(std::string_view key, const std::string &value) { return Key(key).String(value); }
+  JsonOut &Field(std::string_view key, bool value) { return Key(key).Bool(value); }
+  JsonOut &Field(std::string_view key, int value) { return Key(key).Int(value); }
+
+ private:
+  void Separator() {
+    if (after_key_) {
+      after_key_ = false;
+      return;
+    }
+    if (!first_.empty()) {
+      if (!first_.back()) {
+        out_ += ',';
+      }
+      first_.back() = false;
+    }
+  }
+  void Quoted(std::string_view text) {
+    static const char kHex[] = "0123456789abcdef";
+    out_ += '"';
+    size_t run = 0;  // start of the pending run of characters that need no escaping
+    for (size_t i = 0; i < text.size(); ++i) {
+      const char c = text[i];
+      if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) {
+        continue;
+      }
+      out_.append(text.substr(run, i - run));
+      run = i + 1;
+      switch (c) {
+        case '"':
+          out_ += "\\\"";
+          break;
+        case '\\':
+          out_ += "\\\\";
+          break;
+        case '\n':
+          out_ += "\\n";
+          break;
+        case '\t':
+          out_ += "\\t";
+          break;
+        default:
+          out_ += "\\u00";
+          out_ += kHex[(c >> 4) & 0xf];
+          out_ += kHex[c & 0xf];
+      }
+    }
+    out_.append(text.substr(run));
+    out_ += '"';
+  }
+
+  std::string out_;
+  std::vector<bool> first_;
+  bool after_key_ = false;
+};
+
+void Loc(JsonOut &j, const Location &loc) {
+  j.BeginObject().Field("file", loc.file).Field("line", loc.line).EndObject();
 }
 
 std::string TriStr(Tri t) {
@@ -103,31 +214,36 @@ std::string ChoiceId(const Model &m, const Symbol *choice) {
   return "<choice " + std::to_string(it - m.choices.begin()) + ">";
 }
 
-Json MenuPath(const MenuNode *node) {
-  std::vector<std::string> titles;
+void MenuPath(JsonOut &j, const MenuNode *node) {
+  std::vector<const std::string *> titles;
   for (const MenuNode *p = node->parent; p != nullptr && p->kind != MenuNode::Kind::kRoot;
        p = p->parent) {
     if (p->prompt.has_value()) {
-      titles.push_back(*p->prompt);
+      titles.push_back(&*p->prompt);
     }
   }
-  std::reverse(titles.begin(), titles.end());
-  return titles;
+  j.BeginArray();
+  for (auto it = titles.rbegin(); it != titles.rend(); ++it) {
+    j.String(**it);
+  }
+  j.EndArray();
 }
 
-Json Prompts(Model &m, const Symbol *sym) {
-  Json prompts = Json::array();
+void Prompts(JsonOut &j, Model &m, const Symbol *sym) {
+  j.BeginArray();
   for (const MenuNode *node : sym->nodes) {
     if (node->prompt.has_value()) {
-      prompts.push_back(Json{{"text", *node->prompt},
-                             {"condition", ExprToString(node->prompt_cond)},
-                             {"visible", EvalExpr(m, node->prompt_cond) != kN}});
+      j.BeginObject()
+          .Field("text", *node->prompt)
+          .Field("condition", ExprToString(node->prompt_cond))
+          .Field("visible", EvalExpr(m, node->prompt_cond) != kN)
+          .EndObject();
     }
   }
-  return prompts;
+  j.EndArray();
 }
 
-Json Help(const Symbol *sym) {
+std::string Help(const Symbol *sym) {
   std::string help;
   for (const MenuNode *node : sym->nodes) {
     if (!node->help.empty()) {
@@ -140,56 +256,78 @@ Json Help(const Symbol *sym) {
   return help;
 }
 
-Json Defaults(Model &m, const Symbol *sym) {
-  Json defaults = Json::array();
+void Defaults(JsonOut &j, Model &m, const Symbol *sym) {
+  j.BeginArray();
   for (const Default &d : sym->defaults) {
-    defaults.push_back(Json{{"value", ExprToString(d.value)},
-                            {"condition", ExprToString(d.cond)},
-                            {"active", EvalExpr(m, d.cond) != kN},
-                            {"defined_at", Loc(d.loc)}});
+    j.BeginObject()
+        .Field("value", ExprToString(d.value))
+        .Field("condition", ExprToString(d.cond))
+        .Field("active", EvalExpr(m, d.cond) != kN)
+        .Key("defined_at");
+    Loc(j, d.loc);
+    j.EndObject();
   }
-  return defaults;
+  j.EndArray();
 }
 
-Json NodeJson(Model &m, const MenuNode *node) {
-  Json j;
+void DefinedAt(JsonOut &j, const Symbol *sym) {
+  j.BeginArray();
+  for (const MenuNode *node : sym->nodes) {
+    Loc(j, node->loc);
+  }
+  j.EndArray();
+}
+
+void NameList(JsonOut &j, const std::vector<Symbol *> &syms) {
+  j.BeginArray();
+  for (const Symbol *s : syms) {
+    j.String(s->name);
+  }
+  j.EndArray();
+}
+
+const char *NodeKind(const MenuNode *node) {
   switch (node->kind) {
     case MenuNode::Kind::kRoot:
-      j["kind"] = "root";
-      break;
+      return "root";
     case MenuNode::Kind::kSymbol:
-      j["kind"] = node->is_menuconfig ? "menuconfig" : "config";
-      j["symbol"] = node->item->name;
-      break;
+      return node->is_menuconfig ? "menuconfig" : "config";
     case MenuNode::Kind::kChoice:
-      j["kind"] = "choice";
-      j["choice"] = ChoiceId(m, node->item);
-      break;
+      return "choice";
     case MenuNode::Kind::kMenu:
-      j["kind"] = "menu";
-      break;
+      return "menu";
     case MenuNode::Kind::kComment:
-      j["kind"] = "comment";
-      break;
+      return "comment";
     case MenuNode::Kind::kIf:
-      j["kind"] = "if";
-      break;
+      return "if";
+  }
+  return "unknown";
+}
+
+void NodeJson(JsonOut &j, Model &m, const MenuNode *node) {
+  j.BeginObject().Field("kind", NodeKind(node));
+  if (node->kind == MenuNode::Kind::kSymbol) {
+    j.Field("symbol", node->item->name);
+  } else if (node->kind == MenuNode::Kind::kChoice) {
+    j.Field("choice", ChoiceId(m, node->item));
   }
   if (node->prompt.has_value()) {
-    j["prompt"] = *node->prompt;
+    j.Field("prompt", *node->prompt);
   }
-  j["visible"] = node->kind == MenuNode::Kind::kRoot ||
-                 (node->prompt.has_value() && EvalExpr(m, node->prompt_cond) != kN &&
-                  (node->kind != MenuNode::Kind::kMenu || EvalExpr(m, node->visible_if) != kN));
-  j["defined_at"] = Loc(node->loc);
-  Json children = Json::array();
-  for (const MenuNode *c = node->list; c != nullptr; c = c->next) {
-    children.push_back(NodeJson(m, c));
+  j.Field("visible",
+          node->kind == MenuNode::Kind::kRoot ||
+              (node->prompt.has_value() && EvalExpr(m, node->prompt_cond) != kN &&
+               (node->kind != MenuNode::Kind::kMenu || EvalExpr(m, node->visible_if) != kN)));
+  j.Key("defined_at");
+  Loc(j, node->loc);
+  if (node->list != nullptr) {
+    j.Key("children").BeginArray();
+    for (const MenuNode *c = node->list; c != nullptr; c = c->next) {
+      NodeJson(j, m, c);
+    }
+    j.EndArray();
   }
-  if (!children.empty()) {
-    j["children"] = std::move(children);
-  }
-  return j;
+  j.EndObject();
 }
 
 }  // namespace
@@ -234,88 +372,89 @@ std::string RenderAutoconf(Model &m, const std::string &header) {
 }
 
 std::string RenderJson(Model &m) {
-  Json doc;
-  doc["format"] = "gale-kconfig-1";
-  doc["mainmenu"] = m.mainmenu;
-  Json symbols = Json::array();
+  // Roughly 1 KiB per symbol; reserving avoids repeated reallocation of a large buffer.
+  JsonOut j((m.defined.size() + m.choices.size()) * 1024 + 4096);
+  j.BeginObject().Field("format", "gale-kconfig-1").Field("mainmenu", m.mainmenu);
+  j.Key("symbols").BeginArray();
   for (Symbol *sym : m.defined) {
-    Json j;
-    j["name"] = sym->name;
-    j["type"] = TypeName(sym->type);
-    j["value"] = SymStr(m, sym);
-    j["written"] = WriteToConf(m, sym);
+    j.BeginObject()
+        .Field("name", sym->name)
+        .Field("type", TypeName(sym->type))
+        .Field("value", SymStr(m, sym))
+        .Field("written", WriteToConf(m, sym))
+        .Key("user_value");
     if (sym->requested.has_value()) {
-      j["user_value"] = Json{
-          {"value", *sym->requested}, {"file", sym->user_loc.file}, {"line", sym->user_loc.line}};
+      j.BeginObject()
+          .Field("value", *sym->requested)
+          .Field("file", sym->user_loc.file)
+          .Field("line", sym->user_loc.line)
+          .EndObject();
     } else {
-      j["user_value"] = nullptr;
+      j.Null();
     }
-    j["prompts"] = Prompts(m, sym);
-    j["help"] = Help(sym);
-    Json defined_at = Json::array();
-    for (const MenuNode *node : sym->nodes) {
-      defined_at.push_back(Loc(node->loc));
-    }
-    j["defined_at"] = std::move(defined_at);
-    j["visibility"] = TriStr(Visibility(m, sym));
-    j["direct_dependencies"] = ExprToString(sym->direct_dep);
-    j["direct_dependencies_value"] = TriStr(EvalExpr(m, sym->direct_dep));
-    Json selected_by = Json::array();
-    for (const Symbol *by : sym->selected_by) {
-      selected_by.push_back(by->name);
-    }
-    j["selected_by"] = std::move(selected_by);
-    Json implied_by = Json::array();
-    for (const Symbol *by : sym->implied_by) {
-      implied_by.push_back(by->name);
-    }
-    j["implied_by"] = std::move(implied_by);
-    Json ranges = Json::array();
+    j.Key("prompts");
+    Prompts(j, m, sym);
+    j.Field("help", Help(sym)).Key("defined_at");
+    DefinedAt(j, sym);
+    j.Field("visibility", TriStr(Visibility(m, sym)))
+        .Field("direct_dependencies", ExprToString(sym->direct_dep))
+        .Field("direct_dependencies_value", TriStr(EvalExpr(m, sym->direct_dep)))
+        .Key("selected_by");
+    NameList(j, sym->selected_by);
+    j.Key("implied_by");
+    NameList(j, sym->implied_by);
+    j.Key("ranges").BeginArray();
     for (const Range &r : sym->ranges) {
-      ranges.push_back(Json{{"low", SymStr(m, r.low)},
-                            {"high", SymStr(m, r.high)},
-                            {"condition", ExprToString(r.cond)},
-                            {"active", EvalExpr(m, r.cond) != kN}});
+      j.BeginObject()
+          .Field("low", SymStr(m, r.low))
+          .Field("high", SymStr(m, r.high))
+          .Field("condition", ExprToString(r.cond))
+          .Field("active", EvalExpr(m, r.cond) != kN)
+          .EndObject();
     }
-    j["ranges"] = std::move(ranges);
-    j["defaults"] = Defaults(m, sym);
-    j["menu_path"] = MenuPath(sym->nodes.front());
-    j["choice"] = sym->choice != nullptr ? Json(ChoiceId(m, sym->choice)) : Json(nullptr);
-    symbols.push_back(std::move(j));
+    j.EndArray().Key("defaults");
+    Defaults(j, m, sym);
+    j.Key("menu_path");
+    MenuPath(j, sym->nodes.front());
+    j.Key("choice");
+    if (sym->choice != nullptr) {
+      j.String(ChoiceId(m, sym->choice));
+    } else {
+      j.Null();
+    }
+    j.EndObject();
   }
-  doc["symbols"] = std::move(symbols);
-  Json choices = Json::array();
+  j.EndArray().Key("choices").BeginArray();
   for (Symbol *choice : m.choices) {
-    Json j;
-    j["id"] = ChoiceId(m, choice);
-    j["type"] = TypeName(choice->type);
-    j["optional"] = choice->optional;
-    j["value"] = TriStr(SymTri(m, choice));
     Symbol *selection = ChoiceSelection(m, choice);
-    j["selection"] = selection != nullptr ? Json(selection->name) : Json(nullptr);
-    j["user_selection"] =
-        choice->user_selection != nullptr ? Json(choice->user_selection->name) : Json(nullptr);
-    Json members = Json::array();
-    for (const Symbol *member : choice->members) {
-      members.push_back(member->name);
-    }
-    j["members"] = std::move(members);
-    j["prompts"] = Prompts(m, choice);
-    j["help"] = Help(choice);
-    Json defined_at = Json::array();
-    for (const MenuNode *node : choice->nodes) {
-      defined_at.push_back(Loc(node->loc));
-    }
-    j["defined_at"] = std::move(defined_at);
-    j["visibility"] = TriStr(Visibility(m, choice));
-    j["direct_dependencies"] = ExprToString(choice->direct_dep);
-    j["defaults"] = Defaults(m, choice);
-    j["menu_path"] = MenuPath(choice->nodes.front());
-    choices.push_back(std::move(j));
+    j.BeginObject()
+        .Field("id", ChoiceId(m, choice))
+        .Field("type", TypeName(choice->type))
+        .Field("optional", choice->optional)
+        .Field("value", TriStr(SymTri(m, choice)))
+        .Key("selection");
+    selection != nullptr ? j.String(selection->name) : j.Null();
+    j.Key("user_selection");
+    choice->user_selection != nullptr ? j.String(choice->user_selection->name) : j.Null();
+    j.Key("members");
+    NameList(j, choice->members);
+    j.Key("prompts");
+    Prompts(j, m, choice);
+    j.Field("help", Help(choice)).Key("defined_at");
+    DefinedAt(j, choice);
+    j.Field("visibility", TriStr(Visibility(m, choice)))
+        .Field("direct_dependencies", ExprToString(choice->direct_dep))
+        .Key("defaults");
+    Defaults(j, m, choice);
+    j.Key("menu_path");
+    MenuPath(j, choice->nodes.front());
+    j.EndObject();
   }
-  doc["choices"] = std::move(choices);
-  doc["menu"] = NodeJson(m, m.root);
-  return doc.dump(2) + "\n";
+  j.EndArray().Key("menu");
+  NodeJson(j, m, m.root);
+  j.EndObject();
+  j.str() += "\n";
+  return std::move(j.str());
 }
 
 }  // namespace gale::kconfig
