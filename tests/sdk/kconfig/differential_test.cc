@@ -102,12 +102,16 @@ Outputs RunKconfiglib(const Inputs &in) {
   return out;
 }
 
-void ExpectSame(const Inputs &in) {
-  Outputs gale = RunGale(in);
-  Outputs oracle = RunKconfiglib(in);
+void CompareOutputs(const Outputs &gale, const Outputs &oracle) {
   EXPECT_EQ(gale.config, oracle.config) << "gale-kconfig diagnostics:\n" << gale.diagnostics;
   EXPECT_EQ(gale.autoconf, oracle.autoconf);
   EXPECT_FALSE(gale.config.empty());
+}
+
+void ExpectSame(const Inputs &in) {
+  Outputs gale = RunGale(in);
+  Outputs oracle = RunKconfiglib(in);
+  CompareOutputs(gale, oracle);
 }
 
 std::map<std::string, std::string> ReadEnvFile(const fs::path &path) {
@@ -164,6 +168,48 @@ INSTANTIATE_TEST_SUITE_P(Corpus, CorpusTest, ::testing::ValuesIn(CorpusCases()),
                          [](const ::testing::TestParamInfo<std::string> &info) {
                            return info.param;
                          });
+
+// Random trees (random_kconfig.py) exercise combinations the hand-written corpus does not. Trees
+// with dependency loops are rejected by Kconfiglib and skipped; the rest must match.
+TEST(RandomTreeTest, MatchesKconfiglib) {
+  if (!KconfiglibProblem().empty()) {
+    GTEST_SKIP() << KconfiglibProblem();
+  }
+  constexpr int kWanted = 30;
+  int compared = 0;
+  for (int seed = 1; compared < kWanted && seed < 20 * kWanted; ++seed) {
+    testing::TempDir dir;
+    auto gen = testing::Run({GALE_SYSTEM_PYTHON3,
+                             std::string(GALE_KCONFIG_TEST_DIR) + "/random_kconfig.py",
+                             std::to_string(seed), dir.path()});
+    ASSERT_EQ(gen.exit_code, 0) << gen.err;
+    Inputs in;
+    in.srctree = dir.path();
+    in.kconfig = dir.path() + "/Kconfig";
+    in.fragments = {dir.path() + "/prj.conf"};
+    Outputs oracle;
+    {
+      testing::TempDir tmp;
+      auto result = testing::Run(
+          {GALE_SYSTEM_PYTHON3, std::string(GALE_KCONFIG_TEST_DIR) + "/kconfiglib_driver.py",
+           in.kconfig, tmp.path() + "/.config", tmp.path() + "/autoconf.h", in.fragments[0]},
+          {{"srctree", in.srctree}});
+      if (result.exit_code != 0) {
+        ASSERT_THAT(result.err, ::testing::HasSubstr("Dependency loop")) << "seed " << seed;
+        continue;
+      }
+      oracle.config = testing::ReadFile(tmp.path() + "/.config");
+      oracle.autoconf = testing::ReadFile(tmp.path() + "/autoconf.h");
+    }
+    SCOPED_TRACE("random_kconfig.py seed " + std::to_string(seed));
+    CompareOutputs(RunGale(in), oracle);
+    if (HasFailure()) {
+      return;
+    }
+    ++compared;
+  }
+  EXPECT_EQ(compared, kWanted);
+}
 
 // The Gale tree's own Kconfig, for every board defconfig, alone and with every sample prj.conf.
 TEST(GaleTreeTest, BoardsAndSamplesMatchKconfiglib) {
