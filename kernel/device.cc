@@ -1,7 +1,6 @@
 // Device look-up and readiness (the definitions themselves are static, see gale/device.h).
 #include <gale/device.h>
 
-#include <errno.h>
 #include <string.h>
 
 // Linker-script symbols bracketing all device objects, sorted in initialization order.
@@ -35,14 +34,4 @@ extern "C" const struct device *device_get_binding(const char *name) {
 extern "C" size_t z_device_get_all_static(const struct device **devices) {
   *devices = __device_start;
   return static_cast<size_t>(__device_end - __device_start);
-}
-
-extern "C" int device_init(const struct device *dev) {
-  if (dev == nullptr) {
-    return -EINVAL;
-  }
-  if (dev->state->initialized) {
-    return dev->state->init_res == 0U ? -EALREADY : -dev->state->init_res;
-  }
-  return -ENOTSUP;
 }

@@ -136,8 +136,6 @@ bool device_is_ready(const struct device *dev);
 /** Store the first of all devices in @p devices and return how many there are. */
 size_t z_device_get_all_static(const struct device **devices);
 
-/** Initialize @p dev now (for devices whose init was deferred); 0 or a negative errno. */
-int device_init(const struct device *dev);
 
 #ifdef __cplusplus
 }

@@ -44,6 +44,15 @@ grep -Eq "prj.conf:1: warning: .*UART_NATIVE_PTY" "$WORK/unmet-build.log" || fai
 grep -q "ARCH_POSIX" "$WORK/unmet-build.log" || fail "the unmet-dependency warning does not name ARCH_POSIX"
 ok "ineffective Kconfig assignment explained"
 
+# Fragments and overlays named on the command line must exist.
+expect_configure_fails missing-fragment "$hello" -DBOARD=qemu_cortex_m3 -DEXTRA_CONF_FILE=nope.conf
+log_has missing-fragment "Kconfig fragment"
+log_has missing-fragment "nope.conf does not exist"
+expect_configure_fails missing-overlay "$hello" -DBOARD=qemu_cortex_m3 -DEXTRA_DTC_OVERLAY_FILE=nope.overlay
+log_has missing-overlay "Devicetree overlay"
+log_has missing-overlay "nope.overlay does not exist"
+ok "missing fragment or overlay named"
+
 # A syntax error in a Kconfig file fails configure with file:line.
 app=$(new_app kconfig-syntax)
 printf 'source "Kconfig.zephyr"\n\nconfig MY_OPTION\n\tbool "Mine"\n\tdepends on (FOO\n' >"$app/Kconfig"

@@ -27,15 +27,8 @@ if(EXTRA_DTC_OVERLAY_FILE)
   string(REPLACE " " ";" _extra "${EXTRA_DTC_OVERLAY_FILE}")
   list(APPEND _overlays ${_extra})
 endif()
-set(GALE_DTS_OVERLAYS)
-foreach(overlay ${_overlays})
-  get_filename_component(overlay ${overlay} ABSOLUTE BASE_DIR ${APPLICATION_SOURCE_DIR})
-  if(NOT EXISTS ${overlay})
-    message(FATAL_ERROR "Devicetree overlay ${overlay} does not exist (DTC_OVERLAY_FILE / "
-                        "EXTRA_DTC_OVERLAY_FILE)")
-  endif()
-  list(APPEND GALE_DTS_OVERLAYS ${overlay})
-endforeach()
+gale_resolve_inputs(GALE_DTS_OVERLAYS
+  "Devicetree overlay (DTC_OVERLAY_FILE / EXTRA_DTC_OVERLAY_FILE)" ${_overlays})
 
 # Folders holding dts/ includes and bindings: the application's own, DTS_ROOT, the Gale tree.
 set(_dts_roots ${APPLICATION_SOURCE_DIR} ${DTS_ROOT} ${GALE_BASE})

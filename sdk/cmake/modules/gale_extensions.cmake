@@ -76,6 +76,20 @@ function(gale_iterable_section)
   endif()
 endfunction()
 
+# gale_resolve_inputs(OUT WHAT file...): absolute paths (relative ones are relative to the
+# application), failing with a message naming WHAT when a file does not exist.
+function(gale_resolve_inputs out what)
+  set(resolved)
+  foreach(file ${ARGN})
+    get_filename_component(file ${file} ABSOLUTE BASE_DIR ${APPLICATION_SOURCE_DIR})
+    if(NOT EXISTS ${file})
+      message(FATAL_ERROR "${what} ${file} does not exist")
+    endif()
+    list(APPEND resolved ${file})
+  endforeach()
+  set(${out} ${resolved} PARENT_SCOPE)
+endfunction()
+
 # Levenshtein distance between two short strings (board names), for "did you mean" hints.
 function(gale_edit_distance a b out)
   string(LENGTH "${a}" la)

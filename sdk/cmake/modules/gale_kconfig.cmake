@@ -32,15 +32,8 @@ foreach(var EXTRA_CONF_FILE OVERLAY_CONFIG)
     list(APPEND _fragments ${_extra})
   endif()
 endforeach()
-set(GALE_KCONFIG_FRAGMENTS)
-foreach(fragment ${_fragments})
-  get_filename_component(fragment ${fragment} ABSOLUTE BASE_DIR ${APPLICATION_SOURCE_DIR})
-  if(NOT EXISTS ${fragment})
-    message(FATAL_ERROR "Kconfig fragment ${fragment} does not exist (CONF_FILE / "
-                        "EXTRA_CONF_FILE)")
-  endif()
-  list(APPEND GALE_KCONFIG_FRAGMENTS ${fragment})
-endforeach()
+gale_resolve_inputs(GALE_KCONFIG_FRAGMENTS "Kconfig fragment (CONF_FILE / EXTRA_CONF_FILE)"
+                    ${_fragments})
 
 if(EXISTS ${APPLICATION_SOURCE_DIR}/Kconfig)
   set(KCONFIG_ROOT ${APPLICATION_SOURCE_DIR}/Kconfig)
