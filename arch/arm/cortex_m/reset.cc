@@ -17,6 +17,10 @@ extern char __data_region_load_start[];
 extern char __bss_start[];
 extern char __bss_end[];
 extern const char _vector_table[];
+extern char __tls_size[];
+extern char __arm32_tls_tcb_offset[];
+extern void *__tls;
+void _init_tls(void *tls);
 }
 
 // The stack the CPU boots on and every exception handler uses (MSP).
@@ -42,5 +46,13 @@ extern "C" FUNC_NORETURN void z_arm_reset(void) {
   scb::Write(scb::kCcr, scb::Read(scb::kCcr) | scb::kCcrDiv0Trp);
   __asm__ volatile("dsb\n\tisb" : : : "memory");
 
+#ifdef CONFIG_THREAD_LOCAL_STORAGE
+  // Start-up code (init levels) gets a TLS block too, so that errno works before threads.
+  static char __aligned(8) boot_tls[64];
+  if (reinterpret_cast<uintptr_t>(__tls_size) <= sizeof(boot_tls)) {
+    _init_tls(boot_tls);
+    __tls = boot_tls - reinterpret_cast<uintptr_t>(__arm32_tls_tcb_offset);
+  }
+#endif
   z_cstart();
 }
