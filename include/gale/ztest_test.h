@@ -123,16 +123,15 @@ extern struct ztest_expected_result_entry _ztest_expected_result_entry_list_end[
  * @param teardown_fn  ztest_suite_teardown_t, or NULL
  */
 #define ZTEST_SUITE(SUITE_NAME, PREDICATE, setup_fn, before_fn, after_fn, teardown_fn)   \
-  static struct ztest_suite_stats UTIL_CAT(z_ztest_suite_stats_, SUITE_NAME);           \
-  static const STRUCT_SECTION_ITERABLE(ztest_suite_node,                                \
-                                       UTIL_CAT(z_ztest_suite_node_, SUITE_NAME)) = {   \
+  static struct ztest_suite_stats z_ztest_suite_stats_##SUITE_NAME;                     \
+  static const STRUCT_SECTION_ITERABLE(ztest_suite_node, z_ztest_suite_node_##SUITE_NAME) = { \
       .name = STRINGIFY(SUITE_NAME),                                                    \
       .setup = (setup_fn),                                                              \
       .before = (before_fn),                                                            \
       .after = (after_fn),                                                              \
       .teardown = (teardown_fn),                                                        \
       .predicate = (PREDICATE),                                                         \
-      .stats = &UTIL_CAT(z_ztest_suite_stats_, SUITE_NAME),                             \
+      .stats = &z_ztest_suite_stats_##SUITE_NAME,                                       \
   }
 
 /* The test object's name starts with the suite's, then the test's: the linker sorts by it. */

@@ -174,7 +174,10 @@ void RunInWorker(Phase phase) {
   run.phase = phase;
   k_thread_create(&worker, worker_stack, K_THREAD_STACK_SIZEOF(worker_stack), WorkerEntry,
                   reinterpret_cast<void *>(static_cast<uintptr_t>(phase)), nullptr, nullptr,
-                  CONFIG_ZTEST_THREAD_PRIORITY, 0, K_NO_WAIT);
+                  CONFIG_ZTEST_THREAD_PRIORITY, 0, K_FOREVER);
+  // Named for fatal error reports; without CONFIG_THREAD_NAME this does nothing.
+  (void)k_thread_name_set(&worker, "ztest");
+  k_thread_start(&worker);
   k_thread_join(&worker, K_FOREVER);
   run.phase = Phase::kFramework;
 }

@@ -104,6 +104,15 @@ ZTEST(verify, test_counts)
 	zassert_true(ZTEST_TEST_COUNT >= 20, "only %d tests", (int)ZTEST_TEST_COUNT);
 }
 
+ZTEST(verify, test_durations_measured)
+{
+	const struct ztest_unit_test *t = self_find_test("asserts", "test_sleeps");
+
+	zassert_not_null(t);
+	zassert_true(t->stats->duration_worst_ms >= 20, "test_sleeps took %u ms",
+		     (unsigned int)t->stats->duration_worst_ms);
+}
+
 ZTEST(verify, test_predicate_kept_suite_from_running)
 {
 	zassert_false(never_ran);
