@@ -1,0 +1,1 @@
+#include <gale/sys/time_units.h>
