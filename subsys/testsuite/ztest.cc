@@ -238,8 +238,8 @@ Result RunTest(const ztest_unit_test &test) {
   RunInWorker(Phase::kBefore);
   auto ms = static_cast<uint32_t>(k_uptime_get() - start);
   if (run.test_result == Result::kPending) {
-    // The thread ended without a verdict: the kernel aborted it after a fatal error.
-    printk("\n    Test thread aborted without a verdict (fatal error?)\n");
+    // The thread ended without a verdict: something aborted it.
+    printk("\n    Test thread aborted without a verdict\n");
     run.test_result = Result::kFail;
   }
   // The after function cleans up whatever the test did, so it runs whatever the verdict.
@@ -267,7 +267,7 @@ int RunSuite(const ztest_suite_node &suite, int case_iter) {
     run.setup_result = Result::kPending;
     RunInWorker(Phase::kSetup);
     if (run.setup_result == Result::kPending) {
-      printk("\n    Suite setup aborted without a verdict (fatal error?)\n");
+      printk("\n    Suite setup aborted without a verdict\n");
       run.setup_result = Result::kFail;
     }
   }
