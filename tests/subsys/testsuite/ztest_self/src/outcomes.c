@@ -98,6 +98,26 @@ ZTEST(outcomes, test_helper_assert_fails_test)
 	zassert_unreachable("the test went on after its helper failed");
 }
 
+void ztest_post_assert_fail_hook(void)
+{
+	outcome_records.assert_hook_calls++;
+}
+
+/* A failed __ASSERT() ends in assert_post_action(); called directly here. */
+ZTEST(outcomes, test_expected_assert)
+{
+	ztest_set_assert_valid(true);
+	assert_post_action(__FILE__, __LINE__);
+	outcome_records.after_assert = true;
+}
+
+ZTEST_EXPECT_FAIL(outcomes, test_unexpected_assert);
+ZTEST(outcomes, test_unexpected_assert)
+{
+	assert_post_action(__FILE__, __LINE__);
+	outcome_records.after_assert = true;
+}
+
 ZTEST_SUITE(outcomes, NULL, NULL, NULL, NULL, NULL);
 
 /* A setup that skips: every test of the suite is skipped. */
