@@ -158,6 +158,14 @@ ZTEST(verify, test_expected_faults)
 	expect_counts("outcomes", "test_helper_assert_fails_test", 1, 0, 0);
 }
 
+ZTEST(verify, test_assert_hook)
+{
+	expect_counts("outcomes", "test_expected_assert", 1, 0, 0);
+	expect_counts("outcomes", "test_unexpected_assert", 1, 0, 0);
+	zassert_equal(outcome_records.assert_hook_calls, 1);
+	zassert_false(outcome_records.after_assert, "the test went on after assert_post_action()");
+}
+
 ZTEST(verify, test_setup_skip_skips_suite)
 {
 	expect_counts("skip_setup", "test_never_runs", 0, 0, 1);
