@@ -1,14 +1,15 @@
-// Boot sequence after the arch start-up: PRE_KERNEL_1 and PRE_KERNEL_2 init levels, then the
-// main thread's part: POST_KERNEL, static constructors, the banner, APPLICATION and main().
-// The scheduler is not in yet, so the "main thread" is the start-up context itself; once
-// threads exist, z_cstart() switches to a real main thread at the marked point.
+// Boot sequence after the arch start-up: PRE_KERNEL_1 and PRE_KERNEL_2 init levels on the
+// start-up stack, then the switch to the main thread, which runs POST_KERNEL, static
+// constructors, the banner, APPLICATION, starts the K_THREAD_DEFINE threads and calls main().
 #include <gale/arch.h>
 #include <gale/device.h>
 #include <gale/init.h>
+#include <gale/kernel.h>
 #include <gale/sys/printk.h>
 #include <gale/version.h>
 
 #include <kernel_internal.h>
+#include <ksched.h>
 
 // Linker-script symbols bracketing each init level (kernel/linker/rom.ld).
 extern "C" {
@@ -18,6 +19,13 @@ extern const struct init_entry __init_POST_KERNEL_start[];
 extern const struct init_entry __init_APPLICATION_start[];
 extern const struct init_entry __init_SMP_start[];
 extern const struct init_entry __init_end[];
+}
+
+K_THREAD_STACK_DEFINE(z_main_stack, CONFIG_MAIN_STACK_SIZE);
+K_THREAD_STACK_DEFINE(z_idle_stack, CONFIG_IDLE_STACK_SIZE);
+extern "C" {
+struct k_thread z_main_thread;
+struct k_thread z_idle_thread;
 }
 
 namespace gale::kernel {
@@ -52,15 +60,20 @@ void RunInitLevel(InitLevel level) {
   }
 }
 
-FUNC_NORETURN void MainThread() {
+void MainThreadEntry(void *, void *, void *) {
   RunInitLevel(InitLevel::kPostKernel);
   arch_static_init();
 #ifdef CONFIG_BOOT_BANNER
   printk("*** " CONFIG_BOOT_BANNER_STRING " v" KERNEL_VERSION_STRING " ***\n");
 #endif
   RunInitLevel(InitLevel::kApplication);
+  InitStaticThreads();
   (void)z_main_call();
-  // main() returned: as in Zephyr, the system goes on without it (idle until a reset).
+  // main() returned: as in Zephyr, the main thread ends and the other threads go on.
+  z_main_thread.base.user_options &= ~K_ESSENTIAL;
+}
+
+void IdleThreadEntry(void *, void *, void *) {
   for (;;) {
     arch_cpu_idle();
   }
@@ -74,8 +87,36 @@ extern "C" uint32_t sys_kernel_version_get(void) {
 }
 
 extern "C" FUNC_NORETURN void z_cstart(void) {
-  using gale::kernel::InitLevel;
-  gale::kernel::RunInitLevel(InitLevel::kPreKernel1);
-  gale::kernel::RunInitLevel(InitLevel::kPreKernel2);
-  gale::kernel::MainThread();
+  using namespace gale::kernel;
+  // The start-up context is a dummy thread until the first switch, so that the kernel's
+  // bookkeeping always has a current thread.
+  static k_thread dummy;
+  dummy.base.thread_state = _THREAD_DUMMY;
+  _kernel.current = &dummy;
+  _kernel.pre_kernel = true;
+
+  RunInitLevel(InitLevel::kPreKernel1);
+  sys_clock_driver_init();
+  RunInitLevel(InitLevel::kPreKernel2);
+  _kernel.pre_kernel = false;
+
+  PrepareThread(&z_idle_thread, z_idle_stack, K_THREAD_STACK_SIZEOF(z_idle_stack),
+                IdleThreadEntry, nullptr, nullptr, nullptr, K_IDLE_PRIO, K_ESSENTIAL);
+  z_idle_thread.base.thread_state = 0;  // runnable, but never queued: chosen when none is
+  _kernel.idle_thread = &z_idle_thread;
+  PrepareThread(&z_main_thread, z_main_stack, K_THREAD_STACK_SIZEOF(z_main_stack),
+                MainThreadEntry, nullptr, nullptr, nullptr, CONFIG_MAIN_THREAD_PRIORITY,
+                K_ESSENTIAL);
+#ifdef CONFIG_THREAD_NAME
+  k_thread_name_set(&z_idle_thread, "idle");
+  k_thread_name_set(&z_main_thread, "main");
+#endif
+  z_main_thread.base.thread_state = 0;
+  ReadyThread(&z_main_thread);
+  _kernel.current = &z_main_thread;
+  _kernel.ready_cache = &z_main_thread;
+  arch_switch_to_main_thread(&z_main_thread,
+                             reinterpret_cast<char *>(z_main_thread.stack_info.start +
+                                                      z_main_thread.stack_info.size),
+                             MainThreadEntry);
 }

@@ -4,6 +4,7 @@
 
 #include <kernel_internal.h>
 
+#include "posix_internal.h"
 #include "posix_runner.h"
 
 namespace {
@@ -16,6 +17,7 @@ extern "C" int __wrap_main(int argc, char **argv) {
   saved_argv = argv;
   // Console output must reach a pipe as soon as it is printed, not when a buffer fills.
   setvbuf(stdout, nullptr, _IONBF, 0);
+  gale::posix::ParseOptions(argc, argv);
   z_cstart();
 }
 

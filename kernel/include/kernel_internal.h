@@ -19,6 +19,22 @@ int z_main_call(void);
 
 #ifdef __cplusplus
 }
+
+#include <gale/kernel.h>
+
+namespace gale::kernel {
+// Set up a thread without starting it (thread.cc).
+void PrepareThread(k_thread *thread, k_thread_stack_t *stack, size_t stack_size,
+                   k_thread_entry_t entry, void *p1, void *p2, void *p3, int prio,
+                   uint32_t options);
+// Start a prepared thread after @p delay (K_FOREVER: leave it for k_thread_start()).
+// @pre interrupts locked
+void StartThread(k_thread *thread, k_timeout_t delay);
+// Start the K_THREAD_DEFINE threads.
+void InitStaticThreads();
+// Whether @p thread's stack sentinel is intact (always, without CONFIG_STACK_SENTINEL).
+bool StackSentinelIntact(const k_thread *thread);
+}  // namespace gale::kernel
 #endif
 
 #endif  // GALE_KERNEL_INCLUDE_KERNEL_INTERNAL_H_

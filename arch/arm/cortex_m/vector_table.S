@@ -26,15 +26,25 @@ _vector_table:
 	.word 0
 	.word z_arm_pendsv
 	.word z_arm_systick
+	/* External interrupt n enters at z_arm_irq_<n>: IRQ_CONNECT defines it (see
+	 * gale/arch/arm/arch_inlines.h); unconnected lines stay bound to the spurious handler. */
+	.macro irq_vector n
+	.word z_arm_irq_\n
+	.weak z_arm_irq_\n
+	.thumb_set z_arm_irq_\n, z_arm_exc_spurious
+	.endm
+	.altmacro
+	.set irq, 0
 	.rept CONFIG_NUM_IRQS
-	.word z_arm_isr_spurious
+	irq_vector %irq
+	.set irq, irq + 1
 	.endr
+	.noaltmacro
 	.size _vector_table, . - _vector_table
 
-
 /*
- * Every fault and unexpected exception lands here: find the stacked frame (MSP or PSP, from
- * EXC_RETURN bit 2) and report it with the exception number (fault.cc).
+ * Faults and unexpected exceptions: pass the stacked frame (MSP or PSP, by EXC_RETURN bit 2)
+ * and EXC_RETURN to z_arm_fault_handler (fault.cc), and return if it lets the system go on.
  */
 	.section .text.z_arm_exc_spurious, "ax"
 	.thumb_func
@@ -45,11 +55,13 @@ z_arm_exc_spurious:
 	ite eq
 	mrseq r0, msp
 	mrsne r0, psp
-	mrs r1, ipsr
-	b z_arm_fault_report
+	mov r1, lr
+	push {r4, lr}
+	bl z_arm_fault_handler
+	pop {r4, pc}
 	.size z_arm_exc_spurious, . - z_arm_exc_spurious
 
-	.irp handler, z_arm_nmi, z_arm_hard_fault, z_arm_mpu_fault, z_arm_bus_fault, z_arm_usage_fault, z_arm_svc, z_arm_debug_monitor, z_arm_pendsv, z_arm_systick, z_arm_isr_spurious
+	.irp handler, z_arm_nmi, z_arm_hard_fault, z_arm_mpu_fault, z_arm_bus_fault, z_arm_usage_fault, z_arm_svc, z_arm_debug_monitor, z_arm_pendsv, z_arm_systick
 	.weak \handler
 	.thumb_set \handler, z_arm_exc_spurious
 	.endr

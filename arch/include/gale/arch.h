@@ -9,6 +9,7 @@
 #define GALE_ARCH_H_
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <gale/toolchain.h>
@@ -54,6 +55,55 @@ void arch_static_init(void);
  * @pre any context
  */
 FUNC_NORETURN void arch_system_exit(int status);
+
+struct k_thread;
+struct z_thread_stack_element;
+typedef void (*k_thread_entry_t)(void *p1, void *p2, void *p3);
+
+/**
+ * Prepare @p thread's initial context so that, when first switched in, it runs
+ * z_thread_entry(@p entry, @p p1, @p p2, @p p3) on the stack whose top is @p stack_ptr.
+ */
+void arch_new_thread(struct k_thread *thread, struct z_thread_stack_element *stack,
+                     char *stack_ptr, k_thread_entry_t entry, void *p1, void *p2, void *p3);
+
+/**
+ * Set up @p thread's thread-local storage block just below @p stack_ptr (the stack top) and
+ * its thread pointer. @returns the bytes of stack used (CONFIG_THREAD_LOCAL_STORAGE).
+ */
+size_t arch_tls_stack_setup(struct k_thread *thread, char *stack_ptr);
+
+/**
+ * Switch from the current thread (_kernel.current) to _kernel.ready_cache, with interrupts
+ * locked by @p key. The switch may happen later on ports that defer it to the lowest-priority
+ * exception, never after the caller resumes. Returns, once the caller is switched back in,
+ * the caller's base.swap_retval, with the interrupt state of @p key restored.
+ *
+ * @pre thread context, interrupts locked (@p key from arch_irq_lock())
+ */
+int arch_swap(unsigned int key);
+
+/**
+ * Leave the start-up context for good and run @p main_thread (already _kernel.current):
+ * z_thread_entry(@p entry, NULL, NULL, NULL) on the stack whose top is @p stack_ptr, with
+ * interrupts unlocked.
+ */
+FUNC_NORETURN void arch_switch_to_main_thread(struct k_thread *main_thread, char *stack_ptr,
+                                              k_thread_entry_t entry);
+
+/** Enable, disable, query interrupt line @p irq. */
+void arch_irq_enable(unsigned int irq);
+void arch_irq_disable(unsigned int irq);
+int arch_irq_is_enabled(unsigned int irq);
+
+/** Run @p routine(@p parameter) in interrupt context (see irq_offload()). */
+void arch_irq_offload(void (*routine)(const void *parameter), const void *parameter);
+
+/**
+ * The kernel's thread entry, for arch_new_thread(): runs @p entry and aborts the thread when
+ * it returns.
+ */
+FUNC_NORETURN void z_thread_entry(k_thread_entry_t entry, void *p1, void *p2, void *p3);
 
 #ifdef __cplusplus
 }

@@ -12,6 +12,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include <gale/toolchain.h>
 
 #ifdef __cplusplus
 extern "C" {

@@ -36,6 +36,33 @@ static ALWAYS_INLINE bool arch_is_in_isr(void) {
   return ipsr != 0U;
 }
 
+void z_arm_irq_priority_set(unsigned int irq, unsigned int prio, uint32_t flags);
+
+/*
+ * IRQ_CONNECT: the vector table entry of each external interrupt is the symbol z_arm_irq_<n>,
+ * weakly bound to the spurious-interrupt handler. Connecting defines it as a three-instruction
+ * thunk that loads the argument and handler and enters the common interrupt path, so the
+ * connection costs no RAM and no table lookup. The thunk is a COMDAT group: a call site the
+ * compiler duplicates (inlining, cloning) still links once.
+ */
+#define ARCH_IRQ_CONNECT(irq_p, priority_p, isr_p, isr_param_p, flags_p)                        \
+  ({                                                                                            \
+    __asm__ volatile(".pushsection .text.z_arm_irq_%c0,\"axG\",%%progbits,z_arm_irq_%c0,comdat\n\t" \
+                     ".global z_arm_irq_%c0\n\t"                                                 \
+                     ".type z_arm_irq_%c0, %%function\n\t"                                       \
+                     ".thumb_func\n\t"                                                          \
+                     "z_arm_irq_%c0:\n\t"                                                       \
+                     "ldr r0, =%c1\n\t"                                                         \
+                     "ldr r1, =%c2\n\t"                                                         \
+                     "b z_arm_isr_common\n\t"                                                   \
+                     ".ltorg\n\t"                                                               \
+                     ".popsection"                                                             \
+                     :                                                                         \
+                     : "i"(irq_p), "i"(isr_param_p), "i"(isr_p));                              \
+    z_arm_irq_priority_set((irq_p), (priority_p), (flags_p));                                   \
+    (irq_p);                                                                                    \
+  })
+
 #ifdef __cplusplus
 }
 #endif

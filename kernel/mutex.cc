@@ -1,0 +1,106 @@
+// Mutexes: recursive, with priority inheritance. While threads wait, the owner runs at the
+// priority of the most urgent waiter (bounded by CONFIG_PRIORITY_CEILING); it drops back when
+// it unlocks or when that waiter gives up.
+#include <gale/kernel.h>
+
+#include <ksched.h>
+
+using namespace gale::kernel;
+
+namespace {
+
+// The priority @p mutex's owner should run at: its own, or its most urgent waiter's.
+int InheritedPriority(k_mutex *mutex) {
+  int prio = mutex->owner_orig_prio;
+  k_thread *waiter = WaitQueueHead(&mutex->wait_q);
+  if (waiter != nullptr && waiter->base.prio < prio) {
+    prio = MAX(waiter->base.prio, CONFIG_PRIORITY_CEILING);
+  }
+  return prio;
+}
+
+void AdjustOwnerPriority(k_mutex *mutex) {
+  int prio = InheritedPriority(mutex);
+  if (prio != mutex->owner->base.prio) {
+    SetPriority(mutex->owner, prio);
+  }
+}
+
+}  // namespace
+
+extern "C" {
+
+int k_mutex_init(struct k_mutex *mutex) {
+  mutex->owner = nullptr;
+  mutex->lock_count = 0;
+  mutex->owner_orig_prio = 0;
+  WaitQueueInit(&mutex->wait_q);
+  return 0;
+}
+
+int k_mutex_lock(struct k_mutex *mutex, k_timeout_t timeout) {
+  __ASSERT(!arch_is_in_isr(), "mutexes cannot be used from an interrupt handler");
+  IrqLock lock;
+  k_thread *current = Current();
+  if (likely(mutex->lock_count == 0U || mutex->owner == current)) {
+    if (mutex->lock_count == 0U) {
+      mutex->owner_orig_prio = current->base.prio;
+    }
+    mutex->lock_count++;
+    mutex->owner = current;
+    return 0;
+  }
+  if (K_TIMEOUT_EQ(timeout, K_NO_WAIT)) {
+    return -EBUSY;
+  }
+  int inherited = MAX(static_cast<int>(current->base.prio), CONFIG_PRIORITY_CEILING);
+  if (inherited < mutex->owner->base.prio) {
+    SetPriority(mutex->owner, inherited);
+  }
+  int rc = PendCurrent(&mutex->wait_q, timeout, lock);
+  if (rc == 0) {
+    return 0;  // the unlocking thread handed the mutex over
+  }
+  // Timed out: the owner no longer needs this waiter's priority.
+  IrqLock relock;
+  if (mutex->owner != nullptr) {
+    AdjustOwnerPriority(mutex);
+  }
+  Reschedule(relock);
+  return -EAGAIN;
+}
+
+int k_mutex_unlock(struct k_mutex *mutex) {
+  __ASSERT(!arch_is_in_isr(), "mutexes cannot be used from an interrupt handler");
+  IrqLock lock;
+  if (mutex->owner == nullptr) {
+    return -EINVAL;
+  }
+  if (mutex->owner != Current()) {
+    return -EPERM;
+  }
+  if (mutex->lock_count > 1U) {
+    mutex->lock_count--;
+    return 0;
+  }
+  k_thread *owner = mutex->owner;
+  if (owner->base.prio != mutex->owner_orig_prio) {
+    SetPriority(owner, mutex->owner_orig_prio);
+  }
+  k_thread *next = UnpendFirst(&mutex->wait_q);
+  if (next == nullptr) {
+    mutex->owner = nullptr;
+    mutex->lock_count = 0;
+    return 0;
+  }
+  mutex->owner = next;
+  mutex->lock_count = 1;
+  mutex->owner_orig_prio = next->base.prio;
+  AdjustOwnerPriority(mutex);
+  next->base.swap_retval = 0;
+  ReadyThread(next);
+  Reschedule(lock);
+  return 0;
+}
+
+}  // extern "C"

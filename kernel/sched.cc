@@ -1,0 +1,471 @@
+// The scheduler: one FIFO ready queue per priority with a bitmap of non-empty ones, so the
+// next thread is found in constant time; priority-ordered wait queues; the preemption rules
+// (cooperative threads and k_sched_lock() hold the CPU, meta-IRQ threads preempt anyway);
+// optional EDF among equal priorities and time slicing.
+#include <gale/arch.h>
+#include <gale/kernel.h>
+
+#include <ksched.h>
+
+extern "C" {
+struct z_kernel _kernel;
+}
+
+namespace gale::kernel {
+namespace {
+
+constexpr int kNumPrios = CONFIG_NUM_COOP_PRIORITIES + CONFIG_NUM_PREEMPT_PRIORITIES;
+constexpr int kBitmapWords = (kNumPrios + 31) / 32;
+
+struct ReadyQueue {
+  sys_dlist_t queues[kNumPrios];
+  uint32_t bitmap[kBitmapWords];
+  bool initialized;
+};
+ReadyQueue ready_q;
+
+#if CONFIG_NUM_METAIRQ_PRIORITIES > 0
+// The cooperative thread a meta-IRQ thread preempted: it resumes when the meta-IRQ blocks.
+k_thread *metairq_preempted;
+#endif
+
+void InitReadyQueue() {
+  for (auto &queue : ready_q.queues) {
+    sys_dlist_init(&queue);
+  }
+  ready_q.initialized = true;
+}
+
+inline int PrioIndex(int prio) {
+  return prio + CONFIG_NUM_COOP_PRIORITIES;
+}
+
+#ifdef CONFIG_SCHED_DEADLINE
+// Whether @p a runs before @p b of the same priority: the earlier deadline (modular compare).
+inline bool DeadlineBefore(const k_thread *a, const k_thread *b) {
+  return static_cast<int32_t>(a->base.prio_deadline - b->base.prio_deadline) < 0;
+}
+#endif
+
+void QueueAdd(k_thread *thread) {
+  if (!ready_q.initialized) {
+    InitReadyQueue();
+  }
+  int index = PrioIndex(thread->base.prio);
+  __ASSERT(index >= 0 && index < kNumPrios, "thread priority %d out of range", thread->base.prio);
+  sys_dlist_t *queue = &ready_q.queues[index];
+#ifdef CONFIG_SCHED_DEADLINE
+  sys_dnode_t *node;
+  SYS_DLIST_FOR_EACH_NODE(queue, node) {
+    k_thread *other = CONTAINER_OF(node, k_thread, base.qnode_dlist);
+    if (DeadlineBefore(thread, other)) {
+      sys_dlist_insert(node, &thread->base.qnode_dlist);
+      goto inserted;
+    }
+  }
+#endif
+  sys_dlist_append(queue, &thread->base.qnode_dlist);
+#ifdef CONFIG_SCHED_DEADLINE
+inserted:
+#endif
+  ready_q.bitmap[index / 32] |= 1U << (index % 32);
+  thread->base.thread_state |= _THREAD_QUEUED;
+}
+
+void QueueRemove(k_thread *thread) {
+  int index = PrioIndex(thread->base.prio);
+  sys_dlist_remove(&thread->base.qnode_dlist);
+  if (sys_dlist_is_empty(&ready_q.queues[index])) {
+    ready_q.bitmap[index / 32] &= ~(1U << (index % 32));
+  }
+  thread->base.thread_state &= ~_THREAD_QUEUED;
+}
+
+// The highest-priority ready thread, or the idle thread when none is.
+k_thread *HighestReady() {
+  for (int word = 0; word < kBitmapWords; word++) {
+    if (ready_q.bitmap[word] != 0U) {
+      int index = word * 32 + __builtin_ctz(ready_q.bitmap[word]);
+      sys_dnode_t *node = sys_dlist_peek_head_not_empty(&ready_q.queues[index]);
+      return CONTAINER_OF(node, k_thread, base.qnode_dlist);
+    }
+  }
+  return _kernel.idle_thread;
+}
+
+// Recompute which thread should run. @p preempt_ok: the current thread gave up the CPU
+// (blocked, yielded), so even a cooperative current thread is replaced.
+void UpdateCache(bool preempt_ok) {
+  k_thread *current = _kernel.current;
+  k_thread *next = HighestReady();
+#if CONFIG_NUM_METAIRQ_PRIORITIES > 0
+  if (metairq_preempted != nullptr && !IsMetaIrq(next)) {
+    if (IsRunnable(metairq_preempted)) {
+      next = metairq_preempted;
+    }
+    metairq_preempted = nullptr;
+  }
+#endif
+  if (current == nullptr || preempt_ok || !IsRunnable(current) || IsPreemptible(current)) {
+    _kernel.ready_cache = next;
+    return;
+  }
+#if CONFIG_NUM_METAIRQ_PRIORITIES > 0
+  if (IsMetaIrq(next) && next->base.prio < current->base.prio) {
+    if (!IsMetaIrq(current)) {
+      metairq_preempted = current;
+    }
+    _kernel.ready_cache = next;
+    return;
+  }
+#endif
+  _kernel.ready_cache = current;
+}
+
+int Swap(IrqLock &lock) {
+  unsigned int key = lock.Release();
+  k_thread *current = _kernel.current;
+  current->base.swap_retval = -EAGAIN;
+  if (_kernel.ready_cache == current) {
+    arch_irq_unlock(key);
+    return current->base.swap_retval;
+  }
+  return arch_swap(key);
+}
+
+void ThreadTimeoutExpired(_timeout *timeout) {
+  k_thread *thread = CONTAINER_OF(timeout, k_thread, base.timeout);
+  if (thread->base.pended_on != nullptr) {
+    UnpendThread(thread);
+  }
+  thread->base.thread_state &= ~_THREAD_SLEEPING;
+  ReadyThread(thread);
+}
+
+#ifdef CONFIG_TIMESLICING
+int32_t slice_ticks = static_cast<int32_t>(
+    (static_cast<int64_t>(CONFIG_TIMESLICE_SIZE) * CONFIG_SYS_CLOCK_TICKS_PER_SEC + 999) / 1000);
+int slice_max_prio = CONFIG_TIMESLICE_PRIORITY;
+int32_t slice_left;
+k_thread *slice_thread;
+
+bool Sliceable(const k_thread *thread) {
+  return slice_ticks > 0 && thread != _kernel.idle_thread && IsPreemptible(thread) &&
+         thread->base.prio >= slice_max_prio;
+}
+#endif
+
+}  // namespace
+
+void ReadyThread(k_thread *thread) {
+  if (!IsRunnable(thread) || (thread->base.thread_state & _THREAD_QUEUED) != 0U) {
+    return;
+  }
+  QueueAdd(thread);
+  UpdateCache(false);
+}
+
+void UnreadyThread(k_thread *thread) {
+  if ((thread->base.thread_state & _THREAD_QUEUED) != 0U) {
+    QueueRemove(thread);
+  }
+  UpdateCache(thread == _kernel.current);
+}
+
+void WaitQueueInsert(_wait_q_t *wait_q, k_thread *thread) {
+  sys_dlist_t *list = &wait_q->waitq;
+  sys_dnode_t *tail = sys_dlist_peek_tail(list);
+  // Most waits queue behind threads of equal or higher priority: append without a walk.
+  if (tail == nullptr ||
+      CONTAINER_OF(tail, k_thread, base.qnode_dlist)->base.prio <= thread->base.prio) {
+    sys_dlist_append(list, &thread->base.qnode_dlist);
+  } else {
+    sys_dnode_t *node;
+    SYS_DLIST_FOR_EACH_NODE(list, node) {
+      if (CONTAINER_OF(node, k_thread, base.qnode_dlist)->base.prio > thread->base.prio) {
+        sys_dlist_insert(node, &thread->base.qnode_dlist);
+        break;
+      }
+    }
+  }
+  thread->base.pended_on = wait_q;
+  thread->base.thread_state |= _THREAD_PENDING;
+}
+
+int PendCurrent(_wait_q_t *wait_q, k_timeout_t timeout, IrqLock &lock) {
+  k_thread *current = _kernel.current;
+  __ASSERT(!arch_is_in_isr(), "an interrupt handler cannot block");
+  if ((current->base.thread_state & _THREAD_QUEUED) != 0U) {
+    QueueRemove(current);
+  }
+  if (wait_q != nullptr) {
+    WaitQueueInsert(wait_q, current);
+  } else {
+    current->base.thread_state |= _THREAD_SLEEPING;
+  }
+  if (!K_TIMEOUT_EQ(timeout, K_FOREVER)) {
+    AddTimeout(&current->base.timeout, ThreadTimeoutExpired, timeout);
+  }
+  UpdateCache(true);
+  return Swap(lock);
+}
+
+void UnpendThread(k_thread *thread) {
+  sys_dlist_remove(&thread->base.qnode_dlist);
+  thread->base.pended_on = nullptr;
+  thread->base.thread_state &= ~_THREAD_PENDING;
+}
+
+k_thread *UnpendFirst(_wait_q_t *wait_q) {
+  k_thread *thread = WaitQueueHead(wait_q);
+  if (thread != nullptr) {
+    UnpendThread(thread);
+    AbortTimeout(&thread->base.timeout);
+  }
+  return thread;
+}
+
+k_thread *WakeFirst(_wait_q_t *wait_q, int retval, void *data) {
+  k_thread *thread = UnpendFirst(wait_q);
+  if (thread != nullptr) {
+    thread->base.swap_retval = retval;
+    thread->base.swap_data = data;
+    ReadyThread(thread);
+  }
+  return thread;
+}
+
+bool WakeAll(_wait_q_t *wait_q, int retval) {
+  bool woke = false;
+  while (WakeFirst(wait_q, retval, nullptr) != nullptr) {
+    woke = true;
+  }
+  return woke;
+}
+
+void Reschedule(IrqLock &lock) {
+  if (arch_is_in_isr() || _kernel.ready_cache == _kernel.current) {
+    return;  // the lock's destructor unlocks; an interrupt's exit switches
+  }
+  (void)Swap(lock);
+}
+
+void RescheduleUnlocked() {
+  IrqLock lock;
+  Reschedule(lock);
+}
+
+void SetPriority(k_thread *thread, int prio) {
+  if ((thread->base.thread_state & _THREAD_QUEUED) != 0U) {
+    QueueRemove(thread);
+    thread->base.prio = static_cast<int8_t>(prio);
+    QueueAdd(thread);
+  } else if (thread->base.pended_on != nullptr) {
+    _wait_q_t *wait_q = thread->base.pended_on;
+    sys_dlist_remove(&thread->base.qnode_dlist);
+    thread->base.prio = static_cast<int8_t>(prio);
+    WaitQueueInsert(wait_q, thread);
+  } else {
+    thread->base.prio = static_cast<int8_t>(prio);
+  }
+  UpdateCache(false);
+}
+
+#ifdef CONFIG_TIMESLICING
+void TimeSliceAnnounce(int32_t ticks) {
+  k_thread *current = _kernel.current;
+  if (current != slice_thread) {
+    slice_thread = current;
+    slice_left = slice_ticks;
+    return;
+  }
+  if (!Sliceable(current)) {
+    return;
+  }
+  slice_left -= ticks;
+  if (slice_left <= 0) {
+    slice_left = slice_ticks;
+    // The next thread of the same priority gets its turn.
+    if ((current->base.thread_state & _THREAD_QUEUED) != 0U) {
+      QueueRemove(current);
+      QueueAdd(current);
+      UpdateCache(true);
+    }
+  }
+}
+
+int32_t TimeSliceTicksLeft() {
+  k_thread *current = _kernel.current;
+  if (current == nullptr || !Sliceable(current)) {
+    return K_TICKS_FOREVER;
+  }
+  return current == slice_thread ? MAX(slice_left, 1) : slice_ticks;
+}
+#else
+void TimeSliceAnnounce(int32_t) {}
+int32_t TimeSliceTicksLeft() {
+  return K_TICKS_FOREVER;
+}
+#endif
+
+}  // namespace gale::kernel
+
+using namespace gale::kernel;
+
+extern "C" {
+
+k_tid_t k_current_get(void) {
+  return _kernel.current;
+}
+
+bool k_is_in_isr(void) {
+  return arch_is_in_isr();
+}
+
+int k_is_preempt_thread(void) {
+  return !arch_is_in_isr() && IsPreemptible(_kernel.current) ? 1 : 0;
+}
+
+bool k_is_pre_kernel(void) {
+  return _kernel.pre_kernel;
+}
+
+bool k_can_yield(void) {
+  return !arch_is_in_isr() && !_kernel.pre_kernel && _kernel.current != _kernel.idle_thread;
+}
+
+void k_yield(void) {
+  __ASSERT(!arch_is_in_isr(), "k_yield() from an interrupt handler");
+  IrqLock lock;
+  k_thread *current = _kernel.current;
+  if ((current->base.thread_state & _THREAD_QUEUED) != 0U) {
+    // Behind every other thread of the same priority.
+    QueueRemove(current);
+    QueueAdd(current);
+  }
+  UpdateCache(true);
+  (void)Swap(lock);
+}
+
+int32_t k_sleep(k_timeout_t timeout) {
+  __ASSERT(!arch_is_in_isr(), "k_sleep() from an interrupt handler");
+  if (K_TIMEOUT_EQ(timeout, K_NO_WAIT)) {
+    k_yield();
+    return 0;
+  }
+  if (K_TIMEOUT_EQ(timeout, K_FOREVER)) {
+    k_thread_suspend(_kernel.current);
+    return static_cast<int32_t>(K_TICKS_FOREVER);
+  }
+  IrqLock lock;
+  int64_t expected = UptimeTicksLocked() + (Z_IS_TIMEOUT_RELATIVE(timeout)
+                                                ? timeout.ticks
+                                                : Z_TICK_ABS(timeout.ticks) - UptimeTicksLocked());
+  (void)PendCurrent(nullptr, timeout, lock);
+  int64_t left = expected - k_uptime_ticks();
+  return left > 0 ? static_cast<int32_t>(k_ticks_to_ms_ceil64(static_cast<uint64_t>(left))) : 0;
+}
+
+int32_t k_usleep(int32_t us) {
+  int32_t left_ms = k_sleep(Z_TIMEOUT_US(us));
+  return left_ms * 1000;
+}
+
+void k_wakeup(k_tid_t thread) {
+  IrqLock lock;
+  if ((thread->base.thread_state & _THREAD_SLEEPING) == 0U) {
+    return;
+  }
+  AbortTimeout(&thread->base.timeout);
+  thread->base.thread_state &= ~_THREAD_SLEEPING;
+  ReadyThread(thread);
+  Reschedule(lock);
+}
+
+void k_thread_suspend(k_tid_t thread) {
+  IrqLock lock;
+  if ((thread->base.thread_state & (_THREAD_SUSPENDED | _THREAD_DEAD)) != 0U) {
+    return;
+  }
+  // A suspended sleeper does not wake on its timeout (Zephyr 3.7 behaviour).
+  if ((thread->base.thread_state & _THREAD_SLEEPING) != 0U) {
+    AbortTimeout(&thread->base.timeout);
+  }
+  thread->base.thread_state |= _THREAD_SUSPENDED;
+  UnreadyThread(thread);
+  if (thread == _kernel.current && !arch_is_in_isr()) {
+    (void)Swap(lock);
+  }
+}
+
+void k_thread_resume(k_tid_t thread) {
+  IrqLock lock;
+  if ((thread->base.thread_state & _THREAD_SUSPENDED) == 0U) {
+    return;
+  }
+  thread->base.thread_state &= ~_THREAD_SUSPENDED;
+  ReadyThread(thread);
+  Reschedule(lock);
+}
+
+int k_thread_priority_get(k_tid_t thread) {
+  return thread->base.prio;
+}
+
+void k_thread_priority_set(k_tid_t thread, int prio) {
+  __ASSERT(prio >= K_HIGHEST_THREAD_PRIO && prio <= K_LOWEST_APPLICATION_THREAD_PRIO,
+           "priority %d out of range", prio);
+  IrqLock lock;
+  SetPriority(thread, prio);
+  Reschedule(lock);
+}
+
+void k_thread_deadline_set(k_tid_t thread, int deadline) {
+#ifdef CONFIG_SCHED_DEADLINE
+  IrqLock lock;
+  uint32_t absolute = k_cycle_get_32() + static_cast<uint32_t>(CLAMP(deadline, 0, INT32_MAX));
+  if ((thread->base.thread_state & _THREAD_QUEUED) != 0U) {
+    QueueRemove(thread);
+    thread->base.prio_deadline = absolute;
+    QueueAdd(thread);
+    UpdateCache(false);
+  } else {
+    thread->base.prio_deadline = absolute;
+  }
+  Reschedule(lock);
+#else
+  ARG_UNUSED(thread);
+  ARG_UNUSED(deadline);
+#endif
+}
+
+void k_sched_lock(void) {
+  IrqLock lock;
+  __ASSERT(!arch_is_in_isr(), "k_sched_lock() from an interrupt handler");
+  _kernel.current->base.sched_locked++;
+}
+
+void k_sched_unlock(void) {
+  IrqLock lock;
+  k_thread *current = _kernel.current;
+  __ASSERT(current->base.sched_locked > 0U, "k_sched_unlock() without k_sched_lock()");
+  current->base.sched_locked--;
+  if (current->base.sched_locked == 0U) {
+    UpdateCache(false);
+    Reschedule(lock);
+  }
+}
+
+void k_sched_time_slice_set(int32_t slice, int prio) {
+#ifdef CONFIG_TIMESLICING
+  IrqLock lock;
+  slice_ticks = static_cast<int32_t>(k_ms_to_ticks_ceil32(static_cast<uint32_t>(MAX(slice, 0))));
+  slice_max_prio = prio;
+  slice_thread = nullptr;
+#else
+  ARG_UNUSED(slice);
+  ARG_UNUSED(prio);
+#endif
+}
+
+}  // extern "C"
