@@ -9,10 +9,9 @@ using namespace gale::kernel;
 
 extern "C" {
 
-int k_mem_slab_init(struct k_mem_slab *slab, void *buffer, size_t block_size,
-                    uint32_t num_blocks) {
-  if (block_size == 0U || ((block_size | reinterpret_cast<uintptr_t>(buffer)) &
-                           (sizeof(void *) - 1U)) != 0U) {
+int k_mem_slab_init(struct k_mem_slab *slab, void *buffer, size_t block_size, uint32_t num_blocks) {
+  if (block_size == 0U ||
+      ((block_size | reinterpret_cast<uintptr_t>(buffer)) & (sizeof(void *) - 1U)) != 0U) {
     return -EINVAL;
   }
   WaitQueueInit(&slab->wait_q);
@@ -56,11 +55,11 @@ int k_mem_slab_alloc(struct k_mem_slab *slab, void **mem, k_timeout_t timeout) {
 }
 
 void k_mem_slab_free(struct k_mem_slab *slab, void *mem) {
-  __ASSERT(static_cast<char *>(mem) >= slab->buffer &&
-               static_cast<char *>(mem) <
-                   slab->buffer + static_cast<size_t>(slab->info.num_blocks) *
-                                      slab->info.block_size,
-           "block %p is not from this slab", mem);
+  __ASSERT(
+      static_cast<char *>(mem) >= slab->buffer &&
+          static_cast<char *>(mem) <
+              slab->buffer + static_cast<size_t>(slab->info.num_blocks) * slab->info.block_size,
+      "block %p is not from this slab", mem);
   IrqLock lock;
   if (unlikely(slab->free_list == nullptr) && WakeFirst(&slab->wait_q, 0, mem) != nullptr) {
     Reschedule(lock);

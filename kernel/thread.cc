@@ -78,7 +78,9 @@ void PrepareThread(k_thread *thread, k_thread_stack_t *stack, size_t stack_size,
 #ifdef CONFIG_ERRNO
   thread->errno_var = 0;
 #endif
-  thread->resource_pool = nullptr;
+  // A thread allocates from its creator's pool (k_thread_heap_assign()) until given its own.
+  thread->resource_pool =
+      _kernel.current != nullptr && !arch_is_in_isr() ? _kernel.current->resource_pool : nullptr;
   char *stack_ptr = buffer + size;
 #ifdef CONFIG_THREAD_LOCAL_STORAGE
   // The TLS block takes the top of the stack.
@@ -119,15 +121,14 @@ using namespace gale::kernel;
 static void StartStaticThreads() {
   STRUCT_SECTION_FOREACH(_static_thread_data, data) {
     PrepareThread(data->init_thread, data->init_stack, data->init_stack_size, data->init_entry,
-                  data->init_p1, data->init_p2, data->init_p3, data->init_prio,
-                  data->init_options);
+                  data->init_p1, data->init_p2, data->init_p3, data->init_prio, data->init_options);
 #ifdef CONFIG_THREAD_NAME
     k_thread_name_set(data->init_thread, data->init_name);
 #endif
     if (data->init_delay_ms != SYS_FOREVER_MS) {
       IrqLock lock;
-      StartThread(data->init_thread, data->init_delay_ms == 0 ? K_NO_WAIT
-                                                              : K_MSEC(data->init_delay_ms));
+      StartThread(data->init_thread,
+                  data->init_delay_ms == 0 ? K_NO_WAIT : K_MSEC(data->init_delay_ms));
     }
   }
 }
@@ -137,7 +138,6 @@ void gale::kernel::InitStaticThreads() {
   StartStaticThreads();
   k_sched_unlock();
 }
-
 
 extern "C" {
 
@@ -273,9 +273,8 @@ const char *k_thread_state_str(k_tid_t thread, char *buf, size_t buf_size) {
     uint8_t bit;
     const char *name;
   } kStates[] = {
-      {_THREAD_DUMMY, "dummy"},         {_THREAD_PENDING, "pending"},
-      {_THREAD_PRESTART, "prestart"},   {_THREAD_DEAD, "dead"},
-      {_THREAD_SUSPENDED, "suspended"}, {_THREAD_SLEEPING, "sleeping"},
+      {_THREAD_DUMMY, "dummy"},   {_THREAD_PENDING, "pending"},     {_THREAD_PRESTART, "prestart"},
+      {_THREAD_DEAD, "dead"},     {_THREAD_SUSPENDED, "suspended"}, {_THREAD_SLEEPING, "sleeping"},
       {_THREAD_QUEUED, "queued"},
   };
   if (buf == nullptr || buf_size == 0) {

@@ -395,8 +395,7 @@ void *sys_heap_realloc(struct sys_heap *heap, void *ptr, size_t bytes) {
 }
 
 size_t sys_heap_usable_size(struct sys_heap *heap, void *mem) {
-  return static_cast<size_t>(Size(heap->heap, ChunkOf(heap->heap, mem))) * kGranule -
-         kHeaderBytes;
+  return static_cast<size_t>(Size(heap->heap, ChunkOf(heap->heap, mem))) * kGranule - kHeaderBytes;
 }
 
 int sys_heap_runtime_stats_get(struct sys_heap *heap, struct sys_memory_stats *stats) {

@@ -39,9 +39,9 @@ struct k_heap {
 #define Z_HEAP_BYTES(bytes) ((bytes) > Z_HEAP_MIN_SIZE ? (bytes) : Z_HEAP_MIN_SIZE)
 
 /* Heaps defined statically are set up at boot (PRE_KERNEL_1) from their iterable section. */
-#define Z_HEAP_DEFINE_IN(name, bytes, attr)                                   \
-  char attr __aligned(8) kheap_##name[Z_HEAP_BYTES(bytes)];                   \
-  STRUCT_SECTION_ITERABLE(k_heap, name) = {                                   \
+#define Z_HEAP_DEFINE_IN(name, bytes, attr)                                                 \
+  char attr __aligned(8) kheap_##name[Z_HEAP_BYTES(bytes)];                                 \
+  STRUCT_SECTION_ITERABLE(k_heap, name) = {                                                 \
       .heap = {.heap = NULL, .init_mem = kheap_##name, .init_bytes = sizeof(kheap_##name)}, \
       .wait_q = Z_WAIT_Q_INIT(&(name).wait_q)}
 

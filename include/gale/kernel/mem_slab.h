@@ -42,21 +42,22 @@ struct k_mem_slab {
 /** @p n rounded up to a multiple of the pointer size. */
 #define Z_MEM_SLAB_WORD_UP(n) (((n) + sizeof(void *) - 1) / sizeof(void *) * sizeof(void *))
 
-#define Z_MEM_SLAB_INITIALIZER(obj, slab_buffer, slab_block_size, slab_num_blocks) \
-  {.wait_q = Z_WAIT_Q_INIT(&(obj).wait_q),                                        \
-   .buffer = (slab_buffer),                                                       \
-   .free_list = NULL,                                                             \
-   .fresh = 0,                                                                    \
-   .info = {.num_blocks = (slab_num_blocks),                                      \
-            .block_size = (slab_block_size),                                      \
-            .num_used = 0,                                                        \
-            .max_used = 0}}
+#define Z_MEM_SLAB_INITIALIZER(obj, slab_buffer, slab_block_size, slab_num_blocks)      \
+  {                                                                                     \
+    .wait_q = Z_WAIT_Q_INIT(&(obj).wait_q), .buffer = (slab_buffer), .free_list = NULL, \
+    .fresh = 0, .info = {                                                               \
+      .num_blocks = (slab_num_blocks),                                                  \
+      .block_size = (slab_block_size),                                                  \
+      .num_used = 0,                                                                    \
+      .max_used = 0                                                                     \
+    }                                                                                   \
+  }
 
-#define Z_MEM_SLAB_DEFINE_IN(storage, name, slab_block_size, slab_num_blocks, slab_align)     \
-  BUILD_ASSERT(((slab_align) & ((slab_align) - 1)) == 0, "slab alignment must be a power of 2"); \
-  static char __noinit __aligned(MAX(slab_align, sizeof(void *)))                             \
-      _k_mem_slab_buf_##name[(slab_num_blocks) * Z_MEM_SLAB_WORD_UP(slab_block_size)];       \
-  storage struct k_mem_slab name = Z_MEM_SLAB_INITIALIZER(                                    \
+#define Z_MEM_SLAB_DEFINE_IN(storage, name, slab_block_size, slab_num_blocks, slab_align)      \
+  BUILD_ASSERT(((slab_align) & ((slab_align)-1)) == 0, "slab alignment must be a power of 2"); \
+  static char __noinit __aligned(MAX(slab_align, sizeof(void *)))                              \
+      _k_mem_slab_buf_##name[(slab_num_blocks)*Z_MEM_SLAB_WORD_UP(slab_block_size)];           \
+  storage struct k_mem_slab name = Z_MEM_SLAB_INITIALIZER(                                     \
       name, _k_mem_slab_buf_##name, Z_MEM_SLAB_WORD_UP(slab_block_size), slab_num_blocks)
 
 /**
@@ -77,8 +78,7 @@ struct k_mem_slab {
  * @retval -EINVAL @p block_size is not a multiple of the pointer size (or is 0), or @p buffer
  *         is not aligned to the pointer size
  */
-int k_mem_slab_init(struct k_mem_slab *slab, void *buffer, size_t block_size,
-                    uint32_t num_blocks);
+int k_mem_slab_init(struct k_mem_slab *slab, void *buffer, size_t block_size, uint32_t num_blocks);
 
 /**
  * Take a block, waiting up to @p timeout for one to be freed.

@@ -48,26 +48,22 @@ struct k_msgq_attrs {
 #define Z_MSGQ_POLL_INIT(obj)
 #endif
 
-#define Z_MSGQ_INITIALIZER(obj, q_buffer, q_msg_size, q_max_msgs) \
-  {.wait_q = Z_WAIT_Q_INIT(&(obj).wait_q),                        \
-   .msg_size = (q_msg_size),                                      \
-   .max_msgs = (q_max_msgs),                                      \
-   .buffer_start = (q_buffer),                                    \
-   .buffer_end = (q_buffer) + ((q_max_msgs) * (q_msg_size)),      \
-   .read_ptr = (q_buffer),                                        \
-   .write_ptr = (q_buffer),                                       \
-   .used_msgs = 0,                                                \
-   Z_MSGQ_POLL_INIT(obj).flags = 0}
+#define Z_MSGQ_INITIALIZER(obj, q_buffer, q_msg_size, q_max_msgs)                               \
+  {                                                                                             \
+    .wait_q = Z_WAIT_Q_INIT(&(obj).wait_q), .msg_size = (q_msg_size), .max_msgs = (q_max_msgs), \
+    .buffer_start = (q_buffer), .buffer_end = (q_buffer) + ((q_max_msgs) * (q_msg_size)),       \
+    .read_ptr = (q_buffer), .write_ptr = (q_buffer), .used_msgs = 0,                            \
+    Z_MSGQ_POLL_INIT(obj).flags = 0                                                             \
+  }
 
 /**
  * Define message queue @p q_name of @p q_max_msgs messages of @p q_msg_size bytes, its buffer
  * aligned to @p q_align (a power of two; make @p q_msg_size a multiple of it to align every
  * message).
  */
-#define K_MSGQ_DEFINE(q_name, q_msg_size, q_max_msgs, q_align)                    \
+#define K_MSGQ_DEFINE(q_name, q_msg_size, q_max_msgs, q_align)                               \
   static char __noinit __aligned(q_align) _k_msgq_buf_##q_name[(q_max_msgs) * (q_msg_size)]; \
-  struct k_msgq q_name =                                                          \
-      Z_MSGQ_INITIALIZER(q_name, _k_msgq_buf_##q_name, q_msg_size, q_max_msgs)
+  struct k_msgq q_name = Z_MSGQ_INITIALIZER(q_name, _k_msgq_buf_##q_name, q_msg_size, q_max_msgs)
 
 /** Initialise a message queue over the @p max_msgs * @p msg_size bytes at @p buffer. */
 void k_msgq_init(struct k_msgq *msgq, char *buffer, size_t msg_size, uint32_t max_msgs);

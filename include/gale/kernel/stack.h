@@ -27,16 +27,15 @@ struct k_stack {
 
 #define K_STACK_FLAG_ALLOC ((uint8_t)1)
 
-#define Z_STACK_INITIALIZER(obj, stack_buffer, stack_num_entries) \
-  {.wait_q = Z_WAIT_Q_INIT(&(obj).wait_q),                        \
-   .base = (stack_buffer),                                        \
-   .next = (stack_buffer),                                        \
-   .top = (stack_buffer) + (stack_num_entries),                   \
-   .flags = 0}
+#define Z_STACK_INITIALIZER(obj, stack_buffer, stack_num_entries)                           \
+  {                                                                                         \
+    .wait_q = Z_WAIT_Q_INIT(&(obj).wait_q), .base = (stack_buffer), .next = (stack_buffer), \
+    .top = (stack_buffer) + (stack_num_entries), .flags = 0                                 \
+  }
 
 /** Define stack @p name of @p stack_num_entries entries. */
-#define K_STACK_DEFINE(name, stack_num_entries)                               \
-  stack_data_t __noinit _k_stack_buf_##name[stack_num_entries];              \
+#define K_STACK_DEFINE(name, stack_num_entries)                 \
+  stack_data_t __noinit _k_stack_buf_##name[stack_num_entries]; \
   struct k_stack name = Z_STACK_INITIALIZER(name, _k_stack_buf_##name, stack_num_entries)
 
 /** Initialise a stack over the @p num_entries entries at @p buffer. */

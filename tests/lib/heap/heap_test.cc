@@ -24,8 +24,8 @@ class Heap {
  public:
   // @p offset: where in an 8-aligned buffer the heap starts, to cover unaligned buffers.
   explicit Heap(size_t bytes, size_t offset = 0) : storage_(bytes + 16), bytes_(bytes) {
-    mem_ = reinterpret_cast<uint8_t *>(
-               (reinterpret_cast<uintptr_t>(storage_.data()) + 7) & ~static_cast<uintptr_t>(7)) +
+    mem_ = reinterpret_cast<uint8_t *>((reinterpret_cast<uintptr_t>(storage_.data()) + 7) &
+                                       ~static_cast<uintptr_t>(7)) +
            offset;
     sys_heap_init(&heap_, mem_, bytes);
   }
