@@ -121,14 +121,15 @@ using namespace gale::kernel;
 static void StartStaticThreads() {
   STRUCT_SECTION_FOREACH(_static_thread_data, data) {
     PrepareThread(data->init_thread, data->init_stack, data->init_stack_size, data->init_entry,
-                  data->init_p1, data->init_p2, data->init_p3, data->init_prio, data->init_options);
+                  data->init_p1, data->init_p2, data->init_p3, data->init_prio,
+                  data->init_options);
 #ifdef CONFIG_THREAD_NAME
     k_thread_name_set(data->init_thread, data->init_name);
 #endif
     if (data->init_delay_ms != SYS_FOREVER_MS) {
       IrqLock lock;
-      StartThread(data->init_thread,
-                  data->init_delay_ms == 0 ? K_NO_WAIT : K_MSEC(data->init_delay_ms));
+      StartThread(data->init_thread, data->init_delay_ms == 0 ? K_NO_WAIT
+                                                              : K_MSEC(data->init_delay_ms));
     }
   }
 }
@@ -138,6 +139,7 @@ void gale::kernel::InitStaticThreads() {
   StartStaticThreads();
   k_sched_unlock();
 }
+
 
 extern "C" {
 
@@ -273,8 +275,9 @@ const char *k_thread_state_str(k_tid_t thread, char *buf, size_t buf_size) {
     uint8_t bit;
     const char *name;
   } kStates[] = {
-      {_THREAD_DUMMY, "dummy"},   {_THREAD_PENDING, "pending"},     {_THREAD_PRESTART, "prestart"},
-      {_THREAD_DEAD, "dead"},     {_THREAD_SUSPENDED, "suspended"}, {_THREAD_SLEEPING, "sleeping"},
+      {_THREAD_DUMMY, "dummy"},         {_THREAD_PENDING, "pending"},
+      {_THREAD_PRESTART, "prestart"},   {_THREAD_DEAD, "dead"},
+      {_THREAD_SUSPENDED, "suspended"}, {_THREAD_SLEEPING, "sleeping"},
       {_THREAD_QUEUED, "queued"},
   };
   if (buf == nullptr || buf_size == 0) {
