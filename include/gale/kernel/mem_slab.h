@@ -53,12 +53,12 @@ struct k_mem_slab {
     }                                                                                   \
   }
 
-#define Z_MEM_SLAB_DEFINE_IN(storage, name, slab_block_size, slab_num_blocks, slab_align)      \
-  BUILD_ASSERT(((slab_align) & ((slab_align)-1)) == 0, "slab alignment must be a power of 2"); \
-  static char __noinit __aligned(MAX(slab_align, sizeof(void *)))                              \
-      _k_mem_slab_buf_##name[(slab_num_blocks)*Z_MEM_SLAB_WORD_UP(slab_block_size)];           \
-  storage struct k_mem_slab name = Z_MEM_SLAB_INITIALIZER(                                     \
-      name, _k_mem_slab_buf_##name, Z_MEM_SLAB_WORD_UP(slab_block_size), slab_num_blocks)
+#define Z_MEM_SLAB_DEFINE_IN(storage, name, slab_block_size, slab_num_blocks, slab_align)  \
+  storage char __noinit __aligned(MAX(slab_align, sizeof(void *)))                         \
+      _k_mem_slab_buf_##name[(slab_num_blocks)*Z_MEM_SLAB_WORD_UP(slab_block_size)];       \
+  storage struct k_mem_slab name = Z_MEM_SLAB_INITIALIZER(                                 \
+      name, _k_mem_slab_buf_##name, Z_MEM_SLAB_WORD_UP(slab_block_size), slab_num_blocks); \
+  BUILD_ASSERT(((slab_align) & ((slab_align)-1)) == 0, "slab alignment must be a power of 2")
 
 /**
  * Define slab @p name of @p slab_num_blocks blocks of @p slab_block_size bytes (rounded up to a
