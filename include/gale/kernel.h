@@ -264,5 +264,10 @@ void k_cpu_atomic_idle(unsigned int key);
 /* The kernel objects. */
 #include <gale/kernel/sem.h>
 #include <gale/kernel/mutex.h>
+#include <gale/kernel/queue.h>
+#include <gale/kernel/stack.h>
+#include <gale/kernel/msgq.h>
+#include <gale/kernel/mem_slab.h>
+#include <gale/kernel/heap.h>
 
 #endif /* GALE_KERNEL_H_ */
