@@ -79,7 +79,14 @@ void PrepareThread(k_thread *thread, k_thread_stack_t *stack, size_t stack_size,
   thread->errno_var = 0;
 #endif
   thread->resource_pool = nullptr;
-  arch_new_thread(thread, stack, buffer + size, entry, p1, p2, p3);
+  char *stack_ptr = buffer + size;
+#ifdef CONFIG_THREAD_LOCAL_STORAGE
+  // The TLS block takes the top of the stack.
+  size_t tls = arch_tls_stack_setup(thread, stack_ptr);
+  stack_ptr -= tls;
+  thread->stack_info.size -= tls;
+#endif
+  arch_new_thread(thread, stack, stack_ptr, entry, p1, p2, p3);
   IrqLock lock;
   ListAdd(thread);
 }

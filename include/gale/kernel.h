@@ -21,8 +21,10 @@
 #include <gale/kernel/thread.h>
 #include <gale/kernel/types.h>
 #include <gale/sys/__assert.h>
+#include <gale/sys/atomic.h>
 #include <gale/sys/dlist.h>
 #include <gale/sys/printk.h>
+#include <gale/sys/slist.h>
 #include <gale/sys/util.h>
 #include <gale/toolchain.h>
 #include <gale/version.h>

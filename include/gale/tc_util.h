@@ -67,10 +67,10 @@ static uint32_t tc_start_time __unused;
 static uint32_t tc_spend_time __unused;
 
 /** Announce the start of test case @p name and start its clock. */
-#define TC_START(name)                     \
-  do {                                     \
-    tc_start_time = k_uptime_get_32();     \
-    PRINT_DATA("START - %s\n", (name));    \
+#define TC_START(name)                  \
+  do {                                  \
+    tc_start_time = k_uptime_get_32();  \
+    PRINT_DATA("START - %s\n", (name)); \
   } while (0)
 
 /** Print the result line of test case @p name that took @p ms milliseconds, then a separator. */
@@ -93,26 +93,26 @@ static uint32_t tc_spend_time __unused;
 #define TC_END_RESULT(result) TC_END_RESULT_CUSTOM((result), __func__)
 
 /** Announce test suite @p name. */
-#define TC_SUITE_START(name)                       \
-  do {                                             \
-    TC_PRINT("Running TESTSUITE %s\n", (name));    \
-    PRINT_LINE;                                    \
+#define TC_SUITE_START(name)                    \
+  do {                                          \
+    TC_PRINT("Running TESTSUITE %s\n", (name)); \
+    PRINT_LINE;                                 \
   } while (0)
 
 /** Report the outcome of test suite @p name. */
-#define TC_SUITE_END(name, result)                      \
-  do {                                                  \
-    if ((result) != TC_FAIL) {                          \
-      TC_PRINT("TESTSUITE %s succeeded\n", (name));     \
-    } else {                                            \
-      TC_PRINT("TESTSUITE %s failed.\n", (name));       \
-    }                                                   \
+#define TC_SUITE_END(name, result)                  \
+  do {                                              \
+    if ((result) != TC_FAIL) {                      \
+      TC_PRINT("TESTSUITE %s succeeded\n", (name)); \
+    } else {                                        \
+      TC_PRINT("TESTSUITE %s failed.\n", (name));   \
+    }                                               \
   } while (0)
 
 /** The final verdict of the whole test application. */
-#define TC_END_REPORT(result)                                                          \
-  do {                                                                                 \
-    PRINT_LINE;                                                                        \
+#define TC_END_REPORT(result)                                                            \
+  do {                                                                                   \
+    PRINT_LINE;                                                                          \
     PRINT_DATA("PROJECT EXECUTION %s\n", (result) == TC_PASS ? "SUCCESSFUL" : "FAILED"); \
   } while (0)
 

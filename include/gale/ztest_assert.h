@@ -47,24 +47,24 @@ bool z_zexpect(bool cond, const char *default_msg, const char *file, int line, c
 #define Z_ZTEST_MSG(...) COND_CODE_1(__VA_OPT__(1), (__VA_ARGS__), (NULL))
 
 /** Fail the test with @p default_msg (and the optional message) unless @p cond holds. */
-#define zassert(cond, default_msg, ...)                                                        \
-  do {                                                                                         \
-    (void)z_zassert(!!(cond), (default_msg), __FILE__, __LINE__, __func__,                     \
-                    Z_ZTEST_MSG(__VA_ARGS__));                                                 \
+#define zassert(cond, default_msg, ...)                                    \
+  do {                                                                     \
+    (void)z_zassert(!!(cond), (default_msg), __FILE__, __LINE__, __func__, \
+                    Z_ZTEST_MSG(__VA_ARGS__));                             \
   } while (0)
 
 /** Skip the test with @p default_msg (and the optional message) unless @p cond holds. */
-#define zassume(cond, default_msg, ...)                                                        \
-  do {                                                                                         \
-    (void)z_zassume(!!(cond), (default_msg), __FILE__, __LINE__, __func__,                     \
-                    Z_ZTEST_MSG(__VA_ARGS__));                                                 \
+#define zassume(cond, default_msg, ...)                                    \
+  do {                                                                     \
+    (void)z_zassume(!!(cond), (default_msg), __FILE__, __LINE__, __func__, \
+                    Z_ZTEST_MSG(__VA_ARGS__));                             \
   } while (0)
 
 /** Mark the test failed with @p default_msg (and the optional message) unless @p cond holds. */
-#define zexpect(cond, default_msg, ...)                                                        \
-  do {                                                                                         \
-    (void)z_zexpect(!!(cond), (default_msg), __FILE__, __LINE__, __func__,                     \
-                    Z_ZTEST_MSG(__VA_ARGS__));                                                 \
+#define zexpect(cond, default_msg, ...)                                    \
+  do {                                                                     \
+    (void)z_zexpect(!!(cond), (default_msg), __FILE__, __LINE__, __func__, \
+                    Z_ZTEST_MSG(__VA_ARGS__));                             \
   } while (0)
 
 /** Fail: this point must not be reached. */
@@ -89,11 +89,11 @@ bool z_zexpect(bool cond, const char *default_msg, const char *file, int line, c
 #define zassert_equal_ptr(a, b, ...) \
   zassert((const void *)(a) == (const void *)(b), #a " not equal to " #b, ##__VA_ARGS__)
 /** Fail unless @p a is within @p b +/- @p d. */
-#define zassert_within(a, b, d, ...)                                                 \
+#define zassert_within(a, b, d, ...)                                                     \
   zassert(((a) >= ((b) - (d))) && ((a) <= ((b) + (d))), #a " not within " #b " +/- " #d, \
           ##__VA_ARGS__)
 /** Fail unless @p l <= @p a <= @p u. */
-#define zassert_between_inclusive(a, l, u, ...)                                      \
+#define zassert_between_inclusive(a, l, u, ...)                                        \
   zassert(((a) >= (l)) && ((a) <= (u)), #a " not between " #l " and " #u " inclusive", \
           ##__VA_ARGS__)
 /** Fail unless the @p size bytes at @p buf equal those at @p exp: (buf, exp, size, ...). */
@@ -115,10 +115,10 @@ bool z_zexpect(bool cond, const char *default_msg, const char *file, int line, c
 #define zassume_not_equal(a, b, ...) zassume((a) != (b), #a " equal to " #b, ##__VA_ARGS__)
 #define zassume_equal_ptr(a, b, ...) \
   zassume((const void *)(a) == (const void *)(b), #a " not equal to " #b, ##__VA_ARGS__)
-#define zassume_within(a, b, d, ...)                                                 \
+#define zassume_within(a, b, d, ...)                                                     \
   zassume(((a) >= ((b) - (d))) && ((a) <= ((b) + (d))), #a " not within " #b " +/- " #d, \
           ##__VA_ARGS__)
-#define zassume_between_inclusive(a, l, u, ...)                                      \
+#define zassume_between_inclusive(a, l, u, ...)                                        \
   zassume(((a) >= (l)) && ((a) <= (u)), #a " not between " #l " and " #u " inclusive", \
           ##__VA_ARGS__)
 #define zassume_mem_equal(...) zassume_mem_equal__(__VA_ARGS__)
@@ -138,10 +138,10 @@ bool z_zexpect(bool cond, const char *default_msg, const char *file, int line, c
 #define zexpect_not_equal(a, b, ...) zexpect((a) != (b), #a " equal to " #b, ##__VA_ARGS__)
 #define zexpect_equal_ptr(a, b, ...) \
   zexpect((const void *)(a) == (const void *)(b), #a " not equal to " #b, ##__VA_ARGS__)
-#define zexpect_within(a, b, d, ...)                                                 \
+#define zexpect_within(a, b, d, ...)                                                     \
   zexpect(((a) >= ((b) - (d))) && ((a) <= ((b) + (d))), #a " not within " #b " +/- " #d, \
           ##__VA_ARGS__)
-#define zexpect_between_inclusive(a, l, u, ...)                                      \
+#define zexpect_between_inclusive(a, l, u, ...)                                        \
   zexpect(((a) >= (l)) && ((a) <= (u)), #a " not between " #l " and " #u " inclusive", \
           ##__VA_ARGS__)
 #define zexpect_mem_equal(...) zexpect_mem_equal__(__VA_ARGS__)

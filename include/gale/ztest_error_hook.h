@@ -32,13 +32,18 @@ void ztest_set_fault_valid(bool valid);
 void ztest_post_fatal_error_hook(unsigned int reason, const struct arch_esf *pEsf);
 
 /**
- * Announce (true) that the next failed __ASSERT() is part of the test (needs
- * CONFIG_ZTEST_ASSERT_HOOK): it then passes the test instead of halting the system.
+ * Announce (true) that the next failed __ASSERT() is part of the test. With
+ * CONFIG_ZTEST_ASSERT_HOOK, ztest provides assert_post_action(), the hook a failed __ASSERT()
+ * calls after its report: an announced failure passes the test and ends it, any other fails the
+ * test and ends it (instead of halting the system).
  */
 void ztest_set_assert_valid(bool valid);
 
-/** Called after an expected assertion failure. The default does nothing. */
+/** Called after an expected assertion failure, before the test ends. The default does nothing. */
 void ztest_post_assert_fail_hook(void);
+
+/** The hook a failed __ASSERT() calls after printing its report (Zephyr's). */
+void assert_post_action(const char *file, unsigned int line);
 
 #ifdef __cplusplus
 }

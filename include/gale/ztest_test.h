@@ -122,28 +122,27 @@ extern struct ztest_expected_result_entry _ztest_expected_result_entry_list_end[
  * @param after_fn     ztest_suite_after_t, or NULL
  * @param teardown_fn  ztest_suite_teardown_t, or NULL
  */
-#define ZTEST_SUITE(SUITE_NAME, PREDICATE, setup_fn, before_fn, after_fn, teardown_fn)   \
-  static struct ztest_suite_stats UTIL_CAT(z_ztest_suite_stats_, SUITE_NAME);           \
-  static const STRUCT_SECTION_ITERABLE(ztest_suite_node,                                \
-                                       UTIL_CAT(z_ztest_suite_node_, SUITE_NAME)) = {   \
-      .name = STRINGIFY(SUITE_NAME),                                                    \
-      .setup = (setup_fn),                                                              \
-      .before = (before_fn),                                                            \
-      .after = (after_fn),                                                              \
-      .teardown = (teardown_fn),                                                        \
-      .predicate = (PREDICATE),                                                         \
-      .stats = &UTIL_CAT(z_ztest_suite_stats_, SUITE_NAME),                             \
+#define ZTEST_SUITE(SUITE_NAME, PREDICATE, setup_fn, before_fn, after_fn, teardown_fn)        \
+  static struct ztest_suite_stats z_ztest_suite_stats_##SUITE_NAME;                           \
+  static const STRUCT_SECTION_ITERABLE(ztest_suite_node, z_ztest_suite_node_##SUITE_NAME) = { \
+      .name = STRINGIFY(SUITE_NAME),                                                          \
+      .setup = (setup_fn),                                                                    \
+      .before = (before_fn),                                                                  \
+      .after = (after_fn),                                                                    \
+      .teardown = (teardown_fn),                                                              \
+      .predicate = (PREDICATE),                                                               \
+      .stats = &z_ztest_suite_stats_##SUITE_NAME,                                             \
   }
 
 /* The test object's name starts with the suite's, then the test's: the linker sorts by it. */
-#define Z_ZTEST_UNIT_TEST(suite, fn, t_options, wrapper)                                     \
-  static struct ztest_unit_test_stats z_ztest_unit_test_stats__##suite##__##fn;             \
+#define Z_ZTEST_UNIT_TEST(suite, fn, t_options, wrapper)                                        \
+  static struct ztest_unit_test_stats z_ztest_unit_test_stats__##suite##__##fn;                 \
   static const STRUCT_SECTION_ITERABLE(ztest_unit_test, z_ztest_unit_test__##suite##__##fn) = { \
-      .test_suite_name = STRINGIFY(suite),                                                   \
-      .name = STRINGIFY(fn),                                                                 \
-      .test = (wrapper),                                                                     \
-      .thread_options = (t_options),                                                         \
-      .stats = &z_ztest_unit_test_stats__##suite##__##fn,                                    \
+      .test_suite_name = STRINGIFY(suite),                                                      \
+      .name = STRINGIFY(fn),                                                                    \
+      .test = (wrapper),                                                                        \
+      .thread_options = (t_options),                                                            \
+      .stats = &z_ztest_unit_test_stats__##suite##__##fn,                                       \
   }
 
 #define Z_ZTEST(suite, fn, t_options)                                        \
@@ -180,18 +179,18 @@ extern struct ztest_expected_result_entry _ztest_expected_result_entry_list_end[
 #define ZTEST_USER_F(suite, fn) Z_ZTEST_F(suite, fn, 0)
 
 /** Run @p before_each_fn before and @p after_each_fn after every test (either may be NULL). */
-#define ZTEST_RULE(name, before_each_fn, after_each_fn)                                 \
+#define ZTEST_RULE(name, before_each_fn, after_each_fn)                                \
   static const STRUCT_SECTION_ITERABLE(ztest_test_rule, z_ztest_test_rule__##name) = { \
-      .before_each = (before_each_fn),                                                  \
-      .after_each = (after_each_fn),                                                    \
+      .before_each = (before_each_fn),                                                 \
+      .after_each = (after_each_fn),                                                   \
   }
 
-#define Z_ZTEST_EXPECT(suite, test, expectation)                                    \
-  static const STRUCT_SECTION_ITERABLE(ztest_expected_result_entry,                 \
+#define Z_ZTEST_EXPECT(suite, test, expectation)                                       \
+  static const STRUCT_SECTION_ITERABLE(ztest_expected_result_entry,                    \
                                        z_ztest_expected_result__##suite##__##test) = { \
-      .test_suite_name = STRINGIFY(suite),                                          \
-      .test_name = STRINGIFY(test),                                                 \
-      .expected_result = (expectation),                                             \
+      .test_suite_name = STRINGIFY(suite),                                             \
+      .test_name = STRINGIFY(test),                                                    \
+      .expected_result = (expectation),                                                \
   }
 
 /** Test @p test of @p suite is expected to fail: it counts as passed if it fails. */
@@ -253,7 +252,7 @@ int z_ztest_run_test_suite(const char *name, bool shuffle, int suite_iter, int c
                            void *param);
 
 /** Run suite @p suite, whatever its predicate says. */
-#define ztest_run_test_suite(suite, shuffle, suite_iter, case_iter, ...)    \
+#define ztest_run_test_suite(suite, shuffle, suite_iter, case_iter, ...)         \
   z_ztest_run_test_suite(STRINGIFY(suite), (shuffle), (suite_iter), (case_iter), \
                          COND_CODE_1(__VA_OPT__(1), (__VA_ARGS__), (NULL)))
 

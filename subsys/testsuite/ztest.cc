@@ -174,7 +174,10 @@ void RunInWorker(Phase phase) {
   run.phase = phase;
   k_thread_create(&worker, worker_stack, K_THREAD_STACK_SIZEOF(worker_stack), WorkerEntry,
                   reinterpret_cast<void *>(static_cast<uintptr_t>(phase)), nullptr, nullptr,
-                  CONFIG_ZTEST_THREAD_PRIORITY, 0, K_NO_WAIT);
+                  CONFIG_ZTEST_THREAD_PRIORITY, 0, K_FOREVER);
+  // Named for fatal error reports; without CONFIG_THREAD_NAME this does nothing.
+  (void)k_thread_name_set(&worker, "ztest");
+  k_thread_start(&worker);
   k_thread_join(&worker, K_FOREVER);
   run.phase = Phase::kFramework;
 }
@@ -235,8 +238,8 @@ Result RunTest(const ztest_unit_test &test) {
   RunInWorker(Phase::kBefore);
   auto ms = static_cast<uint32_t>(k_uptime_get() - start);
   if (run.test_result == Result::kPending) {
-    // The thread ended without a verdict: the kernel aborted it after a fatal error.
-    printk("\n    Test thread aborted without a verdict (fatal error?)\n");
+    // The thread ended without a verdict: something aborted it.
+    printk("\n    Test thread aborted without a verdict\n");
     run.test_result = Result::kFail;
   }
   // The after function cleans up whatever the test did, so it runs whatever the verdict.
@@ -264,7 +267,7 @@ int RunSuite(const ztest_suite_node &suite, int case_iter) {
     run.setup_result = Result::kPending;
     RunInWorker(Phase::kSetup);
     if (run.setup_result == Result::kPending) {
-      printk("\n    Suite setup aborted without a verdict (fatal error?)\n");
+      printk("\n    Suite setup aborted without a verdict\n");
       run.setup_result = Result::kFail;
     }
   }
@@ -377,10 +380,11 @@ void PrintSuiteSummary(const ztest_suite_node &suite) {
   }
   // The pass rate in hundredths of a percent, printed as "100.00%" or " 87.50%".
   unsigned int rate = counts.total > 0U ? counts.pass * 10000U / counts.total : 0U;
-  TC_SUMMARY_PRINT("SUITE %s - %3u.%02u%% [%s]: pass = %u, fail = %u, skip = %u, total = %u "
-                   "duration = ",
-                   TC_RESULT_TO_STR(ToTc(result)), rate / 100U, rate % 100U, suite.name,
-                   counts.pass, counts.fail, counts.skip, counts.total);
+  TC_SUMMARY_PRINT(
+      "SUITE %s - %3u.%02u%% [%s]: pass = %u, fail = %u, skip = %u, total = %u "
+      "duration = ",
+      TC_RESULT_TO_STR(ToTc(result)), rate / 100U, rate % 100U, suite.name, counts.pass,
+      counts.fail, counts.skip, counts.total);
   PrintSeconds(counts.ms);
   TC_SUMMARY_PRINT("\n");
   if (IS_ENABLED(CONFIG_ZTEST_VERBOSE_SUMMARY)) {
@@ -425,8 +429,8 @@ FUNC_NORETURN void EndReport() {
 
 // --- Assertion reports ------------------------------------------------------------------------
 
-void Report(const char *what, const char *default_msg, const char *file, int line,
-            const char *func, const char *msg, va_list ap) {
+void Report(const char *what, const char *default_msg, const char *file, int line, const char *func,
+            const char *msg, va_list ap) {
   printk("\n    %s failed at %s:%d: %s: %s\n", what, file, line, func, default_msg);
   if (msg != nullptr && msg[0] != '\0') {
     vprintk(msg, ap);
@@ -692,6 +696,25 @@ void k_sys_fatal_error_handler(unsigned int reason, const struct arch_esf *esf) 
     gale::ztest::FinishEarly(expected ? "kernel panic (expected)" : "kernel panic");
   }
   // Returning lets the kernel abort the faulting thread; the runner goes on.
+}
+#endif
+
+#ifdef CONFIG_ZTEST_ASSERT_HOOK
+// Zephyr's hook after a failed __ASSERT() has printed its report (the kernel's default panics).
+// An announced failure passes the test; any other fails it, and the run goes on.
+void assert_post_action(const char *file, unsigned int line) {
+  ARG_UNUSED(file);
+  ARG_UNUSED(line);
+  printk("Caught assert failed\n");
+  if (run.assert_valid) {
+    run.assert_valid = false;
+    printk("Assert error expected as part of test case.\n");
+    ztest_post_assert_fail_hook();
+    ztest_test_pass();
+  } else {
+    printk("Assert failed was unexpected, aborting...\n");
+    ztest_test_fail();
+  }
 }
 #endif
 

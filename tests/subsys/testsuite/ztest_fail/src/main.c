@@ -49,7 +49,46 @@ ZTEST(failing, test_g_runs_after_oops)
 	zassert_true(true);
 }
 
+static K_THREAD_STACK_DEFINE(helper_stack, 1024 + CONFIG_TEST_EXTRA_STACK_SIZE);
+static struct k_thread helper_thread;
+
+static void oops_helper(void *p1, void *p2, void *p3)
+{
+	ARG_UNUSED(p1);
+	ARG_UNUSED(p2);
+	ARG_UNUSED(p3);
+	k_oops();
+}
+
+/* An unexpected fault in a helper thread fails the test that started it, and ends it. */
+ZTEST(failing, test_h_helper_oops)
+{
+	k_thread_create(&helper_thread, helper_stack, K_THREAD_STACK_SIZEOF(helper_stack),
+			oops_helper, NULL, NULL, NULL, K_PRIO_PREEMPT(1), 0, K_NO_WAIT);
+	k_thread_join(&helper_thread, K_FOREVER);
+	printk("the test went on after its helper's unexpected fault\n");
+}
+
 ZTEST_SUITE(failing, NULL, NULL, NULL, NULL, NULL);
+
+/* The after function fails the test it follows; the teardown fails the suite. */
+static void hooks_fail_after(void *fixture)
+{
+	ARG_UNUSED(fixture);
+	zassert_unreachable("after fails"); /* e2e: after */
+}
+
+static void hooks_fail_teardown(void *fixture)
+{
+	ARG_UNUSED(fixture);
+	zassert_unreachable("teardown fails"); /* e2e: teardown */
+}
+
+ZTEST(hooks_fail, test_passes_but_after_fails)
+{
+}
+
+ZTEST_SUITE(hooks_fail, NULL, NULL, NULL, hooks_fail_after, hooks_fail_teardown);
 
 static void *setup_fails_setup(void)
 {

@@ -96,6 +96,15 @@ ZTEST(asserts, test_runs_in_own_thread)
 	zassert_equal(k_thread_priority_get(k_current_get()), CONFIG_ZTEST_THREAD_PRIORITY);
 }
 
+/* Sleeps, so that its duration (checked by the verify suite) is not zero. */
+ZTEST(asserts, test_sleeps)
+{
+	int64_t start = k_uptime_get();
+
+	k_msleep(20);
+	zassert_true(k_uptime_get() - start >= 20);
+}
+
 ZTEST_USER(asserts, test_user)
 {
 	zassert_not_equal(k_current_get(), self_main_thread);

@@ -104,6 +104,15 @@ ZTEST(verify, test_counts)
 	zassert_true(ZTEST_TEST_COUNT >= 20, "only %d tests", (int)ZTEST_TEST_COUNT);
 }
 
+ZTEST(verify, test_durations_measured)
+{
+	const struct ztest_unit_test *t = self_find_test("asserts", "test_sleeps");
+
+	zassert_not_null(t);
+	zassert_true(t->stats->duration_worst_ms >= 20, "test_sleeps took %u ms",
+		     (unsigned int)t->stats->duration_worst_ms);
+}
+
 ZTEST(verify, test_predicate_kept_suite_from_running)
 {
 	zassert_false(never_ran);
@@ -147,6 +156,14 @@ ZTEST(verify, test_expected_faults)
 	zassert_equal(outcome_records.fault_hook_calls, 2);
 	zassert_equal(outcome_records.fault_hook_reason, K_ERR_KERNEL_OOPS);
 	expect_counts("outcomes", "test_helper_assert_fails_test", 1, 0, 0);
+}
+
+ZTEST(verify, test_assert_hook)
+{
+	expect_counts("outcomes", "test_expected_assert", 1, 0, 0);
+	expect_counts("outcomes", "test_unexpected_assert", 1, 0, 0);
+	zassert_equal(outcome_records.assert_hook_calls, 1);
+	zassert_false(outcome_records.after_assert, "the test went on after assert_post_action()");
 }
 
 ZTEST(verify, test_setup_skip_skips_suite)

@@ -98,6 +98,30 @@ ZTEST(outcomes, test_helper_assert_fails_test)
 	zassert_unreachable("the test went on after its helper failed");
 }
 
+void ztest_post_assert_fail_hook(void)
+{
+	outcome_records.assert_hook_calls++;
+}
+
+/* A failed __ASSERT() reports, then calls assert_post_action(), which ztest provides. */
+ZTEST(outcomes, test_expected_assert)
+{
+	volatile int one = 1;
+
+	ztest_set_assert_valid(true);
+	__ASSERT(one == 2, "failing on purpose");
+	outcome_records.after_assert = true;
+}
+
+ZTEST_EXPECT_FAIL(outcomes, test_unexpected_assert);
+ZTEST(outcomes, test_unexpected_assert)
+{
+	volatile int one = 1;
+
+	__ASSERT_NO_MSG(one == 2);
+	outcome_records.after_assert = true;
+}
+
 ZTEST_SUITE(outcomes, NULL, NULL, NULL, NULL, NULL);
 
 /* A setup that skips: every test of the suite is skipped. */

@@ -32,6 +32,8 @@ struct outcome_records {
 	bool after_oops;
 	bool helper_after_oops;
 	bool skip_setup_test_ran;
+	bool after_assert;
+	int assert_hook_calls;
 	int fault_hook_calls;
 	unsigned int fault_hook_reason;
 };
