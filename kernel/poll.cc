@@ -11,6 +11,9 @@
 
 using namespace gale::kernel;
 
+// Queues (k_fifo, k_lifo) and message queues are polled when the image's kernel has them:
+// their headers (included by kernel.h) define these guards.
+
 namespace {
 
 // Whether @p event's object is available now; if so, *@p state is the state to report.
@@ -22,6 +25,16 @@ bool ConditionMet(const k_poll_event *event, uint32_t *state) {
     case K_POLL_TYPE_SIGNAL:
       *state = K_POLL_STATE_SIGNALED;
       return event->signal->signaled != 0U;
+#ifdef GALE_KERNEL_QUEUE_H_
+    case K_POLL_TYPE_DATA_AVAILABLE:
+      *state = K_POLL_STATE_DATA_AVAILABLE;
+      return k_queue_is_empty(event->queue) == 0;
+#endif
+#ifdef GALE_KERNEL_MSGQ_H_
+    case K_POLL_TYPE_MSGQ_DATA_AVAILABLE:
+      *state = K_POLL_STATE_MSGQ_DATA_AVAILABLE;
+      return event->msgq->used_msgs > 0U;
+#endif
 #ifdef CONFIG_PIPES
     case K_POLL_TYPE_PIPE_DATA_AVAILABLE:
       *state = K_POLL_STATE_PIPE_DATA_AVAILABLE;
@@ -42,6 +55,14 @@ sys_dlist_t *EventList(k_poll_event *event) {
       return &event->sem->poll_events;
     case K_POLL_TYPE_SIGNAL:
       return &event->signal->poll_events;
+#ifdef GALE_KERNEL_QUEUE_H_
+    case K_POLL_TYPE_DATA_AVAILABLE:
+      return &event->queue->poll_events;
+#endif
+#ifdef GALE_KERNEL_MSGQ_H_
+    case K_POLL_TYPE_MSGQ_DATA_AVAILABLE:
+      return &event->msgq->poll_events;
+#endif
 #ifdef CONFIG_PIPES
     case K_POLL_TYPE_PIPE_DATA_AVAILABLE:
       return &event->pipe->poll_events;
