@@ -303,4 +303,79 @@ ZTEST(poll, test_cancelled) {
   zassert_equal(helper_rc[0], 0);
 }
 
+/* Queues and message queues, when the kernel has them (their headers define these guards). */
+#ifdef GALE_KERNEL_QUEUE_H_
+K_FIFO_DEFINE(fifo);
+static struct {
+  void *reserved; /* the queue's link */
+  int value;
+} fifo_item = {.value = 5};
+
+static void fifo_put_later(void *p1, void *p2, void *p3) {
+  ARG_UNUSED(p1);
+  ARG_UNUSED(p2);
+  ARG_UNUSED(p3);
+  k_msleep(5);
+  k_fifo_put(&fifo, &fifo_item);
+}
+
+static void fifo_cancel_later(void *p1, void *p2, void *p3) {
+  ARG_UNUSED(p1);
+  ARG_UNUSED(p2);
+  ARG_UNUSED(p3);
+  k_msleep(5);
+  k_fifo_cancel_wait(&fifo);
+}
+
+ZTEST(poll, test_queue) {
+  struct k_poll_event event =
+      K_POLL_EVENT_INITIALIZER(K_POLL_TYPE_FIFO_DATA_AVAILABLE, K_POLL_MODE_NOTIFY_ONLY, &fifo);
+  zassert_equal(k_poll(&event, 1, K_NO_WAIT), -EAGAIN);
+  start_helper(0, fifo_put_later, K_PRIO_PREEMPT(5), NULL);
+  zassert_equal(k_poll(&event, 1, K_MSEC(100)), 0);
+  zassert_equal(event.state, K_POLL_STATE_FIFO_DATA_AVAILABLE);
+  zassert_equal_ptr(k_fifo_get(&fifo, K_NO_WAIT), &fifo_item, "the item is still there");
+  k_thread_join(&helpers[0], K_FOREVER);
+
+  /* k_fifo_cancel_wait() ends the poll with -EINTR. */
+  event.state = K_POLL_STATE_NOT_READY;
+  start_helper(0, fifo_cancel_later, K_PRIO_PREEMPT(5), NULL);
+  zassert_equal(k_poll(&event, 1, K_MSEC(100)), -EINTR);
+  zassert_equal(event.state, K_POLL_STATE_CANCELLED);
+}
+#else
+ZTEST(poll, test_queue) {
+  ztest_test_skip();
+}
+#endif
+
+#ifdef GALE_KERNEL_MSGQ_H_
+K_MSGQ_DEFINE(msgq, sizeof(int), 2, 4);
+
+static void msgq_put_later(void *p1, void *p2, void *p3) {
+  ARG_UNUSED(p1);
+  ARG_UNUSED(p2);
+  ARG_UNUSED(p3);
+  int value = 7;
+  k_msleep(5);
+  k_msgq_put(&msgq, &value, K_NO_WAIT);
+}
+
+ZTEST(poll, test_msgq) {
+  struct k_poll_event event =
+      K_POLL_EVENT_INITIALIZER(K_POLL_TYPE_MSGQ_DATA_AVAILABLE, K_POLL_MODE_NOTIFY_ONLY, &msgq);
+  zassert_equal(k_poll(&event, 1, K_NO_WAIT), -EAGAIN);
+  start_helper(0, msgq_put_later, K_PRIO_PREEMPT(5), NULL);
+  zassert_equal(k_poll(&event, 1, K_MSEC(100)), 0);
+  zassert_equal(event.state, K_POLL_STATE_MSGQ_DATA_AVAILABLE);
+  int value = 0;
+  zassert_equal(k_msgq_get(&msgq, &value, K_NO_WAIT), 0);
+  zassert_equal(value, 7);
+}
+#else
+ZTEST(poll, test_msgq) {
+  ztest_test_skip();
+}
+#endif
+
 ZTEST_SUITE(poll, NULL, NULL, before, after, NULL);
