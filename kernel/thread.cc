@@ -75,7 +75,7 @@ void PrepareThread(k_thread *thread, k_thread_stack_t *stack, size_t stack_size,
 #ifdef CONFIG_THREAD_NAME
   thread->name[0] = '\0';
 #endif
-#ifdef CONFIG_ERRNO
+#if defined(CONFIG_ERRNO) && !defined(CONFIG_THREAD_LOCAL_STORAGE)
   thread->errno_var = 0;
 #endif
   // A thread allocates from its creator's pool (k_thread_heap_assign()) until given its own.
