@@ -374,11 +374,14 @@ int32_t k_sleep(k_timeout_t timeout) {
     k_yield();
     return 0;
   }
+  IrqLock lock;
   if (K_TIMEOUT_EQ(timeout, K_FOREVER)) {
-    k_thread_suspend(_kernel.current);
+    // The thread is suspended (Zephyr's documented behaviour), and sleeping, without a
+    // timeout: k_thread_resume() and k_wakeup() both end the sleep.
+    _kernel.current->base.thread_state |= _THREAD_SUSPENDED;
+    (void)PendCurrent(nullptr, K_FOREVER, lock);
     return static_cast<int32_t>(K_TICKS_FOREVER);
   }
-  IrqLock lock;
   int64_t expected = UptimeTicksLocked() + (Z_IS_TIMEOUT_RELATIVE(timeout)
                                                 ? timeout.ticks
                                                 : Z_TICK_ABS(timeout.ticks) - UptimeTicksLocked());
@@ -398,7 +401,9 @@ void k_wakeup(k_tid_t thread) {
     return;
   }
   AbortTimeout(&thread->base.timeout);
-  thread->base.thread_state &= ~_THREAD_SLEEPING;
+  // A sleep that was suspended (k_sleep(K_FOREVER), or k_thread_suspend() of a sleeper) ends
+  // too: the thread returns from k_sleep().
+  thread->base.thread_state &= ~(_THREAD_SLEEPING | _THREAD_SUSPENDED);
   ReadyThread(thread);
   Reschedule(lock);
 }
@@ -425,6 +430,11 @@ void k_thread_resume(k_tid_t thread) {
     return;
   }
   thread->base.thread_state &= ~_THREAD_SUSPENDED;
+  // Suspending a sleeper cancelled its timeout (or it slept forever): it returns from k_sleep()
+  // now, as Zephyr documents.
+  if (!TimeoutPending(&thread->base.timeout)) {
+    thread->base.thread_state &= ~_THREAD_SLEEPING;
+  }
   ReadyThread(thread);
   Reschedule(lock);
 }

@@ -129,9 +129,11 @@ int k_thread_join(struct k_thread *thread, k_timeout_t timeout);
 void k_thread_abort(k_tid_t thread);
 
 /**
- * Put the calling thread to sleep.
+ * Put the calling thread to sleep. K_FOREVER suspends it: k_wakeup() or k_thread_resume() end
+ * that sleep.
  *
- * @returns 0 after the full time, or the milliseconds left when woken early by k_wakeup()
+ * @returns 0 after the full time, or the milliseconds left (rounded up) when woken early by
+ *          k_wakeup() or resumed after a k_thread_suspend(); K_TICKS_FOREVER after K_FOREVER
  * @pre thread context
  */
 int32_t k_sleep(k_timeout_t timeout);
@@ -147,13 +149,13 @@ void k_busy_wait(uint32_t usec_to_wait);
 void k_yield(void);
 /** Whether k_yield() could switch: thread context with interrupts and scheduler unlocked. */
 bool k_can_yield(void);
-/** Wake @p thread early from k_sleep(). Does nothing if it is not sleeping. */
+/** Wake @p thread early from k_sleep() (even K_FOREVER). Does nothing if it is not sleeping. */
 void k_wakeup(k_tid_t thread);
 /** The calling thread. */
 k_tid_t k_current_get(void) __attribute__((__const__));
 /** Suspend @p thread until k_thread_resume(); suspending the caller switches away. */
 void k_thread_suspend(k_tid_t thread);
-/** Resume a suspended thread. */
+/** Resume a suspended thread; a suspended sleeper returns from k_sleep() at once. */
 void k_thread_resume(k_tid_t thread);
 int k_thread_priority_get(k_tid_t thread);
 /** Set @p thread's priority; it takes effect at once (the caller may be preempted). */
