@@ -13,7 +13,7 @@
 #endif
 #define KTEST_STACK_SIZE (1024 + CONFIG_TEST_EXTRA_STACK_SIZE)
 
-K_THREAD_STACK_ARRAY_DEFINE(ktest_stacks, KTEST_NUM_THREADS, KTEST_STACK_SIZE);
+static K_THREAD_STACK_ARRAY_DEFINE(ktest_stacks, KTEST_NUM_THREADS, KTEST_STACK_SIZE);
 static struct k_thread ktest_threads[KTEST_NUM_THREADS];
 static bool ktest_thread_used[KTEST_NUM_THREADS];
 
