@@ -111,9 +111,8 @@ k_ticks_t TimeoutRemaining(const _timeout *timeout) {
 }
 
 k_ticks_t TimeoutExpires(const _timeout *timeout) {
-  if (!sys_dnode_is_linked(&timeout->node)) {
-    return 0;
-  }
+  // Not pending: "now", as Zephyr documents for k_thread_timeout_expires_ticks() and
+  // k_timer_expires_ticks().
   return curr_tick + Elapsed() + TimeoutRemaining(timeout);
 }
 

@@ -167,7 +167,7 @@ void k_thread_priority_set(k_tid_t thread, int prio);
 void k_thread_deadline_set(k_tid_t thread, int deadline);
 /** Ticks until @p thread's timeout expires (0 when none). */
 k_ticks_t k_thread_timeout_remaining_ticks(const struct k_thread *thread);
-/** Uptime in ticks at which @p thread's timeout expires (0 when none). */
+/** Uptime in ticks at which @p thread's timeout expires (the current uptime when none). */
 k_ticks_t k_thread_timeout_expires_ticks(const struct k_thread *thread);
 
 /**

@@ -138,7 +138,7 @@ inline void TimeoutInit(_timeout *timeout) {
 }
 // Ticks until @p timeout expires (0 when not pending).
 k_ticks_t TimeoutRemaining(const _timeout *timeout);
-// Uptime in ticks at which @p timeout expires.
+// Uptime in ticks at which @p timeout expires (now when not pending).
 k_ticks_t TimeoutExpires(const _timeout *timeout);
 // Uptime in ticks, with interrupts already locked.
 int64_t UptimeTicksLocked();
