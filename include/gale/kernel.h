@@ -215,6 +215,8 @@ void k_thread_foreach_unlocked(k_thread_user_cb_t user_cb, void *user_data);
  * Bytes of @p thread's stack never used so far (the stack is filled with a pattern at
  * creation).
  * @retval 0 @p unused_ptr is set
+ * @retval -ENOTSUP no CONFIG_INIT_STACKS, or threads do not run on their stack objects
+ *         (native_sim: host stacks)
  */
 int k_thread_stack_space_get(const struct k_thread *thread, size_t *unused_ptr);
 
