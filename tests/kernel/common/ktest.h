@@ -17,10 +17,16 @@ static K_THREAD_STACK_ARRAY_DEFINE(ktest_stacks, KTEST_NUM_THREADS, KTEST_STACK_
 static struct k_thread ktest_threads[KTEST_NUM_THREADS];
 static bool ktest_thread_used[KTEST_NUM_THREADS];
 
-/* Create helper thread @p i (its stack and object are the pool's). */
+/* Create helper thread @p i (its stack and object are the pool's). A thread object may only be
+ * used again once its thread has ended: wait a little for that.
+ */
 static inline k_tid_t ktest_spawn(int i, k_thread_entry_t entry, void *p1, void *p2, int prio,
 				  k_timeout_t delay)
 {
+	if (ktest_thread_used[i]) {
+		zassert_ok(k_thread_join(&ktest_threads[i], K_MSEC(100)),
+			   "helper thread %d still runs: it cannot be created again", i);
+	}
 	ktest_thread_used[i] = true;
 	return k_thread_create(&ktest_threads[i], ktest_stacks[i], KTEST_STACK_SIZE, entry, p1, p2,
 			       NULL, prio, 0, delay);
