@@ -21,9 +21,6 @@ constexpr uint32_t kCyclesPerTick =
 static_assert(kCyclesPerTick > 0 && kCyclesPerTick <= 0x1000000U,
               "SysTick cannot count one tick at this clock and tick rate");
 
-// Cycles counted up to the start of the current tick.
-uint64_t cycle_count;
-
 inline uint32_t Read(uintptr_t reg) {
   return *reinterpret_cast<volatile uint32_t *>(reg);
 }
@@ -31,14 +28,28 @@ inline void Write(uintptr_t reg, uint32_t value) {
   *reinterpret_cast<volatile uint32_t *>(reg) = value;
 }
 
-// Cycles since the start of the current tick. A wrap not yet handled (interrupts locked)
-// shows as a pending SysTick or as a counter that went up between two reads.
+// Cycles counted up to the start of the current tick (advanced by the tick interrupt).
+uint64_t cycle_count;
+// The counter at the last reading since the tick interrupt (kCyclesPerTick: none yet), and
+// whether a reading saw the counter reload since that interrupt.
+uint32_t last_cvr = kCyclesPerTick;
+bool wrap_seen;
+
+// Cycles since the start of the current tick, with interrupts locked. The counter counts down
+// from kCyclesPerTick - 1; its interrupt is pended when it reaches 0, and it reloads on the next
+// cycle. A reload not yet accounted for (interrupts locked) shows as a pending SysTick with a
+// reloaded counter, or as a counter that went up since an earlier reading: QEMU makes the
+// reloaded value visible before the pending bit, and the pending bit while the counter still
+// reads 0, so both signs are needed, and the second is remembered until the interrupt runs.
 uint32_t CyclesInTick() {
-  uint32_t before = Read(kSystCvr);
-  bool pending = (Read(kIcsr) & kIcsrPendStSet) != 0U;
   uint32_t now = Read(kSystCvr);
+  bool pending = (Read(kIcsr) & kIcsrPendStSet) != 0U;
+  if (last_cvr != kCyclesPerTick && now > last_cvr) {
+    wrap_seen = true;
+  }
+  last_cvr = now;
   uint32_t cycles = kCyclesPerTick - 1U - now;
-  if (pending || now > before) {
+  if (wrap_seen || (pending && now != 0U)) {
     cycles += kCyclesPerTick;
   }
   return cycles;
@@ -46,6 +57,8 @@ uint32_t CyclesInTick() {
 
 void SysTickIsr(const void *) {
   cycle_count += kCyclesPerTick;
+  last_cvr = kCyclesPerTick;
+  wrap_seen = false;
   sys_clock_announce(1);
 }
 
