@@ -1,18 +1,9 @@
 /* The time unit conversions compiled as C11: static initializers need constant expressions. */
 #include <stdint.h>
-#include <stdio.h>
 
 #include <zephyr/sys/time_units.h>
 
-static int failures;
-
-#define CHECK(cond)                                                   \
-  do {                                                                \
-    if (!(cond)) {                                                    \
-      printf("%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      failures++;                                                     \
-    }                                                                 \
-  } while (0)
+#include "c_check.h"
 
 /* File-scope initializers: accepted only if the conversions fold to constants. */
 static const uint32_t ticks_per_15ms = k_ms_to_ticks_ceil32(15);
@@ -42,5 +33,5 @@ int main(void) {
   CHECK(k_ms_to_cyc_floor32(n++) == 36000 && n == 4); /* argument evaluated once */
   CHECK(sys_clock_hw_cycles_per_sec() == 12000000);
   CHECK(SYS_FOREVER_MS == -1 && SYS_FOREVER_US == -1);
-  return failures != 0;
+  return CHECK_DONE();
 }
