@@ -173,6 +173,9 @@ bool Sliceable(const k_thread *thread) {
 
 void StartSlice(k_thread *thread) {
   slice_thread = thread;
+  if (slice_ticks == 0) {
+    return;  // slicing is off: no need to read the clock at every switch
+  }
   slice_expiry = UptimeTicksLocked() + slice_ticks;
   if (Sliceable(thread)) {
     // A tickless clock must interrupt at the end of the slice, maybe before the next timeout.
