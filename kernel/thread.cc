@@ -78,7 +78,9 @@ void PrepareThread(k_thread *thread, k_thread_stack_t *stack, size_t stack_size,
 #ifdef CONFIG_ERRNO
   thread->errno_var = 0;
 #endif
-  thread->resource_pool = nullptr;
+  // A thread allocates from its creator's pool (k_thread_heap_assign()) until given its own.
+  thread->resource_pool =
+      _kernel.current != nullptr && !arch_is_in_isr() ? _kernel.current->resource_pool : nullptr;
   char *stack_ptr = buffer + size;
 #ifdef CONFIG_THREAD_LOCAL_STORAGE
   // The TLS block takes the top of the stack.

@@ -52,7 +52,7 @@ gale_add_subdirectory(${ARCH_DIR})
 if(EXISTS ${SOC_DIR}/CMakeLists.txt)
   gale_add_subdirectory(${SOC_DIR})
 endif()
-foreach(part kernel drivers subsys)
+foreach(part kernel lib drivers subsys)
   gale_add_subdirectory(${GALE_BASE}/${part})
 endforeach()
 
