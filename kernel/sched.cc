@@ -93,6 +93,20 @@ k_thread *HighestReady() {
   return _kernel.idle_thread;
 }
 
+#ifdef CONFIG_TIMESLICING
+void StartSlice(k_thread *thread);
+#endif
+
+void SetReadyCache(k_thread *next) {
+#ifdef CONFIG_TIMESLICING
+  // A thread gets a full slice each time it is chosen to run.
+  if (next != _kernel.ready_cache) {
+    StartSlice(next);
+  }
+#endif
+  _kernel.ready_cache = next;
+}
+
 // Recompute which thread should run. @p preempt_ok: the current thread gave up the CPU
 // (blocked, yielded), so even a cooperative current thread is replaced.
 void UpdateCache(bool preempt_ok) {
@@ -107,7 +121,7 @@ void UpdateCache(bool preempt_ok) {
   }
 #endif
   if (current == nullptr || preempt_ok || !IsRunnable(current) || IsPreemptible(current)) {
-    _kernel.ready_cache = next;
+    SetReadyCache(next);
     return;
   }
 #if CONFIG_NUM_METAIRQ_PRIORITIES > 0
@@ -115,11 +129,11 @@ void UpdateCache(bool preempt_ok) {
     if (!IsMetaIrq(current)) {
       metairq_preempted = current;
     }
-    _kernel.ready_cache = next;
+    SetReadyCache(next);
     return;
   }
 #endif
-  _kernel.ready_cache = current;
+  SetReadyCache(current);
 }
 
 int Swap(IrqLock &lock) {
@@ -146,12 +160,27 @@ void ThreadTimeoutExpired(_timeout *timeout) {
 int32_t slice_ticks = static_cast<int32_t>(
     (static_cast<int64_t>(CONFIG_TIMESLICE_SIZE) * CONFIG_SYS_CLOCK_TICKS_PER_SEC + 999) / 1000);
 int slice_max_prio = CONFIG_TIMESLICE_PRIORITY;
-int32_t slice_left;
+// The thread whose slice is running, and the uptime in ticks at which the slice ends. The end
+// is absolute: with a tickless clock, an announcement can cover ticks from before the slice
+// started.
 k_thread *slice_thread;
+int64_t slice_expiry;
 
 bool Sliceable(const k_thread *thread) {
-  return slice_ticks > 0 && thread != _kernel.idle_thread && IsPreemptible(thread) &&
-         thread->base.prio >= slice_max_prio;
+  return slice_ticks > 0 && thread != nullptr && thread != _kernel.idle_thread &&
+         IsPreemptible(thread) && thread->base.prio >= slice_max_prio;
+}
+
+void StartSlice(k_thread *thread) {
+  slice_thread = thread;
+  if (slice_ticks == 0) {
+    return;  // slicing is off: no need to read the clock at every switch
+  }
+  slice_expiry = UptimeTicksLocked() + slice_ticks;
+  if (Sliceable(thread)) {
+    // A tickless clock must interrupt at the end of the slice, maybe before the next timeout.
+    ClockTimeoutChanged();
+  }
 }
 #endif
 
@@ -272,37 +301,32 @@ void SetPriority(k_thread *thread, int prio) {
 }
 
 #ifdef CONFIG_TIMESLICING
-void TimeSliceAnnounce(int32_t ticks) {
+void TimeSliceAnnounce() {
   k_thread *current = _kernel.current;
-  if (current != slice_thread) {
-    slice_thread = current;
-    slice_left = slice_ticks;
+  if (current != slice_thread || !Sliceable(current) || UptimeTicksLocked() < slice_expiry) {
     return;
   }
-  if (!Sliceable(current)) {
-    return;
+  // The slice is used up: the next thread of the same priority gets its turn, or, when there
+  // is none, this one a new slice.
+  if ((current->base.thread_state & _THREAD_QUEUED) != 0U) {
+    QueueRemove(current);
+    QueueAdd(current);
+    UpdateCache(false);
   }
-  slice_left -= ticks;
-  if (slice_left <= 0) {
-    slice_left = slice_ticks;
-    // The next thread of the same priority gets its turn.
-    if ((current->base.thread_state & _THREAD_QUEUED) != 0U) {
-      QueueRemove(current);
-      QueueAdd(current);
-      UpdateCache(true);
-    }
+  if (_kernel.ready_cache == current) {
+    StartSlice(current);
   }
 }
 
 int32_t TimeSliceTicksLeft() {
-  k_thread *current = _kernel.current;
-  if (current == nullptr || !Sliceable(current)) {
+  if (!Sliceable(slice_thread)) {
     return K_TICKS_FOREVER;
   }
-  return current == slice_thread ? MAX(slice_left, 1) : slice_ticks;
+  int64_t left = slice_expiry - UptimeTicksLocked();
+  return static_cast<int32_t>(CLAMP(left, 1, static_cast<int64_t>(INT32_MAX)));
 }
 #else
-void TimeSliceAnnounce(int32_t) {}
+void TimeSliceAnnounce() {}
 int32_t TimeSliceTicksLeft() {
   return K_TICKS_FOREVER;
 }
@@ -353,11 +377,14 @@ int32_t k_sleep(k_timeout_t timeout) {
     k_yield();
     return 0;
   }
+  IrqLock lock;
   if (K_TIMEOUT_EQ(timeout, K_FOREVER)) {
-    k_thread_suspend(_kernel.current);
+    // The thread is suspended (Zephyr's documented behaviour), and sleeping, without a
+    // timeout: k_thread_resume() and k_wakeup() both end the sleep.
+    _kernel.current->base.thread_state |= _THREAD_SUSPENDED;
+    (void)PendCurrent(nullptr, K_FOREVER, lock);
     return static_cast<int32_t>(K_TICKS_FOREVER);
   }
-  IrqLock lock;
   int64_t expected = UptimeTicksLocked() + (Z_IS_TIMEOUT_RELATIVE(timeout)
                                                 ? timeout.ticks
                                                 : Z_TICK_ABS(timeout.ticks) - UptimeTicksLocked());
@@ -377,7 +404,9 @@ void k_wakeup(k_tid_t thread) {
     return;
   }
   AbortTimeout(&thread->base.timeout);
-  thread->base.thread_state &= ~_THREAD_SLEEPING;
+  // A sleep that was suspended (k_sleep(K_FOREVER), or k_thread_suspend() of a sleeper) ends
+  // too: the thread returns from k_sleep().
+  thread->base.thread_state &= ~(_THREAD_SLEEPING | _THREAD_SUSPENDED);
   ReadyThread(thread);
   Reschedule(lock);
 }
@@ -404,6 +433,11 @@ void k_thread_resume(k_tid_t thread) {
     return;
   }
   thread->base.thread_state &= ~_THREAD_SUSPENDED;
+  // Suspending a sleeper cancelled its timeout (or it slept forever): it returns from k_sleep()
+  // now, as Zephyr documents.
+  if (!TimeoutPending(&thread->base.timeout)) {
+    thread->base.thread_state &= ~_THREAD_SLEEPING;
+  }
   ReadyThread(thread);
   Reschedule(lock);
 }
@@ -461,7 +495,8 @@ void k_sched_time_slice_set(int32_t slice, int prio) {
   IrqLock lock;
   slice_ticks = static_cast<int32_t>(k_ms_to_ticks_ceil32(static_cast<uint32_t>(MAX(slice, 0))));
   slice_max_prio = prio;
-  slice_thread = nullptr;
+  // The running thread starts a new slice of the new size.
+  StartSlice(_kernel.ready_cache);
 #else
   ARG_UNUSED(slice);
   ARG_UNUSED(prio);

@@ -46,7 +46,7 @@ void PrepareThread(k_thread *thread, k_thread_stack_t *stack, size_t stack_size,
   size_t size = ROUND_DOWN(stack_size, ARCH_STACK_PTR_ALIGN);
   thread->stack_info.start = reinterpret_cast<uintptr_t>(buffer);
   thread->stack_info.size = size;
-#ifdef CONFIG_INIT_STACKS
+#if defined(CONFIG_INIT_STACKS) && !defined(CONFIG_THREAD_STACK_ON_HOST)
   memset(buffer, kStackFill, size);
 #endif
 #ifdef CONFIG_STACK_SENTINEL
@@ -330,7 +330,7 @@ void k_thread_foreach_unlocked(k_thread_user_cb_t user_cb, void *user_data) {
 }
 
 int k_thread_stack_space_get(const struct k_thread *thread, size_t *unused_ptr) {
-#ifdef CONFIG_INIT_STACKS
+#if defined(CONFIG_INIT_STACKS) && !defined(CONFIG_THREAD_STACK_ON_HOST)
   const auto *start = reinterpret_cast<const uint8_t *>(thread->stack_info.start);
   size_t unused = 0;
 #ifdef CONFIG_STACK_SENTINEL

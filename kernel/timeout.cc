@@ -14,6 +14,8 @@ sys_dlist_t timeout_list = SYS_DLIST_STATIC_INIT(&timeout_list);
 int64_t curr_tick;
 // Ticks of the announcement in progress not yet applied; 0 outside sys_clock_announce().
 int32_t announce_remaining;
+// Inside sys_clock_announce(), which programs the clock's next interrupt when it ends.
+bool announcing;
 
 _timeout *First() {
   sys_dnode_t *node = sys_dlist_peek_head(&timeout_list);
@@ -69,8 +71,14 @@ void AddTimeout(_timeout *timeout, _timeout_func_t fn, k_timeout_t duration) {
   if (t == nullptr) {
     sys_dlist_append(&timeout_list, &timeout->node);
   }
+  if (timeout == First()) {
+    ClockTimeoutChanged();
+  }
+}
+
+void ClockTimeoutChanged() {
 #ifdef CONFIG_TICKLESS_KERNEL
-  if (announce_remaining == 0 && timeout == First()) {
+  if (!announcing) {
     sys_clock_set_timeout(NextTimeoutTicks(), false);
   }
 #endif
@@ -103,9 +111,8 @@ k_ticks_t TimeoutRemaining(const _timeout *timeout) {
 }
 
 k_ticks_t TimeoutExpires(const _timeout *timeout) {
-  if (!sys_dnode_is_linked(&timeout->node)) {
-    return 0;
-  }
+  // Not pending: "now", as Zephyr documents for k_thread_timeout_expires_ticks() and
+  // k_timer_expires_ticks().
   return curr_tick + Elapsed() + TimeoutRemaining(timeout);
 }
 
@@ -121,6 +128,7 @@ extern "C" {
 
 void sys_clock_announce(int32_t ticks) {
   IrqLock lock;
+  announcing = true;
   announce_remaining = ticks;
   for (_timeout *t = First(); t != nullptr && t->dticks <= announce_remaining; t = First()) {
     int64_t dt = t->dticks;
@@ -138,7 +146,8 @@ void sys_clock_announce(int32_t ticks) {
   }
   curr_tick += announce_remaining;
   announce_remaining = 0;
-  TimeSliceAnnounce(ticks);
+  TimeSliceAnnounce();
+  announcing = false;
 #ifdef CONFIG_TICKLESS_KERNEL
   sys_clock_set_timeout(NextTimeoutTicks(), false);
 #endif

@@ -36,8 +36,14 @@ uint64_t cycle_count;
 uint64_t announced_cycles;
 // Length of the current period in cycles (RVR + 1).
 uint32_t period = kCyclesPerTick;
-// A wrap seen (and its COUNTFLAG consumed) before the interrupt handled it.
+// Wraps of the current period seen before the interrupt handled them, in cycles.
 uint32_t overflow_cycles;
+// Cycles into the current iteration of the period at the previous reading (kNoReading: none
+// since the period started).
+constexpr uint32_t kNoReading = UINT32_MAX;
+uint32_t last_position = kNoReading;
+// A wrap counted because the position went back, whose COUNTFLAG has not been read yet.
+bool wrap_unflagged;
 
 inline uint32_t Read(uintptr_t reg) {
   return *reinterpret_cast<volatile uint32_t *>(reg);
@@ -46,31 +52,33 @@ inline void Write(uintptr_t reg, uint32_t value) {
   *reinterpret_cast<volatile uint32_t *>(reg) = value;
 }
 
-// The counter was restarted (CVR written) and may not have reloaded yet.
-bool restarted;
-
-// Cycles since the current period started, wraps included. Reading CSR clears COUNTFLAG, so a
-// wrap seen here is remembered in overflow_cycles. @pre interrupts locked
+// Cycles since the current period started, wraps included. @pre interrupts locked
+//
+// The counter counts period - 1 down to 0, then reloads. 0 is read both at the end of an
+// iteration (COUNTFLAG set) and after sys_clock_set_timeout() restarts the count (COUNTFLAG
+// clear, until the reload a cycle later; QEMU keeps it longer): either way the next iteration
+// starts there, so 0 is position 0, not period - 1.
+//
+// Each wrap counts once. COUNTFLAG (cleared when CSR is read) marks every wrap, but a wrap just
+// after the CSR read shows only as a position that went back; and QEMU shows the reloaded
+// counter before it sets COUNTFLAG. So a position lower than at the previous reading counts as
+// a wrap too, and the COUNTFLAG of that same wrap is then not counted again.
 uint32_t ElapsedInPeriod() {
-  uint32_t before = Read(kSystCvr);
-  bool wrapped = (Read(kSystCsr) & kCsrCountFlag) != 0U;
+  bool flagged = (Read(kSystCsr) & kCsrCountFlag) != 0U;
   uint32_t now = Read(kSystCvr);
-  if (restarted) {
-    // After a write, CVR reads 0 until the counter reloads at the next SysTick clock edge
-    // (a reload that sets no COUNTFLAG): that 0 is the start of the period, not its end.
-    // With a slow reference clock the window is many instructions long.
-    if (!wrapped && now == 0U) {
-      return overflow_cycles;
-    }
-    restarted = false;
-    if (before == 0U) {
-      before = period - 1U;
-    }
-  }
-  if (wrapped || now > before) {
+  uint32_t position = now == 0U ? 0U : period - now;
+  if (last_position != kNoReading && position < last_position) {
     overflow_cycles += period;
+    wrap_unflagged = !flagged;
+  } else if (flagged) {
+    if (wrap_unflagged) {
+      wrap_unflagged = false;  // the wrap already counted
+    } else {
+      overflow_cycles += period;
+    }
   }
-  return (period - 1U - now) + overflow_cycles;
+  last_position = position;
+  return position + overflow_cycles;
 }
 
 void SysTickIsr(const void *) {
@@ -106,7 +114,6 @@ void sys_clock_driver_init(void) {
   period = IS_ENABLED(CONFIG_TICKLESS_KERNEL) ? kMaxTicks * kCyclesPerTick : kCyclesPerTick;
   Write(kSystRvr, period - 1U);
   Write(kSystCvr, 0);
-  restarted = true;
   Write(kSystCsr, kCsrEnable | kCsrTickInt | kCsrClkSource);
 }
 
@@ -122,6 +129,9 @@ void sys_clock_set_timeout(int32_t ticks, bool idle) {
   // boundary @p ticks ticks after the current (partly elapsed) tick's start.
   cycle_count += ElapsedInPeriod();
   overflow_cycles = 0;
+  // Writing CVR below clears COUNTFLAG and starts a new period.
+  wrap_unflagged = false;
+  last_position = kNoReading;
   auto unannounced = static_cast<uint32_t>(cycle_count - announced_cycles);
   uint32_t target = (unannounced / kCyclesPerTick + static_cast<uint32_t>(ticks)) * kCyclesPerTick;
   uint32_t delay = target - unannounced;
@@ -134,7 +144,6 @@ void sys_clock_set_timeout(int32_t ticks, bool idle) {
   period = static_cast<uint32_t>(delay);
   Write(kSystRvr, period - 1U);
   Write(kSystCvr, 0);  // restart the count from the new reload value
-  restarted = true;
   arch_irq_unlock(key);
 #else
   ARG_UNUSED(ticks);

@@ -129,9 +129,11 @@ int k_thread_join(struct k_thread *thread, k_timeout_t timeout);
 void k_thread_abort(k_tid_t thread);
 
 /**
- * Put the calling thread to sleep.
+ * Put the calling thread to sleep. K_FOREVER suspends it: k_wakeup() or k_thread_resume() end
+ * that sleep.
  *
- * @returns 0 after the full time, or the milliseconds left when woken early by k_wakeup()
+ * @returns 0 after the full time, or the milliseconds left (rounded up) when woken early by
+ *          k_wakeup() or resumed after a k_thread_suspend(); K_TICKS_FOREVER after K_FOREVER
  * @pre thread context
  */
 int32_t k_sleep(k_timeout_t timeout);
@@ -147,13 +149,13 @@ void k_busy_wait(uint32_t usec_to_wait);
 void k_yield(void);
 /** Whether k_yield() could switch: thread context with interrupts and scheduler unlocked. */
 bool k_can_yield(void);
-/** Wake @p thread early from k_sleep(). Does nothing if it is not sleeping. */
+/** Wake @p thread early from k_sleep() (even K_FOREVER). Does nothing if it is not sleeping. */
 void k_wakeup(k_tid_t thread);
 /** The calling thread. */
 k_tid_t k_current_get(void) __attribute__((__const__));
 /** Suspend @p thread until k_thread_resume(); suspending the caller switches away. */
 void k_thread_suspend(k_tid_t thread);
-/** Resume a suspended thread. */
+/** Resume a suspended thread; a suspended sleeper returns from k_sleep() at once. */
 void k_thread_resume(k_tid_t thread);
 int k_thread_priority_get(k_tid_t thread);
 /** Set @p thread's priority; it takes effect at once (the caller may be preempted). */
@@ -165,7 +167,7 @@ void k_thread_priority_set(k_tid_t thread, int prio);
 void k_thread_deadline_set(k_tid_t thread, int deadline);
 /** Ticks until @p thread's timeout expires (0 when none). */
 k_ticks_t k_thread_timeout_remaining_ticks(const struct k_thread *thread);
-/** Uptime in ticks at which @p thread's timeout expires (0 when none). */
+/** Uptime in ticks at which @p thread's timeout expires (the current uptime when none). */
 k_ticks_t k_thread_timeout_expires_ticks(const struct k_thread *thread);
 
 /**
@@ -213,6 +215,8 @@ void k_thread_foreach_unlocked(k_thread_user_cb_t user_cb, void *user_data);
  * Bytes of @p thread's stack never used so far (the stack is filled with a pattern at
  * creation).
  * @retval 0 @p unused_ptr is set
+ * @retval -ENOTSUP no CONFIG_INIT_STACKS, or threads do not run on their stack objects
+ *         (native_sim: host stacks)
  */
 int k_thread_stack_space_get(const struct k_thread *thread, size_t *unused_ptr);
 

@@ -34,6 +34,9 @@
 #ifndef __fallthrough
 #define __fallthrough __attribute__((__fallthrough__))
 #endif
+#ifndef __noinline
+#define __noinline __attribute__((__noinline__))
+#endif
 #define FUNC_NORETURN __attribute__((__noreturn__))
 #define ALWAYS_INLINE inline __attribute__((__always_inline__))
 #define likely(x) (__builtin_expect((bool)!!(x), true) != 0L)

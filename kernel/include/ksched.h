@@ -138,13 +138,19 @@ inline void TimeoutInit(_timeout *timeout) {
 }
 // Ticks until @p timeout expires (0 when not pending).
 k_ticks_t TimeoutRemaining(const _timeout *timeout);
-// Uptime in ticks at which @p timeout expires.
+// Uptime in ticks at which @p timeout expires (now when not pending).
 k_ticks_t TimeoutExpires(const _timeout *timeout);
 // Uptime in ticks, with interrupts already locked.
 int64_t UptimeTicksLocked();
 
-// Time slicing (sched.cc): called from the clock interrupt.
-void TimeSliceAnnounce(int32_t ticks);
+// The earliest timeout or the end of the time slice changed: a tickless clock driver is asked
+// for an interrupt then (timeout.cc).
+void ClockTimeoutChanged();
+
+// Time slicing (sched.cc). TimeSliceAnnounce(): from the clock interrupt, after the uptime
+// advanced; rotates the current thread behind its equals when its slice is used up.
+void TimeSliceAnnounce();
+// Ticks until the running slice ends (K_TICKS_FOREVER: none is running).
 int32_t TimeSliceTicksLeft();
 
 }  // namespace gale::kernel

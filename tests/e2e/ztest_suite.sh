@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
-# ztest_suite.sh APP BOARD: build the ztest application APP for BOARD, run it on the board's
-# emulator within ZTEST_TIMEOUT seconds (default 120) and print its output. Passes only when the
-# image exits with status 0 and reported "PROJECT EXECUTION SUCCESSFUL".
-[ $# -eq 2 ] || { echo "usage: $0 APP BOARD" >&2; exit 2; }
+# ztest_suite.sh APP BOARD [CMAKE_ARGS...]: build the ztest application APP for BOARD (with
+# CMAKE_ARGS, e.g. -DEXTRA_CONF_FILE=... for a configuration variant named by ZTEST_VARIANT), run
+# it on the board's emulator within ZTEST_TIMEOUT seconds (default 120) and print its output.
+# Passes only when the image exits with status 0 and reported "PROJECT EXECUTION SUCCESSFUL".
+[ $# -ge 2 ] || { echo "usage: $0 APP BOARD [CMAKE_ARGS...]" >&2; exit 2; }
 app=$(cd "$1" && pwd) || exit 2
 board=$2
-E2E_SUFFIX=-$(basename "$app")-$board
+shift 2
+E2E_SUFFIX=-$(basename "$app")-$board${ZTEST_VARIANT:+-$ZTEST_VARIANT}
 source "$(dirname "$0")/lib.sh"
 
 name=$(basename "$app")
 secs=${ZTEST_TIMEOUT:-120}
 dir=$WORK/build
-build_app "$app" "$board" "$dir"
+build_app "$app" "$board" "$dir" "$@"
 
 rc=0
 out=$(run_to_exit "$board" "$dir" "$secs") || rc=$?

@@ -29,6 +29,7 @@ constexpr uint32_t kUfsrNoCp = 1U << 19;
 constexpr uint32_t kUfsrUnaligned = 1U << 24;
 constexpr uint32_t kUfsrDivByZero = 1U << 25;
 constexpr uint32_t kHfsrForced = 1U << 30;
+constexpr uint32_t kIcsrPendSvSet = 1U << 28;
 
 const char *ExceptionName(uint32_t number) {
   switch (number) {
@@ -132,9 +133,14 @@ void z_arm_fault_handler(struct arch_esf *esf, uint32_t exc_return) {
   }
   z_fatal_error(reason, frame_valid ? esf : nullptr);
   // The handler let the system go on: the thread is aborted. Point the PSP at the top of its
-  // stack so that the switch away (PendSV, pending now) saves its registers somewhere valid.
+  // stack so that the switch away saves its registers somewhere valid, and pend that switch:
+  // k_thread_abort() in an exception only chose the next thread. PendSV then tail-chains to this
+  // handler's return, so the aborted thread's frame is never unstacked.
   uint32_t top = static_cast<uint32_t>(thread->stack_info.start + thread->stack_info.size) - 64U;
   __asm__ volatile("msr psp, %0" : : "r"(top) : "memory");
+  if (_kernel.ready_cache != _kernel.current) {
+    scb::Write(scb::kIcsr, kIcsrPendSvSet);
+  }
 }
 
 }  // extern "C"
