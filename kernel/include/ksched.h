@@ -49,10 +49,14 @@ namespace gale::kernel {
 
 // RAII interrupt lock. Release() hands the key to a function that unlocks for the caller
 // (Reschedule(), PendCurrent()), so the destructor does not unlock twice.
+//
+// Always inlined: every kernel call takes one, and at -Os GCC would otherwise call the
+// constructor and destructor out of line (four calls and returns, and a lock object in memory,
+// per kernel call; about 10% of a k_yield()).
 class IrqLock {
  public:
-  IrqLock() : key_(arch_irq_lock()) {}
-  ~IrqLock() {
+  ALWAYS_INLINE IrqLock() : key_(arch_irq_lock()) {}
+  ALWAYS_INLINE ~IrqLock() {
     if (held_) {
       arch_irq_unlock(key_);
     }
@@ -60,11 +64,11 @@ class IrqLock {
   IrqLock(const IrqLock &) = delete;
   IrqLock &operator=(const IrqLock &) = delete;
 
-  unsigned int Release() {
+  ALWAYS_INLINE unsigned int Release() {
     held_ = false;
     return key_;
   }
-  unsigned int key() const { return key_; }
+  ALWAYS_INLINE unsigned int key() const { return key_; }
 
  private:
   unsigned int key_;
