@@ -122,8 +122,8 @@ void UpdateCache(bool preempt_ok) {
   _kernel.ready_cache = current;
 }
 
-int Swap(IrqLock &lock) {
-  unsigned int key = lock.Release();
+// Switch to _kernel.ready_cache (if it is not the current thread) and unlock @p key.
+int Swap(unsigned int key) {
   k_thread *current = _kernel.current;
   current->base.swap_retval = -EAGAIN;
   if (_kernel.ready_cache == current) {
@@ -192,7 +192,7 @@ void WaitQueueInsert(_wait_q_t *wait_q, k_thread *thread) {
   thread->base.thread_state |= _THREAD_PENDING;
 }
 
-int PendCurrent(_wait_q_t *wait_q, k_timeout_t timeout, IrqLock &lock) {
+int PendCurrentUnlock(_wait_q_t *wait_q, k_timeout_t timeout, unsigned int key) {
   k_thread *current = _kernel.current;
   __ASSERT(!arch_is_in_isr(), "an interrupt handler cannot block");
   if ((current->base.thread_state & _THREAD_QUEUED) != 0U) {
@@ -207,7 +207,7 @@ int PendCurrent(_wait_q_t *wait_q, k_timeout_t timeout, IrqLock &lock) {
     AddTimeout(&current->base.timeout, ThreadTimeoutExpired, timeout);
   }
   UpdateCache(true);
-  return Swap(lock);
+  return Swap(key);
 }
 
 void UnpendThread(k_thread *thread) {
@@ -243,11 +243,12 @@ bool WakeAll(_wait_q_t *wait_q, int retval) {
   return woke;
 }
 
-void Reschedule(IrqLock &lock) {
+void RescheduleUnlock(unsigned int key) {
   if (arch_is_in_isr() || _kernel.ready_cache == _kernel.current) {
-    return;  // the lock's destructor unlocks; an interrupt's exit switches
+    arch_irq_unlock(key);  // an interrupt's exit switches
+    return;
   }
-  (void)Swap(lock);
+  (void)Swap(key);
 }
 
 void RescheduleUnlocked() {
@@ -344,7 +345,7 @@ void k_yield(void) {
     QueueAdd(current);
   }
   UpdateCache(true);
-  (void)Swap(lock);
+  (void)Swap(lock.Release());
 }
 
 int32_t k_sleep(k_timeout_t timeout) {
@@ -394,7 +395,7 @@ void k_thread_suspend(k_tid_t thread) {
   thread->base.thread_state |= _THREAD_SUSPENDED;
   UnreadyThread(thread);
   if (thread == _kernel.current && !arch_is_in_isr()) {
-    (void)Swap(lock);
+    (void)Swap(lock.Release());
   }
 }
 

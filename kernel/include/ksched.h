@@ -104,8 +104,17 @@ void ReadyThread(k_thread *thread);
 // Take a thread out of the ready queue.
 void UnreadyThread(k_thread *thread);
 // Block the current thread on @p wait_q (nullptr: just sleep) for up to @p timeout, unlocking
-// @p lock. Returns the value the waker set (0 or an errno), -EAGAIN on timeout.
-int PendCurrent(_wait_q_t *wait_q, k_timeout_t timeout, IrqLock &lock);
+// the interrupt lock whose key is @p key. Returns the value the waker set (0 or an errno),
+// -EAGAIN on timeout.
+int PendCurrentUnlock(_wait_q_t *wait_q, k_timeout_t timeout, unsigned int key);
+// As PendCurrentUnlock(), releasing @p lock.
+//
+// The wrappers that take an IrqLock (this one, Reschedule()) are inlined and hand the
+// out-of-line function the key, not the lock: a lock whose address escapes to a call is kept in
+// memory for the whole caller, fast path included.
+ALWAYS_INLINE int PendCurrent(_wait_q_t *wait_q, k_timeout_t timeout, IrqLock &lock) {
+  return PendCurrentUnlock(wait_q, timeout, lock.Release());
+}
 // Take the highest-priority waiter off @p wait_q (its timeout cancelled), not yet ready.
 k_thread *UnpendFirst(_wait_q_t *wait_q);
 // Take @p thread off the wait queue it is pended on.
@@ -114,8 +123,13 @@ void UnpendThread(k_thread *thread);
 k_thread *WakeFirst(_wait_q_t *wait_q, int retval, void *data);
 // Wake every waiter of @p wait_q with @p retval; returns whether there was one.
 bool WakeAll(_wait_q_t *wait_q, int retval);
-// Switch to a higher-priority ready thread if one should run, then unlock.
-void Reschedule(IrqLock &lock);
+// Switch to a higher-priority ready thread if one should run, then unlock the interrupt lock
+// whose key is @p key.
+void RescheduleUnlock(unsigned int key);
+// As RescheduleUnlock(), releasing @p lock.
+ALWAYS_INLINE void Reschedule(IrqLock &lock) {
+  RescheduleUnlock(lock.Release());
+}
 // As Reschedule(), taking the lock itself.
 void RescheduleUnlocked();
 // Change a thread's priority and requeue it (ready queue or wait queue).
