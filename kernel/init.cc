@@ -94,6 +94,7 @@ extern "C" FUNC_NORETURN void z_cstart(void) {
   dummy.base.thread_state = _THREAD_DUMMY;
   _kernel.current = &dummy;
   _kernel.pre_kernel = true;
+  InitScheduler();
 
   RunInitLevel(InitLevel::kPreKernel1);
   sys_clock_driver_init();

@@ -20,7 +20,6 @@ constexpr int kBitmapWords = (kNumPrios + 31) / 32;
 struct ReadyQueue {
   sys_dlist_t queues[kNumPrios];
   uint32_t bitmap[kBitmapWords];
-  bool initialized;
 };
 ReadyQueue ready_q;
 
@@ -29,15 +28,9 @@ ReadyQueue ready_q;
 k_thread *metairq_preempted;
 #endif
 
-void InitReadyQueue() {
-  for (auto &queue : ready_q.queues) {
-    sys_dlist_init(&queue);
-  }
-  ready_q.initialized = true;
-}
-
-inline int PrioIndex(int prio) {
-  return prio + CONFIG_NUM_COOP_PRIORITIES;
+// Unsigned, so that the bitmap word and bit are a shift and a mask, not a signed division.
+inline unsigned int PrioIndex(int prio) {
+  return static_cast<unsigned int>(prio + CONFIG_NUM_COOP_PRIORITIES);
 }
 
 #ifdef CONFIG_SCHED_DEADLINE
@@ -48,11 +41,8 @@ inline bool DeadlineBefore(const k_thread *a, const k_thread *b) {
 #endif
 
 void QueueAdd(k_thread *thread) {
-  if (!ready_q.initialized) {
-    InitReadyQueue();
-  }
-  int index = PrioIndex(thread->base.prio);
-  __ASSERT(index >= 0 && index < kNumPrios, "thread priority %d out of range", thread->base.prio);
+  unsigned int index = PrioIndex(thread->base.prio);
+  __ASSERT(index < kNumPrios, "thread priority %d out of range", thread->base.prio);
   sys_dlist_t *queue = &ready_q.queues[index];
 #ifdef CONFIG_SCHED_DEADLINE
   sys_dnode_t *node;
@@ -73,7 +63,7 @@ inserted:
 }
 
 void QueueRemove(k_thread *thread) {
-  int index = PrioIndex(thread->base.prio);
+  unsigned int index = PrioIndex(thread->base.prio);
   sys_dlist_remove(&thread->base.qnode_dlist);
   if (sys_dlist_is_empty(&ready_q.queues[index])) {
     ready_q.bitmap[index / 32] &= ~(1U << (index % 32));
@@ -156,6 +146,12 @@ bool Sliceable(const k_thread *thread) {
 #endif
 
 }  // namespace
+
+void InitScheduler() {
+  for (auto &queue : ready_q.queues) {
+    sys_dlist_init(&queue);
+  }
+}
 
 void ReadyThread(k_thread *thread) {
   if (!IsRunnable(thread) || (thread->base.thread_state & _THREAD_QUEUED) != 0U) {

@@ -99,6 +99,8 @@ inline bool IsRunnable(const k_thread *thread) {
          0U;
 }
 
+// Set up the ready queue: once, at boot, before any thread is readied.
+void InitScheduler();
 // Put a runnable thread in the ready queue (no-op when it already is or cannot run).
 void ReadyThread(k_thread *thread);
 // Take a thread out of the ready queue.
