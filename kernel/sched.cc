@@ -71,6 +71,18 @@ void QueueRemove(k_thread *thread) {
   thread->base.thread_state &= ~_THREAD_QUEUED;
 }
 
+// Move a queued thread behind the others of its priority (k_yield(), time slices). Its queue
+// stays non-empty, so the bitmap does not change.
+void QueueMoveToBack(k_thread *thread) {
+#ifdef CONFIG_SCHED_DEADLINE
+  QueueRemove(thread);
+  QueueAdd(thread);
+#else
+  sys_dlist_remove(&thread->base.qnode_dlist);
+  sys_dlist_append(&ready_q.queues[PrioIndex(thread->base.prio)], &thread->base.qnode_dlist);
+#endif
+}
+
 // The highest-priority ready thread, or the idle thread when none is.
 k_thread *HighestReady() {
   for (int word = 0; word < kBitmapWords; word++) {
@@ -284,8 +296,7 @@ void TimeSliceAnnounce(int32_t ticks) {
     slice_left = slice_ticks;
     // The next thread of the same priority gets its turn.
     if ((current->base.thread_state & _THREAD_QUEUED) != 0U) {
-      QueueRemove(current);
-      QueueAdd(current);
+      QueueMoveToBack(current);
       UpdateCache(true);
     }
   }
@@ -336,9 +347,7 @@ void k_yield(void) {
   IrqLock lock;
   k_thread *current = _kernel.current;
   if ((current->base.thread_state & _THREAD_QUEUED) != 0U) {
-    // Behind every other thread of the same priority.
-    QueueRemove(current);
-    QueueAdd(current);
+    QueueMoveToBack(current);
   }
   UpdateCache(true);
   (void)Swap(lock.Release());
