@@ -179,7 +179,10 @@ void InitScheduler() {
   }
 }
 
-void ReadyThread(k_thread *thread) {
+namespace {
+
+// Inline bodies of the exported functions below, for the hot paths in this file.
+ALWAYS_INLINE void Ready(k_thread *thread) {
   if (!IsRunnable(thread) || (thread->base.thread_state & _THREAD_QUEUED) != 0U) {
     return;
   }
@@ -187,14 +190,7 @@ void ReadyThread(k_thread *thread) {
   UpdateCache(false);
 }
 
-void UnreadyThread(k_thread *thread) {
-  if ((thread->base.thread_state & _THREAD_QUEUED) != 0U) {
-    QueueRemove(thread);
-  }
-  UpdateCache(thread == _kernel.current);
-}
-
-void WaitQueueInsert(_wait_q_t *wait_q, k_thread *thread) {
+ALWAYS_INLINE void InsertWaiter(_wait_q_t *wait_q, k_thread *thread) {
   sys_dlist_t *list = &wait_q->waitq;
   sys_dnode_t *tail = sys_dlist_peek_tail(list);
   // Most waits queue behind threads of equal or higher priority: append without a walk.
@@ -214,6 +210,40 @@ void WaitQueueInsert(_wait_q_t *wait_q, k_thread *thread) {
   thread->base.thread_state |= _THREAD_PENDING;
 }
 
+ALWAYS_INLINE void Unpend(k_thread *thread) {
+  sys_dlist_remove(&thread->base.qnode_dlist);
+  thread->base.pended_on = nullptr;
+  thread->base.thread_state &= ~_THREAD_PENDING;
+}
+
+ALWAYS_INLINE k_thread *UnpendHead(_wait_q_t *wait_q) {
+  k_thread *thread = WaitQueueHead(wait_q);
+  if (thread != nullptr) {
+    Unpend(thread);
+    if (TimeoutPending(&thread->base.timeout)) {  // most waits have none
+      AbortTimeout(&thread->base.timeout);
+    }
+  }
+  return thread;
+}
+
+}  // namespace
+
+void ReadyThread(k_thread *thread) {
+  Ready(thread);
+}
+
+void UnreadyThread(k_thread *thread) {
+  if ((thread->base.thread_state & _THREAD_QUEUED) != 0U) {
+    QueueRemove(thread);
+  }
+  UpdateCache(thread == _kernel.current);
+}
+
+void WaitQueueInsert(_wait_q_t *wait_q, k_thread *thread) {
+  InsertWaiter(wait_q, thread);
+}
+
 int PendCurrentUnlock(_wait_q_t *wait_q, k_timeout_t timeout, unsigned int key) {
   k_thread *current = _kernel.current;
   __ASSERT(!arch_is_in_isr(), "an interrupt handler cannot block");
@@ -221,7 +251,7 @@ int PendCurrentUnlock(_wait_q_t *wait_q, k_timeout_t timeout, unsigned int key) 
     QueueRemove(current);
   }
   if (wait_q != nullptr) {
-    WaitQueueInsert(wait_q, current);
+    InsertWaiter(wait_q, current);
   } else {
     current->base.thread_state |= _THREAD_SLEEPING;
   }
@@ -233,26 +263,19 @@ int PendCurrentUnlock(_wait_q_t *wait_q, k_timeout_t timeout, unsigned int key) 
 }
 
 void UnpendThread(k_thread *thread) {
-  sys_dlist_remove(&thread->base.qnode_dlist);
-  thread->base.pended_on = nullptr;
-  thread->base.thread_state &= ~_THREAD_PENDING;
+  Unpend(thread);
 }
 
 k_thread *UnpendFirst(_wait_q_t *wait_q) {
-  k_thread *thread = WaitQueueHead(wait_q);
-  if (thread != nullptr) {
-    UnpendThread(thread);
-    AbortTimeout(&thread->base.timeout);
-  }
-  return thread;
+  return UnpendHead(wait_q);
 }
 
 k_thread *WakeFirst(_wait_q_t *wait_q, int retval, void *data) {
-  k_thread *thread = UnpendFirst(wait_q);
+  k_thread *thread = UnpendHead(wait_q);
   if (thread != nullptr) {
     thread->base.swap_retval = retval;
     thread->base.swap_data = data;
-    ReadyThread(thread);
+    Ready(thread);
   }
   return thread;
 }
