@@ -75,11 +75,11 @@ class IrqLock {
   bool held_ = true;
 };
 
-inline k_thread *Current() {
+ALWAYS_INLINE k_thread *Current() {
   return _kernel.current;
 }
 
-inline bool IsMetaIrq(const k_thread *thread) {
+ALWAYS_INLINE bool IsMetaIrq(const k_thread *thread) {
 #if CONFIG_NUM_METAIRQ_PRIORITIES > 0
   return thread->base.prio < K_HIGHEST_THREAD_PRIO + CONFIG_NUM_METAIRQ_PRIORITIES;
 #else
@@ -88,12 +88,12 @@ inline bool IsMetaIrq(const k_thread *thread) {
 #endif
 }
 
-inline bool IsPreemptible(const k_thread *thread) {
+ALWAYS_INLINE bool IsPreemptible(const k_thread *thread) {
   return thread->base.prio >= 0 && thread->base.sched_locked == 0U;
 }
 
 // Whether nothing keeps @p thread from running.
-inline bool IsRunnable(const k_thread *thread) {
+ALWAYS_INLINE bool IsRunnable(const k_thread *thread) {
   return (thread->base.thread_state & (_THREAD_PENDING | _THREAD_PRESTART | _THREAD_DEAD |
                                        _THREAD_SUSPENDED | _THREAD_SLEEPING | _THREAD_DUMMY)) ==
          0U;
@@ -138,11 +138,11 @@ void RescheduleUnlocked();
 void SetPriority(k_thread *thread, int prio);
 // Insert @p thread into @p wait_q in priority order.
 void WaitQueueInsert(_wait_q_t *wait_q, k_thread *thread);
-inline k_thread *WaitQueueHead(_wait_q_t *wait_q) {
+ALWAYS_INLINE k_thread *WaitQueueHead(_wait_q_t *wait_q) {
   sys_dnode_t *node = sys_dlist_peek_head(&wait_q->waitq);
   return node != nullptr ? CONTAINER_OF(node, k_thread, base.qnode_dlist) : nullptr;
 }
-inline void WaitQueueInit(_wait_q_t *wait_q) {
+ALWAYS_INLINE void WaitQueueInit(_wait_q_t *wait_q) {
   sys_dlist_init(&wait_q->waitq);
 }
 
@@ -150,10 +150,10 @@ inline void WaitQueueInit(_wait_q_t *wait_q) {
 void AddTimeout(_timeout *timeout, _timeout_func_t fn, k_timeout_t duration);
 // Cancel a pending timeout. Returns false when it was not pending.
 bool AbortTimeout(_timeout *timeout);
-inline bool TimeoutPending(const _timeout *timeout) {
+ALWAYS_INLINE bool TimeoutPending(const _timeout *timeout) {
   return sys_dnode_is_linked(&timeout->node);
 }
-inline void TimeoutInit(_timeout *timeout) {
+ALWAYS_INLINE void TimeoutInit(_timeout *timeout) {
   sys_dnode_init(&timeout->node);
 }
 // Ticks until @p timeout expires (0 when not pending).
