@@ -112,11 +112,10 @@ void arch_new_thread(struct k_thread *thread, struct z_thread_stack_element *sta
   frame[5] = 0;                                                       // lr
   frame[6] = reinterpret_cast<uint32_t>(z_thread_entry) & ~1U;        // pc
   frame[7] = 1U << 24;                                                // xPSR: Thumb
-  // Below it, what PendSV pops: r4-r11 and EXC_RETURN (thread mode, PSP, no FP frame).
+  // Below it, what PendSV pops: r4-r11 and EXC_RETURN (thread mode, PSP, no FP frame). The
+  // thread starts in a function, for which r4-r11 hold nothing: they are left as they are
+  // (zeroing them took a byte-wise memset of 130 instructions, half of k_thread_create()).
   uint32_t *saved = frame - 9;
-  for (int i = 0; i < 8; i++) {
-    saved[i] = 0;
-  }
   saved[8] = 0xFFFFFFFDU;
   thread->arch.psp = reinterpret_cast<uint32_t>(saved);
   thread->arch.irq_key = 0;
