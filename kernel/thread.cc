@@ -37,51 +37,12 @@ void ListRemove(k_thread *thread) {
 
 }  // namespace
 
-// Set up @p thread without starting it (the state is PRESTART).
+// Set up @p thread without starting it (the state is PRESTART). k_thread_create() does the work:
+// the public call is the one to keep fast.
 void PrepareThread(k_thread *thread, k_thread_stack_t *stack, size_t stack_size,
                    k_thread_entry_t entry, void *p1, void *p2, void *p3, int prio,
                    uint32_t options) {
-  __ASSERT(prio >= K_HIGHEST_THREAD_PRIO && prio <= K_IDLE_PRIO, "priority %d out of range", prio);
-  char *buffer = reinterpret_cast<char *>(stack) + K_THREAD_STACK_RESERVED;
-  size_t size = ROUND_DOWN(stack_size, ARCH_STACK_PTR_ALIGN);
-  thread->stack_info.start = reinterpret_cast<uintptr_t>(buffer);
-  thread->stack_info.size = size;
-#ifdef CONFIG_INIT_STACKS
-  memset(buffer, kStackFill, size);
-#endif
-#ifdef CONFIG_STACK_SENTINEL
-  *reinterpret_cast<uint32_t *>(buffer) = kStackSentinel;
-#endif
-  sys_dnode_init(&thread->base.qnode_dlist);
-  TimeoutInit(&thread->base.timeout);
-  WaitQueueInit(&thread->join_queue);
-  thread->base.pended_on = nullptr;
-  thread->base.user_options = static_cast<uint8_t>(options);
-  thread->base.thread_state = _THREAD_PRESTART;
-  thread->base.prio = static_cast<int8_t>(prio);
-  thread->base.sched_locked = 0;
-  thread->base.swap_retval = 0;
-  thread->base.swap_data = nullptr;
-#ifdef CONFIG_SCHED_DEADLINE
-  thread->base.prio_deadline = 0;
-#endif
-  thread->entry = entry;
-  thread->p1 = p1;
-  thread->p2 = p2;
-  thread->p3 = p3;
-#ifdef CONFIG_THREAD_CUSTOM_DATA
-  thread->custom_data = nullptr;
-#endif
-#ifdef CONFIG_THREAD_NAME
-  thread->name[0] = '\0';
-#endif
-#ifdef CONFIG_ERRNO
-  thread->errno_var = 0;
-#endif
-  thread->resource_pool = nullptr;
-  arch_new_thread(thread, stack, buffer + size, entry, p1, p2, p3);
-  IrqLock lock;
-  ListAdd(thread);
+  (void)k_thread_create(thread, stack, stack_size, entry, p1, p2, p3, prio, options, K_FOREVER);
 }
 
 void StartThread(k_thread *thread, k_timeout_t delay) {
@@ -144,11 +105,53 @@ k_tid_t k_thread_create(struct k_thread *new_thread, k_thread_stack_t *stack, si
                         k_thread_entry_t entry, void *p1, void *p2, void *p3, int prio,
                         uint32_t options, k_timeout_t delay) {
   __ASSERT(!arch_is_in_isr(), "threads cannot be created from an interrupt handler");
-  PrepareThread(new_thread, stack, stack_size, entry, p1, p2, p3, prio, options);
+  __ASSERT(prio >= K_HIGHEST_THREAD_PRIO && prio <= K_IDLE_PRIO, "priority %d out of range", prio);
+  k_thread *thread = new_thread;
+  char *buffer = reinterpret_cast<char *>(stack) + K_THREAD_STACK_RESERVED;
+  size_t size = ROUND_DOWN(stack_size, ARCH_STACK_PTR_ALIGN);
+  thread->stack_info.start = reinterpret_cast<uintptr_t>(buffer);
+  thread->stack_info.size = size;
+#ifdef CONFIG_INIT_STACKS
+  memset(buffer, kStackFill, size);
+#endif
+#ifdef CONFIG_STACK_SENTINEL
+  *reinterpret_cast<uint32_t *>(buffer) = kStackSentinel;
+#endif
+  sys_dnode_init(&thread->base.qnode_dlist);
+  TimeoutInit(&thread->base.timeout);
+  WaitQueueInit(&thread->join_queue);
+  thread->base.pended_on = nullptr;
+  thread->base.user_options = static_cast<uint8_t>(options);
+  thread->base.thread_state = _THREAD_PRESTART;
+  thread->base.prio = static_cast<int8_t>(prio);
+  thread->base.sched_locked = 0;
+  thread->base.swap_retval = 0;
+  thread->base.swap_data = nullptr;
+#ifdef CONFIG_SCHED_DEADLINE
+  thread->base.prio_deadline = 0;
+#endif
+  thread->entry = entry;
+  thread->p1 = p1;
+  thread->p2 = p2;
+  thread->p3 = p3;
+#ifdef CONFIG_THREAD_CUSTOM_DATA
+  thread->custom_data = nullptr;
+#endif
+#ifdef CONFIG_THREAD_NAME
+  thread->name[0] = '\0';
+#endif
+#ifdef CONFIG_ERRNO
+  thread->errno_var = 0;
+#endif
+  thread->resource_pool = nullptr;
+  arch_new_thread(thread, stack, buffer + size, entry, p1, p2, p3);
   IrqLock lock;
-  StartThread(new_thread, delay);
-  Reschedule(lock);
-  return new_thread;
+  ListAdd(thread);
+  if (!K_TIMEOUT_EQ(delay, K_FOREVER)) {
+    StartThread(thread, delay);
+    Reschedule(lock);
+  }
+  return thread;
 }
 
 void k_thread_start(k_tid_t thread) {
