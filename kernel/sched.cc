@@ -58,7 +58,11 @@ ALWAYS_INLINE void QueueAdd(k_thread *thread) {
 #ifdef CONFIG_SCHED_DEADLINE
 inserted:
 #endif
-  ready_q.bitmap[index / 32] |= 1U << (index % 32);
+  if constexpr (kBitmapWords == 1) {  // the default 31 priorities: no word to find
+    ready_q.bitmap[0] |= 1U << index;
+  } else {
+    ready_q.bitmap[index / 32] |= 1U << (index % 32);
+  }
   thread->base.thread_state |= _THREAD_QUEUED;
 }
 
@@ -66,7 +70,11 @@ ALWAYS_INLINE void QueueRemove(k_thread *thread) {
   unsigned int index = PrioIndex(thread->base.prio);
   sys_dlist_remove(&thread->base.qnode_dlist);
   if (sys_dlist_is_empty(&ready_q.queues[index])) {
-    ready_q.bitmap[index / 32] &= ~(1U << (index % 32));
+    if constexpr (kBitmapWords == 1) {
+      ready_q.bitmap[0] &= ~(1U << index);
+    } else {
+      ready_q.bitmap[index / 32] &= ~(1U << (index % 32));
+    }
   }
   thread->base.thread_state &= ~_THREAD_QUEUED;
 }
@@ -118,7 +126,7 @@ ALWAYS_INLINE void UpdateCache(bool preempt_ok) {
     metairq_preempted = nullptr;
   }
 #endif
-  if (current == nullptr || preempt_ok || !IsRunnable(current) || IsPreemptible(current)) {
+  if (preempt_ok || !IsRunnable(current) || IsPreemptible(current)) {
     _kernel.ready_cache = next;
     return;
   }
