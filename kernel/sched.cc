@@ -245,7 +245,11 @@ void UnreadyThread(k_thread *thread) {
   if ((thread->base.thread_state & _THREAD_QUEUED) != 0U) {
     QueueRemove(thread);
   }
-  UpdateCache(thread == _kernel.current);
+  // The next thread is the current one or the highest ready one: a thread that is neither
+  // leaves that choice as it is.
+  if (thread == _kernel.current || thread == _kernel.ready_cache) {
+    UpdateCache(thread == _kernel.current);
+  }
 }
 
 void WaitQueueInsert(_wait_q_t *wait_q, k_thread *thread) {

@@ -159,7 +159,9 @@ void k_thread_start(k_tid_t thread) {
   if ((thread->base.thread_state & _THREAD_PRESTART) == 0U) {
     return;
   }
-  AbortTimeout(&thread->base.timeout);
+  if (TimeoutPending(&thread->base.timeout)) {  // a delayed start
+    AbortTimeout(&thread->base.timeout);
+  }
   thread->base.thread_state &= ~_THREAD_PRESTART;
   ReadyThread(thread);
   Reschedule(lock);
@@ -172,19 +174,20 @@ void k_thread_abort(k_tid_t thread) {
   }
   __ASSERT((thread->base.user_options & K_ESSENTIAL) == 0U, "essential thread %p aborted",
            (void *)thread);
-  if ((thread->base.thread_state & _THREAD_QUEUED) != 0U) {
-    UnreadyThread(thread);
-  }
   if (thread->base.pended_on != nullptr) {
     UnpendThread(thread);
   }
-  AbortTimeout(&thread->base.timeout);
+  if (TimeoutPending(&thread->base.timeout)) {
+    AbortTimeout(&thread->base.timeout);
+  }
   thread->base.thread_state |= _THREAD_DEAD;
   thread->base.thread_state &= ~(_THREAD_SLEEPING | _THREAD_SUSPENDED | _THREAD_PRESTART);
   ListRemove(thread);
-  WakeAll(&thread->join_queue, 0);
-  // Recompute the next thread: the aborted one may have been the current or the chosen one.
+  // Dead before its joiners wake, so that no choice of the next thread picks it.
   UnreadyThread(thread);
+  if (!sys_dlist_is_empty(&thread->join_queue.waitq)) {
+    WakeAll(&thread->join_queue, 0);
+  }
   if (thread == _kernel.current && !arch_is_in_isr()) {
     (void)arch_swap(lock.Release());
     __ASSERT(false, "aborted thread %p switched back in", (void *)thread);
