@@ -64,3 +64,9 @@ void z_fatal_error(unsigned int reason, const struct arch_esf *esf) {
 }
 
 }  // extern "C"
+
+extern "C" __weak void assert_post_action(const char *file, unsigned int line) {
+  ARG_UNUSED(file);
+  ARG_UNUSED(line);
+  k_panic();
+}

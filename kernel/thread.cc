@@ -143,8 +143,17 @@ k_tid_t k_thread_create(struct k_thread *new_thread, k_thread_stack_t *stack, si
 #ifdef CONFIG_ERRNO
   thread->errno_var = 0;
 #endif
-  thread->resource_pool = nullptr;
-  arch_new_thread(thread, stack, buffer + size, entry, p1, p2, p3);
+  // A thread allocates from its creator's pool (k_thread_heap_assign()) until given its own.
+  thread->resource_pool =
+      _kernel.current != nullptr && !arch_is_in_isr() ? _kernel.current->resource_pool : nullptr;
+  char *stack_ptr = buffer + size;
+#ifdef CONFIG_THREAD_LOCAL_STORAGE
+  // The TLS block takes the top of the stack.
+  size_t tls = arch_tls_stack_setup(thread, stack_ptr);
+  stack_ptr -= tls;
+  thread->stack_info.size -= tls;
+#endif
+  arch_new_thread(thread, stack, stack_ptr, entry, p1, p2, p3);
   IrqLock lock;
   ListAdd(thread);
   if (!K_TIMEOUT_EQ(delay, K_FOREVER)) {

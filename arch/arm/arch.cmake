@@ -1,13 +1,30 @@
 # Cortex-M: compiler and linker flags for every target object, and the image format.
 if(CONFIG_CPU_CORTEX_M3)
   set(_cpu cortex-m3)
+elseif(CONFIG_CPU_CORTEX_M4)
+  set(_cpu cortex-m4)
 else()
-  message(FATAL_ERROR "arch/arm: no CPU selected (CONFIG_CPU_CORTEX_M3)")
+  message(FATAL_ERROR "arch/arm: no CPU selected (CONFIG_CPU_CORTEX_M3 or CONFIG_CPU_CORTEX_M4)")
 endif()
-target_compile_options(gale_interface INTERFACE -mcpu=${_cpu} -mthumb -mabi=aapcs
+
+# Floating point: with CONFIG_FPU the hard-float ABI (float values in s-registers), else none of
+# the code touches the FPU. The flags go to the link too: they pick the matching picolibc and
+# libgcc multilib (thumb/v7e-m+fp/hard for the Cortex-M4F).
+if(CONFIG_FPU)
+  if(CONFIG_CPU_CORTEX_M4)
+    set(_float -mfloat-abi=hard -mfpu=fpv4-sp-d16)
+  else()
+    message(FATAL_ERROR "arch/arm: CONFIG_FPU is set, but no FPU type is known for ${_cpu}")
+  endif()
+else()
+  set(_float -mfloat-abi=soft)
+endif()
+
+target_compile_options(gale_interface INTERFACE -mcpu=${_cpu} -mthumb -mabi=aapcs ${_float}
                        --specs=picolibc.specs -fno-unwind-tables -fno-asynchronous-unwind-tables)
-target_link_options(gale_interface INTERFACE -mcpu=${_cpu} -mthumb --specs=picolibc.specs
-                    -nostartfiles -Wl,--print-memory-usage -Wl,--no-warn-rwx-segments)
+target_link_options(gale_interface INTERFACE -mcpu=${_cpu} -mthumb ${_float}
+                    --specs=picolibc.specs -nostartfiles -Wl,--print-memory-usage
+                    -Wl,--no-warn-rwx-segments)
 
 set(GALE_IMAGE_SUFFIX .elf)
 set(GALE_LINKER_TEMPLATE ${CMAKE_CURRENT_LIST_DIR}/cortex_m/linker.ld.in)

@@ -6,6 +6,7 @@
 // stack than target code, so the host stack is several times larger. An overflow of the host
 // stack hits the guard page; the SIGSEGV handler, on its own signal stack, reports it as a
 // stack overflow of that thread.
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -54,6 +55,9 @@ char *GuardOf(const HostContext *ctx) {
 
 void Trampoline() {
   k_thread *thread = _kernel.current;
+#ifdef CONFIG_ERRNO
+  errno = 0;
+#endif
   posix_irq_set_locked(false);
   gale::posix::DeliverPending();
   z_thread_entry(thread->entry, thread->p1, thread->p2, thread->p3);
@@ -148,12 +152,19 @@ int arch_swap(unsigned int key) {
   k_thread *old = _kernel.current;
   k_thread *next = _kernel.ready_cache;
   old->arch.irq_key = key;
+#ifdef CONFIG_ERRNO
+  // All Gale threads share the host thread's errno: keep a copy per Gale thread.
+  old->errno_var = errno;
+#endif
   _kernel.current = next;
   auto *old_ctx = static_cast<HostContext *>(old->arch.host);
   auto *next_ctx = static_cast<HostContext *>(next->arch.host);
   swapcontext(&old_ctx->context, &next_ctx->context);
   // Switched back in: this thread's own interrupt state, then anything that came meanwhile.
   k_thread *self = _kernel.current;
+#ifdef CONFIG_ERRNO
+  errno = self->errno_var;
+#endif
   posix_irq_set_locked(self->arch.irq_key != 0U);
   if (self->arch.irq_key == 0U) {
     gale::posix::DeliverPending();

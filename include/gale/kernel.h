@@ -21,8 +21,10 @@
 #include <gale/kernel/thread.h>
 #include <gale/kernel/types.h>
 #include <gale/sys/__assert.h>
+#include <gale/sys/atomic.h>
 #include <gale/sys/dlist.h>
 #include <gale/sys/printk.h>
+#include <gale/sys/slist.h>
 #include <gale/sys/util.h>
 #include <gale/toolchain.h>
 #include <gale/version.h>
@@ -262,5 +264,10 @@ void k_cpu_atomic_idle(unsigned int key);
 /* The kernel objects. */
 #include <gale/kernel/sem.h>
 #include <gale/kernel/mutex.h>
+#include <gale/kernel/queue.h>
+#include <gale/kernel/stack.h>
+#include <gale/kernel/msgq.h>
+#include <gale/kernel/mem_slab.h>
+#include <gale/kernel/heap.h>
 
 #endif /* GALE_KERNEL_H_ */

@@ -2,6 +2,8 @@
 #ifndef GALE_KERNEL_INCLUDE_KERNEL_INTERNAL_H_
 #define GALE_KERNEL_INCLUDE_KERNEL_INTERNAL_H_
 
+#include <stddef.h>
+
 #include <gale/toolchain.h>
 
 #ifdef __cplusplus
@@ -16,6 +18,15 @@ FUNC_NORETURN void z_cstart(void);
 
 /** Call the application's main() (see main_call.c for why this is a C function). */
 int z_main_call(void);
+
+/**
+ * Allocate @p size bytes aligned to @p align (0: 8) on behalf of the calling thread: from its
+ * resource pool (k_thread_heap_assign()), or from the system heap in an interrupt handler.
+ * Free with k_free(). Returns NULL when there is no pool or no room; never waits.
+ */
+void *z_thread_aligned_alloc(size_t align, size_t size);
+/** z_thread_aligned_alloc() with the default alignment. */
+void *z_thread_malloc(size_t size);
 
 #ifdef __cplusplus
 }

@@ -20,8 +20,8 @@ if [ "$board" != native_sim ]; then
   grep -q "Memory region" "$dir.log" || fail "$board: the build printed no memory report"
   grep -Eq "FLASH: +[0-9]+ (B|KB|MB)" "$dir.log" || fail "$board: memory report has no FLASH line"
 fi
-grep -q '"qemu_cortex_m3"\|"mps2_an385"\|"native_sim"' "$dir/gale/.config" \
-  || fail "$board: .config has no CONFIG_BOARD"
+grep -qx "CONFIG_BOARD=\"$board\"" "$dir/gale/.config" \
+  || fail "$board: .config has no CONFIG_BOARD=\"$board\""
 grep -q "main.c" "$dir/compile_commands.json" || fail "compile_commands.json lacks the app source"
 
 out=$(run_until "$board" "$dir" "Hello World!" 20) || { echo "$out"; fail "$board: no greeting"; }

@@ -10,12 +10,14 @@ mkdir -p "$WORK"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 ok() { echo "ok: $*"; }
 
-# build_app APP BOARD DIR [cmake args...]: configure and build; the log is DIR.log.
+# build_app APP BOARD DIR [cmake args...]: configure and build; the log is DIR.log. ninja runs
+# E2E_NINJA_JOBS jobs when set (CTest sets it to the processors it reserved for the test).
 build_app() {
   local app=$1 board=$2 dir=$3; shift 3
   cmake -GNinja -S "$app" -B "$dir" -DBOARD="$board" "$@" >"$dir.log" 2>&1 \
     || { tail -30 "$dir.log"; fail "configure $app for $board"; }
-  ninja -C "$dir" >>"$dir.log" 2>&1 || { tail -30 "$dir.log"; fail "build $app for $board"; }
+  ninja -C "$dir" ${E2E_NINJA_JOBS:+-j "$E2E_NINJA_JOBS"} >>"$dir.log" 2>&1 \
+    || { tail -30 "$dir.log"; fail "build $app for $board"; }
 }
 
 # board_key BOARD KEY: a key of the board's board.yaml.
@@ -61,6 +63,17 @@ run_until() {
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   return $found
+}
+
+# run_to_exit BOARD DIR [SECONDS]: boot the image, print its output (without carriage returns)
+# and return the emulator's exit status: the target's, through arch_system_exit(). 124 means the
+# image was still running after SECONDS and was stopped.
+run_to_exit() {
+  local board=$1 dir=$2 secs=${3:-60}
+  local -a cmd
+  mapfile -t cmd < <(emulator_command "$board" "$dir")
+  timeout -k 5 "$secs" "${cmd[@]}" </dev/null 2>&1 | tr -d '\r'
+  return "${PIPESTATUS[0]}"
 }
 
 # run_collect BOARD DIR PATTERN COUNT [SECONDS]: boot the image and print its first COUNT

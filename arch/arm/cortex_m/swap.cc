@@ -48,6 +48,11 @@ __attribute__((naked)) void z_arm_pendsv(void) {
       "ldr r0, =%c[rbar]\n\t"
       "str r1, [r0]\n\t"
 #endif
+#ifdef CONFIG_THREAD_LOCAL_STORAGE
+      "ldr r1, [r2, %[tls]]\n\t"  // picolibc's thread pointer
+      "ldr r0, =__tls\n\t"
+      "str r1, [r0]\n\t"
+#endif
       "ldr r0, [r2, %[psp]]\n\t"
       "ldmia r0!, {r4-r11, lr}\n\t"
 #ifdef CONFIG_FPU
@@ -61,7 +66,11 @@ __attribute__((naked)) void z_arm_pendsv(void) {
       ".ltorg\n\t"
       :
       : [psp] "i"(offsetof(struct k_thread, arch.psp)),
-        [stack_start] "i"(offsetof(struct k_thread, stack_info.start)), [rbar] "i"(kMpuRbar));
+        [stack_start] "i"(offsetof(struct k_thread, stack_info.start)), [rbar] "i"(kMpuRbar)
+#ifdef CONFIG_THREAD_LOCAL_STORAGE
+        , [tls] "i"(offsetof(struct k_thread, tls))
+#endif
+  );
 }
 
 // Common interrupt entry: the vector thunk of IRQ_CONNECT (and SysTick) loads the handler's
@@ -121,6 +130,28 @@ void arch_new_thread(struct k_thread *thread, struct z_thread_stack_element *sta
   thread->arch.irq_key = 0;
 }
 
+#ifdef CONFIG_THREAD_LOCAL_STORAGE
+extern char __tls_size[];
+extern char __tls_align[];
+extern char __arm32_tls_tcb_offset[];
+extern void *__tls;
+void _init_tls(void *tls);
+
+size_t arch_tls_stack_setup(struct k_thread *thread, char *stack_ptr) {
+  auto size = reinterpret_cast<uintptr_t>(__tls_size);
+  if (size == 0U) {
+    thread->tls = 0;
+    return 0;
+  }
+  uintptr_t align = MAX(reinterpret_cast<uintptr_t>(__tls_align), uintptr_t{8});
+  uintptr_t block = (reinterpret_cast<uintptr_t>(stack_ptr) - size) & ~(align - 1U);
+  _init_tls(reinterpret_cast<void *>(block));
+  // Arm's TLS variant 1: the thread pointer sits a TCB-sized gap below the block.
+  thread->tls = block - reinterpret_cast<uintptr_t>(__arm32_tls_tcb_offset);
+  return reinterpret_cast<uintptr_t>(stack_ptr) - block;
+}
+#endif
+
 extern char z_interrupt_stacks[];
 void z_arm_mpu_guard_init(struct k_thread *thread);
 
@@ -133,6 +164,9 @@ FUNC_NORETURN void arch_switch_to_main_thread(struct k_thread *main_thread, char
   z_arm_mpu_guard_init(main_thread);
 #else
   ARG_UNUSED(main_thread);
+#endif
+#ifdef CONFIG_THREAD_LOCAL_STORAGE
+  __tls = reinterpret_cast<void *>(main_thread->tls);
 #endif
   char *msp_top = z_interrupt_stacks + CONFIG_ISR_STACK_SIZE;
   register uint32_t r0 __asm__("r0") = reinterpret_cast<uint32_t>(entry);

@@ -9,6 +9,7 @@
 #define GALE_ARCH_H_
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <gale/toolchain.h>
@@ -65,6 +66,12 @@ typedef void (*k_thread_entry_t)(void *p1, void *p2, void *p3);
  */
 void arch_new_thread(struct k_thread *thread, struct z_thread_stack_element *stack,
                      char *stack_ptr, k_thread_entry_t entry, void *p1, void *p2, void *p3);
+
+/**
+ * Set up @p thread's thread-local storage block just below @p stack_ptr (the stack top) and
+ * its thread pointer. @returns the bytes of stack used (CONFIG_THREAD_LOCAL_STORAGE).
+ */
+size_t arch_tls_stack_setup(struct k_thread *thread, char *stack_ptr);
 
 /**
  * Switch from the current thread (_kernel.current) to _kernel.ready_cache, with interrupts

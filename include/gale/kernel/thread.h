@@ -79,6 +79,10 @@ struct k_thread {
 #ifdef CONFIG_ERRNO
   int errno_var;
 #endif
+#ifdef CONFIG_THREAD_LOCAL_STORAGE
+  /** Thread pointer for this thread's TLS block (what __aeabi_read_tp() returns). */
+  uintptr_t tls;
+#endif
   /** Heap k_malloc() uses on behalf of this thread (k_thread_heap_assign()). */
   struct k_heap *resource_pool;
 };

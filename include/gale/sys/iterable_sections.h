@@ -15,12 +15,12 @@
 /** Define @p varname of type `struct struct_type` in the iterable section of that type. */
 #define STRUCT_SECTION_ITERABLE(struct_type, varname) \
   Z_DECL_ALIGN(struct struct_type)                    \
-  varname __attribute__((__section__("._" #struct_type ".static." #varname))) __used
+  varname __attribute__((__section__("._" STRINGIFY(struct_type) ".static." STRINGIFY(varname)))) __used
 
 /** As STRUCT_SECTION_ITERABLE, with an explicit sort key for the element's position. */
 #define STRUCT_SECTION_ITERABLE_NAMED(struct_type, name, varname) \
   Z_DECL_ALIGN(struct struct_type)                                \
-  varname __attribute__((__section__("._" #struct_type ".static." #name))) __used
+  varname __attribute__((__section__("._" STRINGIFY(struct_type) ".static." STRINGIFY(name)))) __used
 
 #define TYPE_SECTION_START(secname) _CONCAT(_##secname, _list_start)
 #define TYPE_SECTION_END(secname) _CONCAT(_##secname, _list_end)

@@ -14,11 +14,12 @@
  * is never formed. When one rate divides the other (ms -> us-rate ticks, 12 MHz cycles -> 100 Hz
  * ticks) a single multiplication or division by the ratio is used instead.
  *
- * Each conversion exists twice under one name: a static inline function (constexpr in C++),
- * and a function-like macro that evaluates to an integer constant expression when t is a
- * constant, so that K_MSEC(10) and friends can initialize static data in C, and otherwise
- * calls the function (t is then evaluated exactly once). Taking the address of a conversion
- * gives the function.
+ * Each conversion is a static inline function; in C++ it is constexpr. C has no constexpr, so
+ * in C each name is also a function-like macro that gives an integer constant expression when
+ * t is a constant (so that K_MSEC(10) and friends can initialize static data) and otherwise
+ * calls the function, evaluating t exactly once. The macro names t several times, so GCC's
+ * -Wsequence-point may flag an argument such as i++ although it is evaluated once. Taking the
+ * address of a conversion gives the function.
  *
  * Internal names start with gale_tu_ / GALE_TU_.
  */
@@ -81,26 +82,34 @@ extern "C" {
 
 /* What to add to the dividend before dividing by d to get the rounding of the mode. */
 #define GALE_TU_OFFSET(d, mode) \
-  ((mode) == GALE_TU_ceil ? (uint64_t)(d) - 1U : (mode) == GALE_TU_near ? (uint64_t)(d) / 2U : 0U)
+  ((mode) == GALE_TU_ceil ? (uint64_t)((d)-1U) : (mode) == GALE_TU_near ? (uint64_t)(d) / 2U : 0U)
 
 /*
  * Rounded t * num / den with t split as q * den + r: q * num is exact, and r * num + offset stays
  * below den * num < 2^64 because both rates are below 2^32.
  */
-#define GALE_TU_FRAC(t, num, den, mode)                     \
-  ((uint64_t)(t) / (uint64_t)(den) * (uint64_t)(num) +    \
-   ((uint64_t)(t) % (uint64_t)(den) * (uint64_t)(num) +   \
-    GALE_TU_OFFSET(den, mode)) / (uint64_t)(den))
+#define GALE_TU_FRAC(t, num, den, mode)                                              \
+  ((uint64_t)(t) / (uint64_t)(den) * (uint64_t)(num) +                               \
+   ((uint64_t)(t) % (uint64_t)(den) * (uint64_t)(num) + GALE_TU_OFFSET(den, mode)) / \
+       (uint64_t)(den))
 
-/* from / to when from is the larger rate; 1 otherwise, so that unused branches never divide by 0. */
+/*
+ * Rounded t / d: the remainder and the offset are both below d, so rounding adds at most one and
+ * needs no second division.
+ */
+#define GALE_TU_DIV(t, d, mode)    \
+  ((uint64_t)(t) / (uint64_t)(d) + \
+   ((uint64_t)(t) % (uint64_t)(d) + GALE_TU_OFFSET(d, mode) >= (uint64_t)(d) ? 1U : 0U))
+
+/* from / to when from is the larger rate, else 1: unused branches must not divide by zero. */
 #define GALE_TU_RATIO(from, to) ((from) > (to) ? (from) / (to) : 1U)
 
 /* The conversion as an integer constant expression (t is evaluated more than once). */
-#define GALE_TU_CONST(t, from, to, mode)                                    \
-  ((from) == (to)          ? (uint64_t)(t)                                  \
-   : (to) % (from) == 0U   ? (uint64_t)(t) * (uint64_t)((to) / (from))      \
-   : (from) % (to) == 0U   ? GALE_TU_FRAC(t, 1U, GALE_TU_RATIO(from, to), mode) \
-                           : GALE_TU_FRAC(t, to, from, mode))
+#define GALE_TU_CONST(t, from, to, mode)                                 \
+  ((from) == (to)        ? (uint64_t)(t)                                 \
+   : (to) % (from) == 0U ? (uint64_t)(t) * (uint64_t)((to) / (from))     \
+   : (from) % (to) == 0U ? GALE_TU_DIV(t, GALE_TU_RATIO(from, to), mode) \
+                         : GALE_TU_FRAC(t, to, from, mode))
 
 /* The same conversion as a function; the rates are constants, so the branches fold away. */
 TIME_CONSTEXPR static inline uint64_t gale_tu_convert(uint64_t t, uint32_t from, uint32_t to,
@@ -112,16 +121,16 @@ TIME_CONSTEXPR static inline uint64_t gale_tu_convert(uint64_t t, uint32_t from,
     return t * (uint64_t)(to / from);
   }
   if (from % to == 0U) {
-    return GALE_TU_FRAC(t, 1U, from / to, mode);
+    return GALE_TU_DIV(t, from / to, mode);
   }
   return GALE_TU_FRAC(t, to, from, mode);
 }
 
-#define GALE_TU_DEFINE_FN(from, to, round)                                                   \
-  TIME_CONSTEXPR static inline uint32_t k_##from##_to_##to##_##round##32(uint64_t t) {       \
+#define GALE_TU_DEFINE_FN(from, to, round)                                                    \
+  TIME_CONSTEXPR static inline uint32_t k_##from##_to_##to##_##round##32(uint64_t t) {        \
     return (uint32_t)gale_tu_convert(t, GALE_TU_HZ_##from, GALE_TU_HZ_##to, GALE_TU_##round); \
-  }                                                                                          \
-  TIME_CONSTEXPR static inline uint64_t k_##from##_to_##to##_##round##64(uint64_t t) {       \
+  }                                                                                           \
+  TIME_CONSTEXPR static inline uint64_t k_##from##_to_##to##_##round##64(uint64_t t) {        \
     return gale_tu_convert(t, GALE_TU_HZ_##from, GALE_TU_HZ_##to, GALE_TU_##round);           \
   }
 #define GALE_TU_DEFINE_PAIR(from, to) \
@@ -148,16 +157,17 @@ GALE_TU_DEFINE_PAIR(ticks, us)
 GALE_TU_DEFINE_PAIR(ticks, ns)
 GALE_TU_DEFINE_PAIR(ticks, cyc)
 
+#ifndef __cplusplus
 /*
  * The public names as macros: a constant expression for constant t, the function otherwise.
  * __builtin_constant_p does not evaluate t, and is false for any t with side effects.
  */
 #define GALE_TU_CVT64(t, from, to, round)                                                 \
-  ((uint64_t)(__builtin_constant_p(t)                                                    \
+  ((uint64_t)(__builtin_constant_p(t)                                                     \
                   ? GALE_TU_CONST(t, GALE_TU_HZ_##from, GALE_TU_HZ_##to, GALE_TU_##round) \
                   : (k_##from##_to_##to##_##round##64)(t)))
 #define GALE_TU_CVT32(t, from, to, round)                                                 \
-  ((uint32_t)(__builtin_constant_p(t)                                                    \
+  ((uint32_t)(__builtin_constant_p(t)                                                     \
                   ? GALE_TU_CONST(t, GALE_TU_HZ_##from, GALE_TU_HZ_##to, GALE_TU_##round) \
                   : (k_##from##_to_##to##_##round##32)(t)))
 
@@ -304,6 +314,8 @@ GALE_TU_DEFINE_PAIR(ticks, cyc)
 #define k_ticks_to_cyc_ceil64(t) GALE_TU_CVT64(t, ticks, cyc, ceil)
 #define k_ticks_to_cyc_near32(t) GALE_TU_CVT32(t, ticks, cyc, near)
 #define k_ticks_to_cyc_near64(t) GALE_TU_CVT64(t, ticks, cyc, near)
+
+#endif /* !__cplusplus */
 
 #ifdef __cplusplus
 }

@@ -29,6 +29,10 @@ target_compile_options(gale_interface INTERFACE
   $<$<COMPILE_LANGUAGE:C>:-std=gnu17>
   $<$<COMPILE_LANGUAGE:CXX>:-std=c++20 -fno-exceptions -fno-rtti -fno-threadsafe-statics
                             -fno-use-cxa-atexit>)
+if(NOT CONFIG_NATIVE_BUILD)
+  target_compile_options(gale_interface INTERFACE
+    "SHELL:-imacros ${GALE_BASE}/include/gale/toolchain/gale_stdint.h")
+endif()
 target_link_options(gale_interface INTERFACE -Wl,--gc-sections)
 
 add_library(gale OBJECT)
@@ -48,7 +52,7 @@ gale_add_subdirectory(${ARCH_DIR})
 if(EXISTS ${SOC_DIR}/CMakeLists.txt)
   gale_add_subdirectory(${SOC_DIR})
 endif()
-foreach(part kernel drivers subsys)
+foreach(part kernel lib drivers subsys)
   gale_add_subdirectory(${GALE_BASE}/${part})
 endforeach()
 

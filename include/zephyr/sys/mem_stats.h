@@ -1,0 +1,1 @@
+#include <gale/sys/mem_stats.h>

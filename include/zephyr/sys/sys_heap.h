@@ -1,0 +1,1 @@
+#include <gale/sys/sys_heap.h>

@@ -1,0 +1,1 @@
+#include <gale/tc_util.h>

@@ -1,0 +1,1 @@
+#include <gale/ztest_error_hook.h>
