@@ -1,5 +1,10 @@
-// The Cortex-M SysTick as the system clock: one interrupt per tick, and a cycle counter made
-// of the ticks counted so far plus the down-counter's progress in the current tick.
+// The Cortex-M SysTick as the system clock, tickless or ticked.
+//
+// SysTick is a 24-bit down-counter. Tickless, each reload is programmed to end at the next
+// tick boundary on or after the kernel's next timeout (at most a full 24-bit period), so an
+// idle system takes one interrupt per timeout instead of one per tick; ticked, every period is
+// one tick. Either way the cycles of finished periods accumulate in cycle_count, and the
+// counter's progress within the current period gives the cycle counter and the elapsed ticks.
 #include <gale/arch.h>
 #include <gale/kernel.h>
 
@@ -10,19 +15,29 @@ namespace {
 constexpr uintptr_t kSystCsr = 0xE000E010;
 constexpr uintptr_t kSystRvr = 0xE000E014;
 constexpr uintptr_t kSystCvr = 0xE000E018;
-constexpr uintptr_t kIcsr = 0xE000ED04;
 constexpr uint32_t kCsrEnable = 1U << 0;
 constexpr uint32_t kCsrTickInt = 1U << 1;
 constexpr uint32_t kCsrClkSource = 1U << 2;  // the processor clock
-constexpr uint32_t kIcsrPendStSet = 1U << 26;
+constexpr uint32_t kCsrCountFlag = 1U << 16;
 
 constexpr uint32_t kCyclesPerTick =
     CONFIG_SYS_CLOCK_HW_CYCLES_PER_SEC / CONFIG_SYS_CLOCK_TICKS_PER_SEC;
 static_assert(kCyclesPerTick > 0 && kCyclesPerTick <= 0x1000000U,
               "SysTick cannot count one tick at this clock and tick rate");
+constexpr uint32_t kCounterMax = 0x00FFFFFFU;
+// The longest period that ends on a tick boundary.
+constexpr uint32_t kMaxTicks = kCounterMax / kCyclesPerTick;
+// A shorter period could end before the interrupt is even set up.
+constexpr uint32_t kMinDelay = kCyclesPerTick < 64U ? kCyclesPerTick : 64U;
 
-// Cycles counted up to the start of the current tick.
+// Cycles of the periods that have ended (and been accounted for).
 uint64_t cycle_count;
+// Cycles already announced to the kernel as whole ticks.
+uint64_t announced_cycles;
+// Length of the current period in cycles (RVR + 1).
+uint32_t period = kCyclesPerTick;
+// A wrap seen (and its COUNTFLAG consumed) before the interrupt handled it.
+uint32_t overflow_cycles;
 
 inline uint32_t Read(uintptr_t reg) {
   return *reinterpret_cast<volatile uint32_t *>(reg);
@@ -31,22 +46,28 @@ inline void Write(uintptr_t reg, uint32_t value) {
   *reinterpret_cast<volatile uint32_t *>(reg) = value;
 }
 
-// Cycles since the start of the current tick. A wrap not yet handled (interrupts locked)
-// shows as a pending SysTick or as a counter that went up between two reads.
-uint32_t CyclesInTick() {
+// Cycles since the current period started, wraps included. Reading CSR clears COUNTFLAG, so a
+// wrap seen here is remembered in overflow_cycles. @pre interrupts locked
+uint32_t ElapsedInPeriod() {
   uint32_t before = Read(kSystCvr);
-  bool pending = (Read(kIcsr) & kIcsrPendStSet) != 0U;
+  uint32_t csr = Read(kSystCsr);
   uint32_t now = Read(kSystCvr);
-  uint32_t cycles = kCyclesPerTick - 1U - now;
-  if (pending || now > before) {
-    cycles += kCyclesPerTick;
+  if ((csr & kCsrCountFlag) != 0U || now > before) {
+    overflow_cycles += period;
   }
-  return cycles;
+  return (period - 1U - now) + overflow_cycles;
 }
 
 void SysTickIsr(const void *) {
-  cycle_count += kCyclesPerTick;
-  sys_clock_announce(1);
+  unsigned int key = arch_irq_lock();
+  (void)ElapsedInPeriod();
+  cycle_count += overflow_cycles;
+  overflow_cycles = 0;
+  uint64_t ticks = (cycle_count - announced_cycles) / kCyclesPerTick;
+  announced_cycles += ticks * kCyclesPerTick;
+  arch_irq_unlock(key);
+  // Tickless: the kernel asks for the next interrupt from here (sys_clock_set_timeout()).
+  sys_clock_announce(static_cast<int32_t>(ticks));
 }
 
 }  // namespace
@@ -65,18 +86,47 @@ __attribute__((naked)) void z_arm_systick(void) {
 }
 
 void sys_clock_driver_init(void) {
-  Write(kSystRvr, kCyclesPerTick - 1U);
+  period = IS_ENABLED(CONFIG_TICKLESS_KERNEL) ? kMaxTicks * kCyclesPerTick : kCyclesPerTick;
+  Write(kSystRvr, period - 1U);
   Write(kSystCvr, 0);
   Write(kSystCsr, kCsrEnable | kCsrTickInt | kCsrClkSource);
 }
 
 void sys_clock_set_timeout(int32_t ticks, bool idle) {
-  ARG_UNUSED(ticks);
   ARG_UNUSED(idle);
+#ifdef CONFIG_TICKLESS_KERNEL
+  if (ticks == K_TICKS_FOREVER || ticks > static_cast<int32_t>(kMaxTicks)) {
+    ticks = static_cast<int32_t>(kMaxTicks);
+  }
+  ticks = MAX(ticks, 1);
+  unsigned int key = arch_irq_lock();
+  // Fold the current period into cycle_count and start a new one that ends on the tick
+  // boundary @p ticks ticks after the current (partly elapsed) tick's start.
+  cycle_count += ElapsedInPeriod();
+  overflow_cycles = 0;
+  uint64_t unannounced = cycle_count - announced_cycles;
+  uint64_t target = (unannounced / kCyclesPerTick + static_cast<uint64_t>(ticks)) * kCyclesPerTick;
+  uint64_t delay = target - unannounced;
+  if (delay < kMinDelay) {
+    delay += kCyclesPerTick;  // already due: the next boundary, never a zero-length period
+  }
+  if (delay > kCounterMax) {
+    delay = kCounterMax;
+  }
+  period = static_cast<uint32_t>(delay);
+  Write(kSystRvr, period - 1U);
+  Write(kSystCvr, 0);  // restart the count from the new reload value
+  arch_irq_unlock(key);
+#else
+  ARG_UNUSED(ticks);
+#endif
 }
 
 uint32_t sys_clock_elapsed(void) {
-  return 0;
+  unsigned int key = arch_irq_lock();
+  uint64_t cycles = cycle_count + ElapsedInPeriod() - announced_cycles;
+  arch_irq_unlock(key);
+  return static_cast<uint32_t>(cycles / kCyclesPerTick);
 }
 
 uint32_t sys_clock_cycle_get_32(void) {
@@ -85,7 +135,7 @@ uint32_t sys_clock_cycle_get_32(void) {
 
 uint64_t sys_clock_cycle_get_64(void) {
   unsigned int key = arch_irq_lock();
-  uint64_t cycles = cycle_count + CyclesInTick();
+  uint64_t cycles = cycle_count + ElapsedInPeriod();
   arch_irq_unlock(key);
   return cycles;
 }

@@ -8,7 +8,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 namespace gale::testing {
@@ -211,10 +213,76 @@ TYPED_TEST_P(ListConformance, AppendListAndMerge) {
   EXPECT_TRUE(T::IsEmpty(&this->list_));
 }
 
+// A long random sequence of operations, each checked against a std::vector model.
+TYPED_TEST_P(ListConformance, RandomOperationsMatchAModel) {
+  using T = TypeParam;
+  using Node = typename T::Node;
+  std::vector<int> model;
+  uint32_t x = 2024;
+  auto next_random = [&x] {
+    x = x * 1103515245U + 12345U;
+    return (x >> 16) & 0x7FFF;
+  };
+  const int k = TestFixture::kItems;
+  for (int step = 0; step < 5000; ++step) {
+    const int v = static_cast<int>(next_random() % k);
+    const auto where = std::find(model.begin(), model.end(), v);
+    const bool present = where != model.end();
+    switch (next_random() % 6) {
+      case 0:
+        if (!present) {
+          T::Append(&this->list_, this->N(v));
+          model.push_back(v);
+        }
+        break;
+      case 1:
+        if (!present) {
+          T::Prepend(&this->list_, this->N(v));
+          model.insert(model.begin(), v);
+        }
+        break;
+      case 2:
+        if (!present) {
+          // After a random element, or at the head (prev NULL).
+          const size_t at = next_random() % (model.size() + 1);
+          T::Insert(&this->list_, at == 0 ? nullptr : this->N(model[at - 1]), this->N(v));
+          model.insert(model.begin() + static_cast<long>(at), v);
+        }
+        break;
+      case 3:
+        if (present) {
+          Node *prev = nullptr;
+          ASSERT_TRUE(T::Find(&this->list_, this->N(v), &prev));
+          ASSERT_EQ(prev, where == model.begin() ? nullptr : this->N(*(where - 1)));
+          T::Remove(&this->list_, prev, this->N(v));
+          model.erase(where);
+        }
+        break;
+      case 4:
+        ASSERT_EQ(T::FindAndRemove(&this->list_, this->N(v)), present);
+        if (present) {
+          model.erase(where);
+        }
+        break;
+      default: {
+        Node *got = T::Get(&this->list_);
+        if (model.empty()) {
+          ASSERT_EQ(got, nullptr);
+        } else {
+          ASSERT_EQ(got, this->N(model.front()));
+          model.erase(model.begin());
+        }
+        break;
+      }
+    }
+    ASSERT_EQ(this->Values(this->list_), model) << "after step " << step;
+  }
+}
+
 REGISTER_TYPED_TEST_SUITE_P(ListConformance, EmptyList, AppendAndPrependKeepOrder,
                             InsertAtHeadMiddleAndTail, GetRemovesFromTheHead,
                             RemoveHeadMiddleTailAndOnly, FindReportsThePredecessor, FindAndRemove,
-                            AppendListAndMerge);
+                            AppendListAndMerge, RandomOperationsMatchAModel);
 
 }  // namespace gale::testing
 

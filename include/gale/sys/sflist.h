@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <gale/sys/__assert.h>
 #include <gale/toolchain.h>
 
 #ifdef __cplusplus
@@ -117,9 +118,11 @@ static inline sys_sfnode_t *sys_sflist_peek_tail(const sys_sflist_t *list) {
 
 /**
  * Prepares @p node for use: no successor, flags @p flags. Call before a node's first use.
- * @pre @p flags fits SYS_SFLIST_FLAGS_MASK (other bits are dropped).
+ * @pre @p flags fits SYS_SFLIST_FLAGS_MASK (asserted; without CONFIG_ASSERT other bits are
+ * dropped).
  */
 static inline void sys_sfnode_init(sys_sfnode_t *node, uint8_t flags) {
+  __ASSERT((flags & ~SYS_SFLIST_FLAGS_MASK) == 0UL, "sflist flags 0x%x do not fit 0x3", flags);
   node->next_and_flags = (uintptr_t)flags & SYS_SFLIST_FLAGS_MASK;
 }
 
@@ -130,9 +133,11 @@ static inline uint8_t sys_sfnode_flags_get(const sys_sfnode_t *node) {
 
 /**
  * Replaces the flags of @p node, which may be in a list.
- * @pre @p flags fits SYS_SFLIST_FLAGS_MASK (other bits are dropped).
+ * @pre @p flags fits SYS_SFLIST_FLAGS_MASK (asserted; without CONFIG_ASSERT other bits are
+ * dropped).
  */
 static inline void sys_sfnode_flags_set(sys_sfnode_t *node, uint8_t flags) {
+  __ASSERT((flags & ~SYS_SFLIST_FLAGS_MASK) == 0UL, "sflist flags 0x%x do not fit 0x3", flags);
   node->next_and_flags =
       (uintptr_t)gale_sfnode_next(node) | ((uintptr_t)flags & SYS_SFLIST_FLAGS_MASK);
 }

@@ -1,0 +1,1 @@
+#include <gale/sys/byteorder.h>
