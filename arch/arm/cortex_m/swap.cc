@@ -138,7 +138,11 @@ extern void *__tls;
 void _init_tls(void *tls);
 
 size_t arch_tls_stack_setup(struct k_thread *thread, char *stack_ptr) {
-  auto size = reinterpret_cast<uintptr_t>(__tls_size);
+  // The linker's symbols are absolute values in the guise of addresses. C++ holds that no
+  // object's address is null, so GCC folded a plain test of __tls_size against 0 away (and set
+  // up an empty block, with two library calls, for every thread): the asm hides the origin.
+  uintptr_t size;
+  __asm__("" : "=r"(size) : "0"(__tls_size));
   if (size == 0U) {
     thread->tls = 0;
     return 0;
