@@ -144,8 +144,8 @@ k_tid_t k_thread_create(struct k_thread *new_thread, k_thread_stack_t *stack, si
   thread->errno_var = 0;
 #endif
   // A thread allocates from its creator's pool (k_thread_heap_assign()) until given its own.
-  thread->resource_pool =
-      _kernel.current != nullptr && !arch_is_in_isr() ? _kernel.current->resource_pool : nullptr;
+  // The creator is a thread (never an interrupt handler), at boot the dummy one with no pool.
+  thread->resource_pool = _kernel.current->resource_pool;
   char *stack_ptr = buffer + size;
 #ifdef CONFIG_THREAD_LOCAL_STORAGE
   // The TLS block takes the top of the stack.
