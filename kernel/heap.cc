@@ -109,10 +109,16 @@ void k_heap_init(struct k_heap *h, void *mem, size_t bytes) {
 }
 
 void *k_heap_aligned_alloc(struct k_heap *h, size_t align, size_t bytes, k_timeout_t timeout) {
+  if (bytes == 0U) {
+    return nullptr;  // no amount of waiting makes room for nothing
+  }
   return WaitFor(h, timeout, [&] { return sys_heap_aligned_alloc(&h->heap, align, bytes); });
 }
 
 void *k_heap_alloc(struct k_heap *h, size_t bytes, k_timeout_t timeout) {
+  if (bytes == 0U) {
+    return nullptr;
+  }
   return WaitFor(h, timeout, [&] { return sys_heap_alloc(&h->heap, bytes); });
 }
 

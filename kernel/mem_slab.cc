@@ -61,7 +61,9 @@ void k_mem_slab_free(struct k_mem_slab *slab, void *mem) {
               slab->buffer + static_cast<size_t>(slab->info.num_blocks) * slab->info.block_size,
       "block %p is not from this slab", mem);
   IrqLock lock;
-  if (unlikely(slab->free_list == nullptr) && WakeFirst(&slab->wait_q, 0, mem) != nullptr) {
+  // Threads wait only when every block is in use.
+  if (unlikely(slab->free_list == nullptr) && WaitQueueHead(&slab->wait_q) != nullptr) {
+    (void)WakeFirst(&slab->wait_q, 0, mem);
     Reschedule(lock);
     return;
   }

@@ -3,6 +3,7 @@
 // it unlocks or when that waiter gives up.
 #include <gale/kernel.h>
 
+#include <kernel_objects.h>
 #include <ksched.h>
 
 using namespace gale::kernel;
@@ -26,7 +27,52 @@ void AdjustOwnerPriority(k_mutex *mutex) {
   }
 }
 
+// Unlock once; a waiter that gets the mutex is readied, without a switch. Returns 0 or the
+// errno of k_mutex_unlock(); @p resched tells whether another thread may now have to run (a
+// waiter got the mutex, or the owner dropped an inherited priority).
+ALWAYS_INLINE int UnlockLocked(k_mutex *mutex, bool &resched) {
+  resched = false;
+  if (mutex->owner == nullptr) {
+    return -EINVAL;
+  }
+  if (mutex->owner != Current()) {
+    return -EPERM;
+  }
+  if (mutex->lock_count > 1U) {
+    mutex->lock_count--;
+    return 0;
+  }
+  k_thread *owner = mutex->owner;
+  if (owner->base.prio != mutex->owner_orig_prio) {
+    SetPriority(owner, mutex->owner_orig_prio);
+    resched = true;
+  }
+  k_thread *next = UnpendFirst(&mutex->wait_q);
+  if (next == nullptr) {
+    mutex->owner = nullptr;
+    mutex->lock_count = 0;
+    return 0;
+  }
+  mutex->owner = next;
+  mutex->lock_count = 1;
+  mutex->owner_orig_prio = next->base.prio;
+  AdjustOwnerPriority(mutex);
+  next->base.swap_retval = 0;
+  ReadyThread(next);
+  resched = true;
+  return 0;
+}
+
 }  // namespace
+
+namespace gale::kernel {
+
+int MutexUnlockLocked(k_mutex *mutex) {
+  bool resched;
+  return UnlockLocked(mutex, resched);
+}
+
+}  // namespace gale::kernel
 
 extern "C" {
 
@@ -90,23 +136,12 @@ int k_mutex_unlock(struct k_mutex *mutex) {
     return 0;
   }
   IrqLock lock;
-  if (owner->base.prio != mutex->owner_orig_prio) {
-    SetPriority(owner, mutex->owner_orig_prio);
+  bool resched;
+  int rc = UnlockLocked(mutex, resched);
+  if (resched) {
+    Reschedule(lock);
   }
-  k_thread *next = UnpendFirst(&mutex->wait_q);
-  if (next == nullptr) {
-    mutex->owner = nullptr;
-    mutex->lock_count = 0;
-    return 0;
-  }
-  mutex->owner = next;
-  mutex->lock_count = 1;
-  mutex->owner_orig_prio = next->base.prio;
-  AdjustOwnerPriority(mutex);
-  next->base.swap_retval = 0;
-  ReadyThread(next);
-  Reschedule(lock);
-  return 0;
+  return rc;
 }
 
 }  // extern "C"

@@ -1,6 +1,7 @@
 // Semaphores.
 #include <gale/kernel.h>
 
+#include <kernel_objects.h>
 #include <ksched.h>
 
 using namespace gale::kernel;
@@ -8,6 +9,35 @@ using namespace gale::kernel;
 #ifdef CONFIG_POLL
 #include <kernel_poll.h>
 #endif
+
+namespace {
+
+// Returns whether a thread may have been readied.
+ALWAYS_INLINE bool GiveLocked(k_sem *sem) {
+  // A waiter takes the unit directly: the count stays 0.
+  if (WakeFirst(&sem->wait_q, 0, nullptr) != nullptr) {
+    return true;
+  }
+  if (sem->count < sem->limit) {
+    sem->count++;
+  }
+#ifdef CONFIG_POLL
+  z_handle_obj_poll_events(&sem->poll_events, K_POLL_STATE_SEM_AVAILABLE);
+  return true;
+#else
+  return false;
+#endif
+}
+
+}  // namespace
+
+namespace gale::kernel {
+
+void SemGiveLocked(k_sem *sem) {
+  (void)GiveLocked(sem);
+}
+
+}  // namespace gale::kernel
 
 extern "C" {
 
@@ -40,18 +70,9 @@ int k_sem_take(struct k_sem *sem, k_timeout_t timeout) {
 
 void k_sem_give(struct k_sem *sem) {
   IrqLock lock;
-  // A waiter takes the unit directly: the count stays 0.
-  if (WakeFirst(&sem->wait_q, 0, nullptr) != nullptr) {
+  if (GiveLocked(sem)) {
     Reschedule(lock);
-    return;
   }
-  if (sem->count < sem->limit) {
-    sem->count++;
-  }
-#ifdef CONFIG_POLL
-  z_handle_obj_poll_events(&sem->poll_events, K_POLL_STATE_SEM_AVAILABLE);
-  Reschedule(lock);
-#endif
 }
 
 void k_sem_reset(struct k_sem *sem) {

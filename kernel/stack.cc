@@ -51,11 +51,10 @@ int k_stack_cleanup(struct k_stack *stack) {
 int k_stack_push(struct k_stack *stack, stack_data_t data) {
   IrqLock lock;
   stack_data_t *next = stack->next;
-  if (unlikely(next == stack->base)) {
-    if (WakeFirst(&stack->wait_q, 0, reinterpret_cast<void *>(data)) != nullptr) {
-      Reschedule(lock);
-      return 0;
-    }
+  if (unlikely(next == stack->base) && WaitQueueHead(&stack->wait_q) != nullptr) {
+    (void)WakeFirst(&stack->wait_q, 0, reinterpret_cast<void *>(data));
+    Reschedule(lock);
+    return 0;
   }
   if (unlikely(next == stack->top)) {
     return -ENOMEM;

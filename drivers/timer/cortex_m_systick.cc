@@ -46,13 +46,28 @@ inline void Write(uintptr_t reg, uint32_t value) {
   *reinterpret_cast<volatile uint32_t *>(reg) = value;
 }
 
+// The counter was restarted (CVR written) and may not have reloaded yet.
+bool restarted;
+
 // Cycles since the current period started, wraps included. Reading CSR clears COUNTFLAG, so a
 // wrap seen here is remembered in overflow_cycles. @pre interrupts locked
 uint32_t ElapsedInPeriod() {
   uint32_t before = Read(kSystCvr);
-  uint32_t csr = Read(kSystCsr);
+  bool wrapped = (Read(kSystCsr) & kCsrCountFlag) != 0U;
   uint32_t now = Read(kSystCvr);
-  if ((csr & kCsrCountFlag) != 0U || now > before) {
+  if (restarted) {
+    // After a write, CVR reads 0 until the counter reloads at the next SysTick clock edge
+    // (a reload that sets no COUNTFLAG): that 0 is the start of the period, not its end.
+    // With a slow reference clock the window is many instructions long.
+    if (!wrapped && now == 0U) {
+      return overflow_cycles;
+    }
+    restarted = false;
+    if (before == 0U) {
+      before = period - 1U;
+    }
+  }
+  if (wrapped || now > before) {
     overflow_cycles += period;
   }
   return (period - 1U - now) + overflow_cycles;
@@ -89,6 +104,7 @@ void sys_clock_driver_init(void) {
   period = IS_ENABLED(CONFIG_TICKLESS_KERNEL) ? kMaxTicks * kCyclesPerTick : kCyclesPerTick;
   Write(kSystRvr, period - 1U);
   Write(kSystCvr, 0);
+  restarted = true;
   Write(kSystCsr, kCsrEnable | kCsrTickInt | kCsrClkSource);
 }
 
@@ -116,6 +132,7 @@ void sys_clock_set_timeout(int32_t ticks, bool idle) {
   period = static_cast<uint32_t>(delay);
   Write(kSystRvr, period - 1U);
   Write(kSystCvr, 0);  // restart the count from the new reload value
+  restarted = true;
   arch_irq_unlock(key);
 #else
   ARG_UNUSED(ticks);

@@ -269,5 +269,12 @@ void k_cpu_atomic_idle(unsigned int key);
 #include <gale/kernel/msgq.h>
 #include <gale/kernel/mem_slab.h>
 #include <gale/kernel/heap.h>
+#include <gale/kernel/condvar.h>
+#include <gale/kernel/event.h>
+#include <gale/kernel/timer.h>
+#include <gale/kernel/work.h>
+#include <gale/kernel/poll.h>
+#include <gale/kernel/pipe.h>
+#include <gale/kernel/mbox.h>
 
 #endif /* GALE_KERNEL_H_ */

@@ -90,7 +90,7 @@ inline uint32_t GranulesFor(size_t bytes) {
   return n < kMinChunk ? kMinChunk : n;
 }
 
-inline void ListAdd(z_heap *h, uint32_t c, uint32_t size) {
+ALWAYS_INLINE void ListAdd(z_heap *h, uint32_t c, uint32_t size) {
   int cls = ClassOf(size);
   uint32_t *heads = Heads(h);
   uint32_t head = heads[cls];
@@ -105,7 +105,7 @@ inline void ListAdd(z_heap *h, uint32_t c, uint32_t size) {
   heads[cls] = c;
 }
 
-inline void ListRemove(z_heap *h, uint32_t c, uint32_t size) {
+ALWAYS_INLINE void ListRemove(z_heap *h, uint32_t c, uint32_t size) {
   Word *w = W(h, c);
   uint32_t next = w[1];
   uint32_t prev = w[2];
@@ -134,7 +134,7 @@ inline void MakeFree(z_heap *h, uint32_t c, uint32_t size) {
 }
 
 // The first class at or above @p cls with free chunks, or -1.
-inline int FindClass(z_heap *h, int cls) {
+ALWAYS_INLINE int FindClass(z_heap *h, int cls) {
   if (cls >= static_cast<int>(h->num_classes)) {
     return -1;
   }

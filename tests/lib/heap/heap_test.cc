@@ -154,6 +154,27 @@ TEST(SysHeap, AlignedAllocationsHonourEveryAlignment) {
   EXPECT_EQ(heap.Info().free_blocks, 1U);
 }
 
+TEST(SysHeap, AlignedAtAnOffset) {
+  Heap heap(8192, 4);
+  std::vector<void *> blocks;
+  for (size_t align = 16; align <= 1024; align <<= 1) {
+    for (size_t offset : {8, 16, 24}) {
+      auto *p = static_cast<uint8_t *>(
+          gale_sys_heap_aligned_alloc_offset(heap.get(), align, offset, 40 + offset));
+      ASSERT_NE(p, nullptr) << "align " << align << " offset " << offset;
+      EXPECT_EQ(reinterpret_cast<uintptr_t>(p + offset) % align, 0U);
+      EXPECT_EQ(reinterpret_cast<uintptr_t>(p) % 8, 0U);
+      memset(p, 0x33, 40 + offset);
+      blocks.push_back(p);
+    }
+  }
+  ASSERT_TRUE(sys_heap_validate(heap.get()));
+  for (void *p : blocks) {
+    sys_heap_free(heap.get(), p);
+  }
+  EXPECT_EQ(heap.Info().free_blocks, 1U);
+}
+
 TEST(SysHeap, ReallocGrowsInPlaceShrinksAndMoves) {
   Heap heap(2048);
   auto *p = static_cast<uint8_t *>(sys_heap_alloc(heap.get(), 32));

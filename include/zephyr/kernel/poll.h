@@ -1,0 +1,1 @@
+#include <gale/kernel/poll.h>
