@@ -27,6 +27,31 @@ void AdjustOwnerPriority(k_mutex *mutex) {
   }
 }
 
+// The last unlock by the owner, @p mutex checked: release it, or hand it to the first waiter.
+// Returns whether another thread may now have to run.
+ALWAYS_INLINE bool ReleaseLocked(k_mutex *mutex) {
+  bool resched = false;
+  k_thread *owner = mutex->owner;
+  if (owner->base.prio != mutex->owner_orig_prio) {
+    SetPriority(owner, mutex->owner_orig_prio);
+    resched = true;
+  }
+  // Most unlocks find no waiter: look before calling.
+  k_thread *next = WaitQueueHead(&mutex->wait_q) != nullptr ? UnpendFirst(&mutex->wait_q) : nullptr;
+  if (next == nullptr) {
+    mutex->owner = nullptr;
+    mutex->lock_count = 0;
+    return resched;
+  }
+  mutex->owner = next;
+  mutex->lock_count = 1;
+  mutex->owner_orig_prio = next->base.prio;
+  AdjustOwnerPriority(mutex);
+  next->base.swap_retval = 0;
+  ReadyThread(next);
+  return true;
+}
+
 // Unlock once; a waiter that gets the mutex is readied, without a switch. Returns 0 or the
 // errno of k_mutex_unlock(); @p resched tells whether another thread may now have to run (a
 // waiter got the mutex, or the owner dropped an inherited priority).
@@ -42,24 +67,7 @@ ALWAYS_INLINE int UnlockLocked(k_mutex *mutex, bool &resched) {
     mutex->lock_count--;
     return 0;
   }
-  k_thread *owner = mutex->owner;
-  if (owner->base.prio != mutex->owner_orig_prio) {
-    SetPriority(owner, mutex->owner_orig_prio);
-    resched = true;
-  }
-  k_thread *next = UnpendFirst(&mutex->wait_q);
-  if (next == nullptr) {
-    mutex->owner = nullptr;
-    mutex->lock_count = 0;
-    return 0;
-  }
-  mutex->owner = next;
-  mutex->lock_count = 1;
-  mutex->owner_orig_prio = next->base.prio;
-  AdjustOwnerPriority(mutex);
-  next->base.swap_retval = 0;
-  ReadyThread(next);
-  resched = true;
+  resched = ReleaseLocked(mutex);
   return 0;
 }
 
@@ -135,13 +143,12 @@ int k_mutex_unlock(struct k_mutex *mutex) {
     mutex->lock_count--;
     return 0;
   }
+  // The owner's last unlock: only the owner changes these, so the checks above still hold.
   IrqLock lock;
-  bool resched;
-  int rc = UnlockLocked(mutex, resched);
-  if (resched) {
+  if (ReleaseLocked(mutex)) {
     Reschedule(lock);
   }
-  return rc;
+  return 0;
 }
 
 }  // extern "C"
