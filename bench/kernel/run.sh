@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Kernel benchmark: builds bench/kernel for each board, runs it under QEMU with
-# -icount shift=0 (one instruction is one virtual nanosecond), and prints Gale's instructions
-# per operation beside Zephyr 3.7.1's latency_measure figures (zephyr-3.7.1.tsv), with the
-# ratio Gale / Zephyr; then the image sizes of hello_world and philosophers. Prints figures,
-# never fails because a machine is slow. Markdown output, ready for docs/performance.md.
+# Kernel benchmark: builds bench/kernel for each board twice, with Gale's defaults and with
+# Zephyr's latency_measure configuration (latency_measure.conf), runs both under QEMU with
+# -icount shift=0 (one instruction is one virtual nanosecond) and prints Gale's instructions per
+# operation beside Zephyr 3.7.1's latency_measure figures (zephyr-3.7.1.tsv) with the ratios
+# Gale / Zephyr; then the image sizes of hello_world and philosophers. Prints figures, never
+# fails because a machine is slow. Markdown output, ready for docs/performance.md.
 #
 # Usage: bench/kernel/run.sh [BOARD...]      (default: qemu_cortex_m3 mps2_an385)
 # Needs the host tools (cmake -S . -B build && ninja -C build) and qemu-system-arm.
+# BENCH_WORK=DIR keeps the builds and raw outputs in DIR.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -15,6 +17,7 @@ boards=("$@")
 [ ${#boards[@]} -gt 0 ] || boards=(qemu_cortex_m3 mps2_an385)
 work=${BENCH_WORK:-$(mktemp -d /tmp/gale-kbench.XXXXXX)}
 mkdir -p "$work"
+: >"$work/notes.txt"
 
 machine() {
   case $1 in
@@ -24,65 +27,65 @@ machine() {
   esac
 }
 
-# build APP BOARD DIR: configure and build quietly; the log (with the linker's memory report)
-# is DIR.log.
+# build APP BOARD DIR [cmake args...]: configure and build quietly; the log (with the linker's
+# memory report) is DIR.log.
 build() {
-  cmake -GNinja -S "$1" -B "$3" -DBOARD="$2" >"$3.log" 2>&1 &&
-    ninja -C "$3" >>"$3.log" 2>&1 || { tail -30 "$3.log" >&2; echo "run.sh: building $1 for $2 failed" >&2; exit 1; }
+  local app=$1 board=$2 dir=$3; shift 3
+  { cmake -GNinja -S "$app" -B "$dir" -DBOARD="$board" "$@" && ninja -C "$dir"; } >"$dir.log" 2>&1 \
+    || { tail -30 "$dir.log" >&2; echo "run.sh: building $app for $board failed" >&2; exit 1; }
 }
 
-# Benchmark figures: $work/<board>.txt holds "key value" lines.
-for board in "${boards[@]}"; do
-  dir=$work/kernel-$board
-  build "$HERE" "$board" "$dir"
+# measure BOARD VARIANT [cmake args...]: $work/BOARD-VARIANT.txt gets "key value label" lines.
+measure() {
+  local board=$1 variant=$2; shift 2
+  local dir=$work/kernel-$board-$variant
+  build "$HERE" "$board" "$dir" "$@"
   timeout 600 qemu-system-arm -M "$(machine "$board")" -nographic -monitor none \
     -semihosting-config enable=on,target=native -icount shift=0,align=off,sleep=off \
-    -kernel "$dir/gale/gale.elf" 2>/dev/null | tr -d '\r' >"$dir.out" || true
-  grep -q '^BENCH end' "$dir.out" || { cat "$dir.out" >&2; echo "run.sh: the benchmark did not finish on $board" >&2; exit 1; }
-  awk '$1 == "BENCH" && NF >= 3 && ($3 ~ /^[0-9.]+$/ || $3 == "n/a") { print $2, $3 }' \
-    "$dir.out" >"$work/$board.txt"
-  sed -n 's/^BENCH timer //p' "$dir.out" | sed "s/^/$board timer: /" >>"$work/notes.txt"
+    -kernel "$dir/gale/gale.elf" 2>/dev/null </dev/null | tr -d '\r' >"$dir.out" || true
+  grep -q '^BENCH end' "$dir.out" \
+    || { cat "$dir.out" >&2; echo "run.sh: the benchmark did not finish on $board" >&2; exit 1; }
+  sed -n 's/^BENCH \([a-z.0-9]*\) *\([0-9.]*\|n\/a\)  \(.*\) (.*)$/\1\t\2\t\3/p' "$dir.out" \
+    >"$work/$board-$variant.txt"
+  sed -n 's/^BENCH timer //p' "$dir.out" | sed "s/^/$board, $variant: timer /" >>"$work/notes.txt"
+}
+
+for board in "${boards[@]}"; do
+  measure "$board" default
+  measure "$board" lm -DEXTRA_CONF_FILE="$HERE/latency_measure.conf"
 done
 
-echo "Instructions per operation (virtual ns under QEMU -icount shift=0); ratio = Gale / Zephyr 3.7.1"
-echo
-header="| operation |"
-rule="| --- |"
+echo "Instructions per operation (virtual ns under QEMU -icount shift=0). \"Gale\": the default"
+echo "configuration; \"Gale, LM config\": with latency_measure.conf (Zephyr's benchmark"
+echo "configuration: no stack guard, no time slicing, no TLS). Ratios: Gale / Zephyr 3.7.1."
 for board in "${boards[@]}"; do
-  header+=" $board Gale | Zephyr | ratio |"
-  rule+=" ---: | ---: | ---: |"
+  echo
+  echo "### $board"
+  echo
+  echo "| operation | Gale | Gale, LM config | Zephyr 3.7.1 | ratio | ratio, LM config |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+  awk -F'\t' -v board="$board" -v ref="$HERE/zephyr-3.7.1.tsv" -v lm="$work/$board-lm.txt" '
+    BEGIN {
+      col = board == "mps2_an385" ? 3 : 2
+      while ((getline line < ref) > 0) {
+        if (line ~ /^#/ || line == "") continue
+        split(line, f, "\t")
+        zephyr[f[1]] = f[col]
+      }
+      while ((getline line < lm) > 0) {
+        split(line, f, "\t")
+        gale_lm[f[1]] = f[2]
+      }
+    }
+    function cell(v) { return v == "n/a" ? "n/a (not built)" : v }
+    function ratio(g, z) { return (g ~ /^[0-9.]+$/ && z != "") ? sprintf("%.2f", g / z) : "" }
+    $1 == "calibration.nop100" { next }
+    {
+      z = zephyr[$1]
+      printf "| %s (`%s`) | %s | %s | %s | %s | %s |\n", $3, $1, cell($2), cell(gale_lm[$1]), z,
+             ratio($2, z), ratio(gale_lm[$1], z)
+    }' "$work/$board-default.txt"
 done
-echo "$header"
-echo "$rule"
-awk -v boards="${boards[*]}" -v work="$work" -v ref="$HERE/zephyr-3.7.1.tsv" '
-  BEGIN {
-    n = split(boards, b, " ")
-    while ((getline line < ref) > 0) {
-      if (line ~ /^#/ || line == "") continue
-      split(line, f, "\t")
-      zephyr[f[1], "qemu_cortex_m3"] = f[2]
-      zephyr[f[1], "mps2_an385"] = f[3]
-    }
-    for (i = 1; i <= n; i++) {
-      file = work "/" b[i] ".txt"
-      while ((getline line < file) > 0) {
-        split(line, f, " ")
-        if (!(f[1] in seen)) { seen[f[1]] = 1; order[++keys] = f[1] }
-        gale[f[1], b[i]] = f[2]
-      }
-    }
-    for (k = 1; k <= keys; k++) {
-      key = order[k]
-      row = "| " key " |"
-      for (i = 1; i <= n; i++) {
-        g = gale[key, b[i]]; z = zephyr[key, b[i]]
-        if (g == "n/a") g = "n/a (not built)"
-        ratio = (g ~ /^[0-9.]+$/ && z != "") ? sprintf("%.2f", g / z) : ""
-        row = row " " g " | " z " | " ratio " |"
-      }
-      print row
-    }
-  }'
 echo
 sed 's/^/    /' "$work/notes.txt"
 
