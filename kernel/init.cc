@@ -89,10 +89,10 @@ extern "C" uint32_t sys_kernel_version_get(void) {
 extern "C" FUNC_NORETURN void z_cstart(void) {
   using namespace gale::kernel;
   // The start-up context is a dummy thread until the first switch, so that the kernel's
-  // bookkeeping always has a current thread.
-  static k_thread dummy;
-  dummy.base.thread_state = _THREAD_DUMMY;
-  _kernel.current = &dummy;
+  // bookkeeping always has a current thread. The idle thread's object serves: it is set up
+  // only once the start-up context is no longer needed.
+  z_idle_thread.base.thread_state = _THREAD_DUMMY;
+  _kernel.current = &z_idle_thread;
   _kernel.pre_kernel = true;
   InitScheduler();
 

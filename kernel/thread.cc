@@ -140,11 +140,12 @@ k_tid_t k_thread_create(struct k_thread *new_thread, k_thread_stack_t *stack, si
 #ifdef CONFIG_THREAD_NAME
   thread->name[0] = '\0';
 #endif
-#ifdef CONFIG_ERRNO
+#if defined(CONFIG_ERRNO) && !defined(CONFIG_THREAD_LOCAL_STORAGE)
   thread->errno_var = 0;
 #endif
   // A thread allocates from its creator's pool (k_thread_heap_assign()) until given its own.
-  // The creator is a thread (never an interrupt handler), at boot the dummy one with no pool.
+  // The creator is a thread (never an interrupt handler); at boot, the start-up context (the
+  // idle thread's object, before it is set up) has no pool.
   thread->resource_pool = _kernel.current->resource_pool;
   char *stack_ptr = buffer + size;
 #ifdef CONFIG_THREAD_LOCAL_STORAGE

@@ -78,8 +78,10 @@ void SysTickIsr(const void *) {
   (void)ElapsedInPeriod();
   cycle_count += overflow_cycles;
   overflow_cycles = 0;
-  uint64_t ticks = (cycle_count - announced_cycles) / kCyclesPerTick;
-  announced_cycles += ticks * kCyclesPerTick;
+  // The clock interrupts at least once per 24-bit period, so what is unannounced fits in 32
+  // bits: a 32-bit division by a constant is a multiplication, a 64-bit one a library call.
+  uint32_t ticks = static_cast<uint32_t>(cycle_count - announced_cycles) / kCyclesPerTick;
+  announced_cycles += static_cast<uint64_t>(ticks) * kCyclesPerTick;
   arch_irq_unlock(key);
   // Tickless: the kernel asks for the next interrupt from here (sys_clock_set_timeout()).
   sys_clock_announce(static_cast<int32_t>(ticks));
@@ -120,9 +122,9 @@ void sys_clock_set_timeout(int32_t ticks, bool idle) {
   // boundary @p ticks ticks after the current (partly elapsed) tick's start.
   cycle_count += ElapsedInPeriod();
   overflow_cycles = 0;
-  uint64_t unannounced = cycle_count - announced_cycles;
-  uint64_t target = (unannounced / kCyclesPerTick + static_cast<uint64_t>(ticks)) * kCyclesPerTick;
-  uint64_t delay = target - unannounced;
+  auto unannounced = static_cast<uint32_t>(cycle_count - announced_cycles);
+  uint32_t target = (unannounced / kCyclesPerTick + static_cast<uint32_t>(ticks)) * kCyclesPerTick;
+  uint32_t delay = target - unannounced;
   if (delay < kMinDelay) {
     delay += kCyclesPerTick;  // already due: the next boundary, never a zero-length period
   }
@@ -141,9 +143,9 @@ void sys_clock_set_timeout(int32_t ticks, bool idle) {
 
 uint32_t sys_clock_elapsed(void) {
   unsigned int key = arch_irq_lock();
-  uint64_t cycles = cycle_count + ElapsedInPeriod() - announced_cycles;
+  auto cycles = static_cast<uint32_t>(cycle_count + ElapsedInPeriod() - announced_cycles);
   arch_irq_unlock(key);
-  return static_cast<uint32_t>(cycles / kCyclesPerTick);
+  return cycles / kCyclesPerTick;
 }
 
 uint32_t sys_clock_cycle_get_32(void) {

@@ -62,7 +62,7 @@ extern "C" FUNC_NORETURN __attribute__((target("general-regs-only"))) void z_arm
 
 #ifdef CONFIG_THREAD_LOCAL_STORAGE
   // Start-up code (init levels) gets a TLS block too, so that errno works before threads.
-  static char __aligned(8) boot_tls[64];
+  static char __aligned(8) boot_tls[16];
   if (reinterpret_cast<uintptr_t>(__tls_size) <= sizeof(boot_tls)) {
     _init_tls(boot_tls);
     __tls = boot_tls - reinterpret_cast<uintptr_t>(__arm32_tls_tcb_offset);

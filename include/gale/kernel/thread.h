@@ -76,7 +76,8 @@ struct k_thread {
 #ifdef CONFIG_THREAD_NAME
   char name[CONFIG_THREAD_MAX_NAME_LEN];
 #endif
-#ifdef CONFIG_ERRNO
+#if defined(CONFIG_ERRNO) && !defined(CONFIG_THREAD_LOCAL_STORAGE)
+  /** errno of a thread whose port keeps it outside TLS (native_sim). */
   int errno_var;
 #endif
 #ifdef CONFIG_THREAD_LOCAL_STORAGE

@@ -13,6 +13,25 @@ function(gale_sources)
   endforeach()
 endfunction()
 
+# gale_library_sources(file...): sources of pay-per-use code, archived in the static library
+# gale_lib: an object file is linked only when the image references it, so a kernel object's
+# start-up work (the system work queue's thread, static heaps) costs nothing in images that do
+# not use the object.
+function(gale_library_sources)
+  foreach(src ${ARGN})
+    if(NOT IS_ABSOLUTE ${src})
+      set(src ${CMAKE_CURRENT_SOURCE_DIR}/${src})
+    endif()
+    target_sources(gale_lib PRIVATE ${src})
+  endforeach()
+endfunction()
+
+function(gale_library_sources_ifdef feature)
+  if(${feature})
+    gale_library_sources(${ARGN})
+  endif()
+endfunction()
+
 # gale_sources_ifdef(CONFIG_X file...): add the sources when the Kconfig symbol is set.
 function(gale_sources_ifdef feature)
   if(${feature})

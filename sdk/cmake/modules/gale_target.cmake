@@ -39,11 +39,17 @@ add_library(gale OBJECT)
 target_link_libraries(gale PUBLIC gale_interface)
 target_include_directories(gale PRIVATE ${GALE_BASE}/kernel/include)
 
+# Pay-per-use parts (gale_library_sources()): archived, linked only when referenced.
+add_library(gale_lib STATIC)
+target_link_libraries(gale_lib PUBLIC gale_interface)
+target_include_directories(gale_lib PRIVATE ${GALE_BASE}/kernel/include)
+set_target_properties(gale_lib PROPERTIES ARCHIVE_OUTPUT_DIRECTORY ${GALE_BINARY_DIR}/lib)
+
 add_library(app OBJECT)
 target_link_libraries(app PUBLIC gale_interface)
 
 add_executable(gale_final ${GALE_BASE}/kernel/image_info.c)
-target_link_libraries(gale_final PRIVATE gale app gale_interface)
+target_link_libraries(gale_final PRIVATE gale app gale_lib gale_interface)
 
 # The architecture sets its compiler and linker flags (arch.cmake), then every part of the tree
 # adds what Kconfig selected.
