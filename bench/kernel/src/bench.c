@@ -27,7 +27,7 @@ void bench_add(struct bench_stat *stat, uint32_t start, uint32_t end) {
   stat->windows++;
 }
 
-/* Runs the last @p count + 1 instructions of a sled of 1,000 nops and a return. */
+/* Runs the last 2,000 - @p skip nops of a sled of 2,000 and a return. */
 __attribute__((naked, noinline)) static void NopSled(uint32_t skip) {
   __asm__ volatile(
       "adr r1, 1f\n\t"
@@ -36,18 +36,18 @@ __attribute__((naked, noinline)) static void NopSled(uint32_t skip) {
       "bx r1\n\t"
       ".balign 4\n"
       "1:\n\t"
-      ".rept 1000\n\t"
+      ".rept 2000\n\t"
       "nop.n\n\t"
       ".endr\n\t"
       "bx lr\n\t");
 }
 
 void bench_dither(void) {
-  /* 1,000 instructions are a whole number of timer periods at 12 MHz and at 25 MHz, so a delay
-   * drawn uniformly from 1 to 1,000 instructions leaves the next window's start uniformly
+  /* 2,000 instructions are a whole number of timer periods at 12, 12.5 and 25 MHz, so a delay
+   * drawn uniformly from 1 to 2,000 instructions leaves the next window's start uniformly
    * spread over the period, whatever came before. */
   dither_state = dither_state * 1664525U + 1013904223U;
-  NopSled((dither_state >> 8) % 1000U);
+  NopSled((dither_state >> 8) % 2000U);
 }
 
 /* Mean of @p stat in thousandths of a timer tick. */
@@ -58,13 +58,13 @@ static uint64_t MeanMilliTicks(const struct bench_stat *stat) {
   return (stat->ticks * 1000ULL + stat->windows / 2U) / stat->windows;
 }
 
-/* The timer's rate, measured: a window around 900 nops more reads this many more milliticks. */
-static uint64_t milliticks_per_900;
+/* The timer's rate, measured: a window around 1,900 nops more reads this many more milliticks. */
+static uint64_t milliticks_per_1900;
 
 /* Mean of @p stat in tenths of an instruction (a virtual nanosecond). */
 static uint32_t MeanTenths(const struct bench_stat *stat) {
-  return (uint32_t)((MeanMilliTicks(stat) * 9000ULL + milliticks_per_900 / 2U) /
-                    milliticks_per_900);
+  return (uint32_t)((MeanMilliTicks(stat) * 19000ULL + milliticks_per_1900 / 2U) /
+                    milliticks_per_1900);
 }
 
 void bench_report(const char *key, const char *what, const struct bench_stat *stat) {
@@ -119,13 +119,13 @@ void bench_calibrate(void) {
     bench_add(&sled_long, start, end);
     bench_dither();
     start = bench_now();
-    NopSled(900);
+    NopSled(1900);
     end = bench_now();
     bench_add(&sled_short, start, end);
     bench_dither();
   }
-  milliticks_per_900 = MeanMilliTicks(&sled_long) - MeanMilliTicks(&sled_short);
-  uint32_t khz = (uint32_t)(milliticks_per_900 * 1000000ULL / 900000ULL);
+  milliticks_per_1900 = MeanMilliTicks(&sled_long) - MeanMilliTicks(&sled_short);
+  uint32_t khz = (uint32_t)(milliticks_per_1900 * 1000000ULL / 1900000ULL);
   printk("BENCH timer SysTick, reload %u, %u.%03u MHz of virtual time\n",
          (unsigned int)ReloadTicks(), (unsigned int)(khz / 1000U), (unsigned int)(khz % 1000U));
 
