@@ -147,14 +147,7 @@ k_tid_t k_thread_create(struct k_thread *new_thread, k_thread_stack_t *stack, si
   // The creator is a thread (never an interrupt handler); at boot, the start-up context (the
   // idle thread's object, before it is set up) has no pool.
   thread->resource_pool = _kernel.current->resource_pool;
-  char *stack_ptr = buffer + size;
-#ifdef CONFIG_THREAD_LOCAL_STORAGE
-  // The TLS block takes the top of the stack.
-  size_t tls = arch_tls_stack_setup(thread, stack_ptr);
-  stack_ptr -= tls;
-  thread->stack_info.size -= tls;
-#endif
-  arch_new_thread(thread, stack, stack_ptr, entry, p1, p2, p3);
+  arch_new_thread(thread, stack, buffer + size, entry, p1, p2, p3);
   IrqLock lock;
   ListAdd(thread);
   if (!K_TIMEOUT_EQ(delay, K_FOREVER)) {

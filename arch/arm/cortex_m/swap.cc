@@ -107,9 +107,44 @@ int arch_swap(unsigned int key) {
   return _kernel.current->base.swap_retval;
 }
 
+#ifdef CONFIG_THREAD_LOCAL_STORAGE
+extern char __tls_size[];
+extern char __tls_align[];
+extern char __arm32_tls_tcb_offset[];
+extern void *__tls;
+void _init_tls(void *tls);
+
+// Set up @p thread's TLS block below @p stack_ptr (the stack top) and its thread pointer.
+// Returns the bytes of stack it takes. Inlined into arch_new_thread(): with no thread-local
+// variable in the image (the usual case) it is a test of a constant.
+static ALWAYS_INLINE size_t TlsSetup(struct k_thread *thread, char *stack_ptr) {
+  // The linker's symbols are absolute values in the guise of addresses. C++ holds that no
+  // object's address is null, so GCC folded a plain test of __tls_size against 0 away (and set
+  // up an empty block, with two library calls, for every thread): the asm hides the origin.
+  uintptr_t size;
+  __asm__("" : "=r"(size) : "0"(__tls_size));
+  if (size == 0U) {
+    thread->tls = 0;
+    return 0;
+  }
+  uintptr_t align = MAX(reinterpret_cast<uintptr_t>(__tls_align), uintptr_t{8});
+  uintptr_t block = (reinterpret_cast<uintptr_t>(stack_ptr) - size) & ~(align - 1U);
+  _init_tls(reinterpret_cast<void *>(block));
+  // Arm's TLS variant 1: the thread pointer sits a TCB-sized gap below the block.
+  thread->tls = block - reinterpret_cast<uintptr_t>(__arm32_tls_tcb_offset);
+  return reinterpret_cast<uintptr_t>(stack_ptr) - block;
+}
+#endif
+
 void arch_new_thread(struct k_thread *thread, struct z_thread_stack_element *stack,
                      char *stack_ptr, k_thread_entry_t entry, void *p1, void *p2, void *p3) {
   ARG_UNUSED(stack);
+#ifdef CONFIG_THREAD_LOCAL_STORAGE
+  // The TLS block takes the top of the stack.
+  size_t tls = TlsSetup(thread, stack_ptr);
+  stack_ptr -= tls;
+  thread->stack_info.size -= tls;
+#endif
   // The exception frame PendSV's return will unstack: the thread starts in z_thread_entry()
   // with its arguments in r0-r3.
   auto *frame = reinterpret_cast<uint32_t *>(stack_ptr) - 8;
@@ -130,31 +165,6 @@ void arch_new_thread(struct k_thread *thread, struct z_thread_stack_element *sta
   thread->arch.irq_key = 0;
 }
 
-#ifdef CONFIG_THREAD_LOCAL_STORAGE
-extern char __tls_size[];
-extern char __tls_align[];
-extern char __arm32_tls_tcb_offset[];
-extern void *__tls;
-void _init_tls(void *tls);
-
-size_t arch_tls_stack_setup(struct k_thread *thread, char *stack_ptr) {
-  // The linker's symbols are absolute values in the guise of addresses. C++ holds that no
-  // object's address is null, so GCC folded a plain test of __tls_size against 0 away (and set
-  // up an empty block, with two library calls, for every thread): the asm hides the origin.
-  uintptr_t size;
-  __asm__("" : "=r"(size) : "0"(__tls_size));
-  if (size == 0U) {
-    thread->tls = 0;
-    return 0;
-  }
-  uintptr_t align = MAX(reinterpret_cast<uintptr_t>(__tls_align), uintptr_t{8});
-  uintptr_t block = (reinterpret_cast<uintptr_t>(stack_ptr) - size) & ~(align - 1U);
-  _init_tls(reinterpret_cast<void *>(block));
-  // Arm's TLS variant 1: the thread pointer sits a TCB-sized gap below the block.
-  thread->tls = block - reinterpret_cast<uintptr_t>(__arm32_tls_tcb_offset);
-  return reinterpret_cast<uintptr_t>(stack_ptr) - block;
-}
-#endif
 
 extern char z_interrupt_stacks[];
 void z_arm_mpu_guard_init(struct k_thread *thread);
