@@ -71,6 +71,17 @@ ALWAYS_INLINE int UnlockLocked(k_mutex *mutex, bool &resched) {
   return 0;
 }
 
+// The owner's last unlock, once k_mutex_unlock() has checked (only the owner changes what it
+// checked, so that still holds). Out of line, so that the nested unlock's path saves no
+// registers.
+__attribute__((noinline)) int UnlockLast(k_mutex *mutex) {
+  IrqLock lock;
+  if (ReleaseLocked(mutex)) {
+    Reschedule(lock);
+  }
+  return 0;
+}
+
 }  // namespace
 
 namespace gale::kernel {
@@ -143,12 +154,7 @@ int k_mutex_unlock(struct k_mutex *mutex) {
     mutex->lock_count--;
     return 0;
   }
-  // The owner's last unlock: only the owner changes these, so the checks above still hold.
-  IrqLock lock;
-  if (ReleaseLocked(mutex)) {
-    Reschedule(lock);
-  }
-  return 0;
+  return UnlockLast(mutex);
 }
 
 }  // extern "C"
