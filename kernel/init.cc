@@ -94,6 +94,7 @@ extern "C" FUNC_NORETURN void z_cstart(void) {
   z_idle_thread.base.thread_state = _THREAD_DUMMY;
   _kernel.current = &z_idle_thread;
   _kernel.pre_kernel = true;
+  InitScheduler();
 
   RunInitLevel(InitLevel::kPreKernel1);
   sys_clock_driver_init();

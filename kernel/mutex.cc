@@ -27,6 +27,31 @@ void AdjustOwnerPriority(k_mutex *mutex) {
   }
 }
 
+// The last unlock by the owner, @p mutex checked: release it, or hand it to the first waiter.
+// Returns whether another thread may now have to run.
+ALWAYS_INLINE bool ReleaseLocked(k_mutex *mutex) {
+  bool resched = false;
+  k_thread *owner = mutex->owner;
+  if (owner->base.prio != mutex->owner_orig_prio) {
+    SetPriority(owner, mutex->owner_orig_prio);
+    resched = true;
+  }
+  // Most unlocks find no waiter: look before calling.
+  k_thread *next = WaitQueueHead(&mutex->wait_q) != nullptr ? UnpendFirst(&mutex->wait_q) : nullptr;
+  if (next == nullptr) {
+    mutex->owner = nullptr;
+    mutex->lock_count = 0;
+    return resched;
+  }
+  mutex->owner = next;
+  mutex->lock_count = 1;
+  mutex->owner_orig_prio = next->base.prio;
+  AdjustOwnerPriority(mutex);
+  next->base.swap_retval = 0;
+  ReadyThread(next);
+  return true;
+}
+
 // Unlock once; a waiter that gets the mutex is readied, without a switch. Returns 0 or the
 // errno of k_mutex_unlock(); @p resched tells whether another thread may now have to run (a
 // waiter got the mutex, or the owner dropped an inherited priority).
@@ -42,24 +67,18 @@ ALWAYS_INLINE int UnlockLocked(k_mutex *mutex, bool &resched) {
     mutex->lock_count--;
     return 0;
   }
-  k_thread *owner = mutex->owner;
-  if (owner->base.prio != mutex->owner_orig_prio) {
-    SetPriority(owner, mutex->owner_orig_prio);
-    resched = true;
+  resched = ReleaseLocked(mutex);
+  return 0;
+}
+
+// The owner's last unlock, once k_mutex_unlock() has checked (only the owner changes what it
+// checked, so that still holds). Out of line, so that the nested unlock's path saves no
+// registers.
+__attribute__((noinline)) int UnlockLast(k_mutex *mutex) {
+  IrqLock lock;
+  if (ReleaseLocked(mutex)) {
+    Reschedule(lock);
   }
-  k_thread *next = UnpendFirst(&mutex->wait_q);
-  if (next == nullptr) {
-    mutex->owner = nullptr;
-    mutex->lock_count = 0;
-    return 0;
-  }
-  mutex->owner = next;
-  mutex->lock_count = 1;
-  mutex->owner_orig_prio = next->base.prio;
-  AdjustOwnerPriority(mutex);
-  next->base.swap_retval = 0;
-  ReadyThread(next);
-  resched = true;
   return 0;
 }
 
@@ -84,15 +103,21 @@ int k_mutex_init(struct k_mutex *mutex) {
   return 0;
 }
 
+// A mutex's owner is the only thread that changes it while it holds it, and interrupt handlers
+// may not use mutexes: so the owner can test for itself and nest or unnest without locking.
+// (Another thread reading the owner meanwhile sees some other thread or none, never itself.)
+
 int k_mutex_lock(struct k_mutex *mutex, k_timeout_t timeout) {
   __ASSERT(!arch_is_in_isr(), "mutexes cannot be used from an interrupt handler");
-  IrqLock lock;
   k_thread *current = Current();
-  if (likely(mutex->lock_count == 0U || mutex->owner == current)) {
-    if (mutex->lock_count == 0U) {
-      mutex->owner_orig_prio = current->base.prio;
-    }
+  if (mutex->owner == current) {
     mutex->lock_count++;
+    return 0;
+  }
+  IrqLock lock;
+  if (likely(mutex->lock_count == 0U)) {
+    mutex->owner_orig_prio = current->base.prio;
+    mutex->lock_count = 1;
     mutex->owner = current;
     return 0;
   }
@@ -118,13 +143,18 @@ int k_mutex_lock(struct k_mutex *mutex, k_timeout_t timeout) {
 
 int k_mutex_unlock(struct k_mutex *mutex) {
   __ASSERT(!arch_is_in_isr(), "mutexes cannot be used from an interrupt handler");
-  IrqLock lock;
-  bool resched;
-  int rc = UnlockLocked(mutex, resched);
-  if (resched) {
-    Reschedule(lock);
+  k_thread *owner = mutex->owner;
+  if (owner == nullptr) {
+    return -EINVAL;
   }
-  return rc;
+  if (owner != Current()) {
+    return -EPERM;
+  }
+  if (mutex->lock_count > 1U) {
+    mutex->lock_count--;
+    return 0;
+  }
+  return UnlockLast(mutex);
 }
 
 }  // extern "C"

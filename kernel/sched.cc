@@ -20,7 +20,6 @@ constexpr int kBitmapWords = (kNumPrios + 31) / 32;
 struct ReadyQueue {
   sys_dlist_t queues[kNumPrios];
   uint32_t bitmap[kBitmapWords];
-  bool initialized;
 };
 ReadyQueue ready_q;
 
@@ -29,15 +28,9 @@ ReadyQueue ready_q;
 k_thread *metairq_preempted;
 #endif
 
-void InitReadyQueue() {
-  for (auto &queue : ready_q.queues) {
-    sys_dlist_init(&queue);
-  }
-  ready_q.initialized = true;
-}
-
-inline int PrioIndex(int prio) {
-  return prio + CONFIG_NUM_COOP_PRIORITIES;
+// Unsigned, so that the bitmap word and bit are a shift and a mask, not a signed division.
+inline unsigned int PrioIndex(int prio) {
+  return static_cast<unsigned int>(prio + CONFIG_NUM_COOP_PRIORITIES);
 }
 
 #ifdef CONFIG_SCHED_DEADLINE
@@ -47,12 +40,9 @@ inline bool DeadlineBefore(const k_thread *a, const k_thread *b) {
 }
 #endif
 
-void QueueAdd(k_thread *thread) {
-  if (!ready_q.initialized) {
-    InitReadyQueue();
-  }
-  int index = PrioIndex(thread->base.prio);
-  __ASSERT(index >= 0 && index < kNumPrios, "thread priority %d out of range", thread->base.prio);
+ALWAYS_INLINE void QueueAdd(k_thread *thread) {
+  unsigned int index = PrioIndex(thread->base.prio);
+  __ASSERT(index < kNumPrios, "thread priority %d out of range", thread->base.prio);
   sys_dlist_t *queue = &ready_q.queues[index];
 #ifdef CONFIG_SCHED_DEADLINE
   sys_dnode_t *node;
@@ -68,21 +58,51 @@ void QueueAdd(k_thread *thread) {
 #ifdef CONFIG_SCHED_DEADLINE
 inserted:
 #endif
-  ready_q.bitmap[index / 32] |= 1U << (index % 32);
+  if constexpr (kBitmapWords == 1) {  // the default 31 priorities: no word to find
+    ready_q.bitmap[0] |= 1U << index;
+  } else {
+    ready_q.bitmap[index / 32] |= 1U << (index % 32);
+  }
   thread->base.thread_state |= _THREAD_QUEUED;
 }
 
-void QueueRemove(k_thread *thread) {
-  int index = PrioIndex(thread->base.prio);
+ALWAYS_INLINE void QueueRemove(k_thread *thread) {
+  unsigned int index = PrioIndex(thread->base.prio);
   sys_dlist_remove(&thread->base.qnode_dlist);
   if (sys_dlist_is_empty(&ready_q.queues[index])) {
-    ready_q.bitmap[index / 32] &= ~(1U << (index % 32));
+    if constexpr (kBitmapWords == 1) {
+      ready_q.bitmap[0] &= ~(1U << index);
+    } else {
+      ready_q.bitmap[index / 32] &= ~(1U << (index % 32));
+    }
   }
   thread->base.thread_state &= ~_THREAD_QUEUED;
 }
 
+// The hot paths (wake, block, yield, suspend, resume) inline QueueAdd(), QueueRemove() and
+// UpdateCache(): their calls were a fifth of a context switch. The other paths (priority and
+// deadline changes, scheduler unlock, time slices) call these out-of-line copies.
+__attribute__((noinline)) void QueueAddCold(k_thread *thread) {
+  QueueAdd(thread);
+}
+__attribute__((noinline)) void QueueRemoveCold(k_thread *thread) {
+  QueueRemove(thread);
+}
+
+// Move a queued thread behind the others of its priority (k_yield(), time slices). Its queue
+// stays non-empty, so the bitmap does not change.
+void QueueMoveToBack(k_thread *thread) {
+#ifdef CONFIG_SCHED_DEADLINE
+  QueueRemoveCold(thread);
+  QueueAddCold(thread);
+#else
+  sys_dlist_remove(&thread->base.qnode_dlist);
+  sys_dlist_append(&ready_q.queues[PrioIndex(thread->base.prio)], &thread->base.qnode_dlist);
+#endif
+}
+
 // The highest-priority ready thread, or the idle thread when none is.
-k_thread *HighestReady() {
+ALWAYS_INLINE k_thread *HighestReady() {
   for (int word = 0; word < kBitmapWords; word++) {
     if (ready_q.bitmap[word] != 0U) {
       int index = word * 32 + __builtin_ctz(ready_q.bitmap[word]);
@@ -109,7 +129,7 @@ void SetReadyCache(k_thread *next) {
 
 // Recompute which thread should run. @p preempt_ok: the current thread gave up the CPU
 // (blocked, yielded), so even a cooperative current thread is replaced.
-void UpdateCache(bool preempt_ok) {
+ALWAYS_INLINE void UpdateCache(bool preempt_ok) {
   k_thread *current = _kernel.current;
   k_thread *next = HighestReady();
 #if CONFIG_NUM_METAIRQ_PRIORITIES > 0
@@ -120,7 +140,7 @@ void UpdateCache(bool preempt_ok) {
     metairq_preempted = nullptr;
   }
 #endif
-  if (current == nullptr || preempt_ok || !IsRunnable(current) || IsPreemptible(current)) {
+  if (preempt_ok || !IsRunnable(current) || IsPreemptible(current)) {
     SetReadyCache(next);
     return;
   }
@@ -136,8 +156,12 @@ void UpdateCache(bool preempt_ok) {
   SetReadyCache(current);
 }
 
-int Swap(IrqLock &lock) {
-  unsigned int key = lock.Release();
+__attribute__((noinline)) void UpdateCacheCold(bool preempt_ok) {
+  UpdateCache(preempt_ok);
+}
+
+// Switch to _kernel.ready_cache (if it is not the current thread) and unlock @p key.
+ALWAYS_INLINE int Swap(unsigned int key) {
   k_thread *current = _kernel.current;
   current->base.swap_retval = -EAGAIN;
   if (_kernel.ready_cache == current) {
@@ -186,7 +210,16 @@ void StartSlice(k_thread *thread) {
 
 }  // namespace
 
-void ReadyThread(k_thread *thread) {
+void InitScheduler() {
+  for (auto &queue : ready_q.queues) {
+    sys_dlist_init(&queue);
+  }
+}
+
+namespace {
+
+// Inline bodies of the exported functions below, for the hot paths in this file.
+ALWAYS_INLINE void Ready(k_thread *thread) {
   if (!IsRunnable(thread) || (thread->base.thread_state & _THREAD_QUEUED) != 0U) {
     return;
   }
@@ -194,14 +227,7 @@ void ReadyThread(k_thread *thread) {
   UpdateCache(false);
 }
 
-void UnreadyThread(k_thread *thread) {
-  if ((thread->base.thread_state & _THREAD_QUEUED) != 0U) {
-    QueueRemove(thread);
-  }
-  UpdateCache(thread == _kernel.current);
-}
-
-void WaitQueueInsert(_wait_q_t *wait_q, k_thread *thread) {
+ALWAYS_INLINE void InsertWaiter(_wait_q_t *wait_q, k_thread *thread) {
   sys_dlist_t *list = &wait_q->waitq;
   sys_dnode_t *tail = sys_dlist_peek_tail(list);
   // Most waits queue behind threads of equal or higher priority: append without a walk.
@@ -221,14 +247,52 @@ void WaitQueueInsert(_wait_q_t *wait_q, k_thread *thread) {
   thread->base.thread_state |= _THREAD_PENDING;
 }
 
-int PendCurrent(_wait_q_t *wait_q, k_timeout_t timeout, IrqLock &lock) {
+ALWAYS_INLINE void Unpend(k_thread *thread) {
+  sys_dlist_remove(&thread->base.qnode_dlist);
+  thread->base.pended_on = nullptr;
+  thread->base.thread_state &= ~_THREAD_PENDING;
+}
+
+ALWAYS_INLINE k_thread *UnpendHead(_wait_q_t *wait_q) {
+  k_thread *thread = WaitQueueHead(wait_q);
+  if (thread != nullptr) {
+    Unpend(thread);
+    if (TimeoutPending(&thread->base.timeout)) {  // most waits have none
+      AbortTimeout(&thread->base.timeout);
+    }
+  }
+  return thread;
+}
+
+}  // namespace
+
+void ReadyThread(k_thread *thread) {
+  Ready(thread);
+}
+
+void UnreadyThread(k_thread *thread) {
+  if ((thread->base.thread_state & _THREAD_QUEUED) != 0U) {
+    QueueRemove(thread);
+  }
+  // The next thread is the current one or the highest ready one: a thread that is neither
+  // leaves that choice as it is.
+  if (thread == _kernel.current || thread == _kernel.ready_cache) {
+    UpdateCache(thread == _kernel.current);
+  }
+}
+
+void WaitQueueInsert(_wait_q_t *wait_q, k_thread *thread) {
+  InsertWaiter(wait_q, thread);
+}
+
+int PendCurrentUnlock(_wait_q_t *wait_q, k_timeout_t timeout, unsigned int key) {
   k_thread *current = _kernel.current;
   __ASSERT(!arch_is_in_isr(), "an interrupt handler cannot block");
   if ((current->base.thread_state & _THREAD_QUEUED) != 0U) {
     QueueRemove(current);
   }
   if (wait_q != nullptr) {
-    WaitQueueInsert(wait_q, current);
+    InsertWaiter(wait_q, current);
   } else {
     current->base.thread_state |= _THREAD_SLEEPING;
   }
@@ -236,30 +300,23 @@ int PendCurrent(_wait_q_t *wait_q, k_timeout_t timeout, IrqLock &lock) {
     AddTimeout(&current->base.timeout, ThreadTimeoutExpired, timeout);
   }
   UpdateCache(true);
-  return Swap(lock);
+  return Swap(key);
 }
 
 void UnpendThread(k_thread *thread) {
-  sys_dlist_remove(&thread->base.qnode_dlist);
-  thread->base.pended_on = nullptr;
-  thread->base.thread_state &= ~_THREAD_PENDING;
+  Unpend(thread);
 }
 
 k_thread *UnpendFirst(_wait_q_t *wait_q) {
-  k_thread *thread = WaitQueueHead(wait_q);
-  if (thread != nullptr) {
-    UnpendThread(thread);
-    AbortTimeout(&thread->base.timeout);
-  }
-  return thread;
+  return UnpendHead(wait_q);
 }
 
 k_thread *WakeFirst(_wait_q_t *wait_q, int retval, void *data) {
-  k_thread *thread = UnpendFirst(wait_q);
+  k_thread *thread = UnpendHead(wait_q);
   if (thread != nullptr) {
     thread->base.swap_retval = retval;
     thread->base.swap_data = data;
-    ReadyThread(thread);
+    Ready(thread);
   }
   return thread;
 }
@@ -272,11 +329,12 @@ bool WakeAll(_wait_q_t *wait_q, int retval) {
   return woke;
 }
 
-void Reschedule(IrqLock &lock) {
+void RescheduleUnlock(unsigned int key) {
   if (arch_is_in_isr() || _kernel.ready_cache == _kernel.current) {
-    return;  // the lock's destructor unlocks; an interrupt's exit switches
+    arch_irq_unlock(key);  // an interrupt's exit switches
+    return;
   }
-  (void)Swap(lock);
+  (void)Swap(key);
 }
 
 void RescheduleUnlocked() {
@@ -286,9 +344,9 @@ void RescheduleUnlocked() {
 
 void SetPriority(k_thread *thread, int prio) {
   if ((thread->base.thread_state & _THREAD_QUEUED) != 0U) {
-    QueueRemove(thread);
+    QueueRemoveCold(thread);
     thread->base.prio = static_cast<int8_t>(prio);
-    QueueAdd(thread);
+    QueueAddCold(thread);
   } else if (thread->base.pended_on != nullptr) {
     _wait_q_t *wait_q = thread->base.pended_on;
     sys_dlist_remove(&thread->base.qnode_dlist);
@@ -297,7 +355,7 @@ void SetPriority(k_thread *thread, int prio) {
   } else {
     thread->base.prio = static_cast<int8_t>(prio);
   }
-  UpdateCache(false);
+  UpdateCacheCold(false);
 }
 
 #ifdef CONFIG_TIMESLICING
@@ -363,12 +421,10 @@ void k_yield(void) {
   IrqLock lock;
   k_thread *current = _kernel.current;
   if ((current->base.thread_state & _THREAD_QUEUED) != 0U) {
-    // Behind every other thread of the same priority.
-    QueueRemove(current);
-    QueueAdd(current);
+    QueueMoveToBack(current);
   }
   UpdateCache(true);
-  (void)Swap(lock);
+  (void)Swap(lock.Release());
 }
 
 int32_t k_sleep(k_timeout_t timeout) {
@@ -423,7 +479,7 @@ void k_thread_suspend(k_tid_t thread) {
   thread->base.thread_state |= _THREAD_SUSPENDED;
   UnreadyThread(thread);
   if (thread == _kernel.current && !arch_is_in_isr()) {
-    (void)Swap(lock);
+    (void)Swap(lock.Release());
   }
 }
 
@@ -459,10 +515,10 @@ void k_thread_deadline_set(k_tid_t thread, int deadline) {
   IrqLock lock;
   uint32_t absolute = k_cycle_get_32() + static_cast<uint32_t>(CLAMP(deadline, 0, INT32_MAX));
   if ((thread->base.thread_state & _THREAD_QUEUED) != 0U) {
-    QueueRemove(thread);
+    QueueRemoveCold(thread);
     thread->base.prio_deadline = absolute;
-    QueueAdd(thread);
-    UpdateCache(false);
+    QueueAddCold(thread);
+    UpdateCacheCold(false);
   } else {
     thread->base.prio_deadline = absolute;
   }
@@ -485,7 +541,7 @@ void k_sched_unlock(void) {
   __ASSERT(current->base.sched_locked > 0U, "k_sched_unlock() without k_sched_lock()");
   current->base.sched_locked--;
   if (current->base.sched_locked == 0U) {
-    UpdateCache(false);
+    UpdateCacheCold(false);
     Reschedule(lock);
   }
 }

@@ -37,60 +37,12 @@ void ListRemove(k_thread *thread) {
 
 }  // namespace
 
-// Set up @p thread without starting it (the state is PRESTART).
+// Set up @p thread without starting it (the state is PRESTART). k_thread_create() does the work:
+// the public call is the one to keep fast.
 void PrepareThread(k_thread *thread, k_thread_stack_t *stack, size_t stack_size,
                    k_thread_entry_t entry, void *p1, void *p2, void *p3, int prio,
                    uint32_t options) {
-  __ASSERT(prio >= K_HIGHEST_THREAD_PRIO && prio <= K_IDLE_PRIO, "priority %d out of range", prio);
-  char *buffer = reinterpret_cast<char *>(stack) + K_THREAD_STACK_RESERVED;
-  size_t size = ROUND_DOWN(stack_size, ARCH_STACK_PTR_ALIGN);
-  thread->stack_info.start = reinterpret_cast<uintptr_t>(buffer);
-  thread->stack_info.size = size;
-#if defined(CONFIG_INIT_STACKS) && !defined(CONFIG_THREAD_STACK_ON_HOST)
-  memset(buffer, kStackFill, size);
-#endif
-#ifdef CONFIG_STACK_SENTINEL
-  *reinterpret_cast<uint32_t *>(buffer) = kStackSentinel;
-#endif
-  sys_dnode_init(&thread->base.qnode_dlist);
-  TimeoutInit(&thread->base.timeout);
-  WaitQueueInit(&thread->join_queue);
-  thread->base.pended_on = nullptr;
-  thread->base.user_options = static_cast<uint8_t>(options);
-  thread->base.thread_state = _THREAD_PRESTART;
-  thread->base.prio = static_cast<int8_t>(prio);
-  thread->base.sched_locked = 0;
-  thread->base.swap_retval = 0;
-  thread->base.swap_data = nullptr;
-#ifdef CONFIG_SCHED_DEADLINE
-  thread->base.prio_deadline = 0;
-#endif
-  thread->entry = entry;
-  thread->p1 = p1;
-  thread->p2 = p2;
-  thread->p3 = p3;
-#ifdef CONFIG_THREAD_CUSTOM_DATA
-  thread->custom_data = nullptr;
-#endif
-#ifdef CONFIG_THREAD_NAME
-  thread->name[0] = '\0';
-#endif
-#if defined(CONFIG_ERRNO) && !defined(CONFIG_THREAD_LOCAL_STORAGE)
-  thread->errno_var = 0;
-#endif
-  // A thread allocates from its creator's pool (k_thread_heap_assign()) until given its own.
-  thread->resource_pool =
-      _kernel.current != nullptr && !arch_is_in_isr() ? _kernel.current->resource_pool : nullptr;
-  char *stack_ptr = buffer + size;
-#ifdef CONFIG_THREAD_LOCAL_STORAGE
-  // The TLS block takes the top of the stack.
-  size_t tls = arch_tls_stack_setup(thread, stack_ptr);
-  stack_ptr -= tls;
-  thread->stack_info.size -= tls;
-#endif
-  arch_new_thread(thread, stack, stack_ptr, entry, p1, p2, p3);
-  IrqLock lock;
-  ListAdd(thread);
+  (void)k_thread_create(thread, stack, stack_size, entry, p1, p2, p3, prio, options, K_FOREVER);
 }
 
 void StartThread(k_thread *thread, k_timeout_t delay) {
@@ -153,11 +105,56 @@ k_tid_t k_thread_create(struct k_thread *new_thread, k_thread_stack_t *stack, si
                         k_thread_entry_t entry, void *p1, void *p2, void *p3, int prio,
                         uint32_t options, k_timeout_t delay) {
   __ASSERT(!arch_is_in_isr(), "threads cannot be created from an interrupt handler");
-  PrepareThread(new_thread, stack, stack_size, entry, p1, p2, p3, prio, options);
+  __ASSERT(prio >= K_HIGHEST_THREAD_PRIO && prio <= K_IDLE_PRIO, "priority %d out of range", prio);
+  k_thread *thread = new_thread;
+  char *buffer = reinterpret_cast<char *>(stack) + K_THREAD_STACK_RESERVED;
+  size_t size = ROUND_DOWN(stack_size, ARCH_STACK_PTR_ALIGN);
+  thread->stack_info.start = reinterpret_cast<uintptr_t>(buffer);
+  thread->stack_info.size = size;
+#if defined(CONFIG_INIT_STACKS) && !defined(CONFIG_THREAD_STACK_ON_HOST)
+  memset(buffer, kStackFill, size);
+#endif
+#ifdef CONFIG_STACK_SENTINEL
+  *reinterpret_cast<uint32_t *>(buffer) = kStackSentinel;
+#endif
+  sys_dnode_init(&thread->base.qnode_dlist);
+  TimeoutInit(&thread->base.timeout);
+  WaitQueueInit(&thread->join_queue);
+  thread->base.pended_on = nullptr;
+  thread->base.user_options = static_cast<uint8_t>(options);
+  thread->base.thread_state = _THREAD_PRESTART;
+  thread->base.prio = static_cast<int8_t>(prio);
+  thread->base.sched_locked = 0;
+  thread->base.swap_retval = 0;
+  thread->base.swap_data = nullptr;
+#ifdef CONFIG_SCHED_DEADLINE
+  thread->base.prio_deadline = 0;
+#endif
+  thread->entry = entry;
+  thread->p1 = p1;
+  thread->p2 = p2;
+  thread->p3 = p3;
+#ifdef CONFIG_THREAD_CUSTOM_DATA
+  thread->custom_data = nullptr;
+#endif
+#ifdef CONFIG_THREAD_NAME
+  thread->name[0] = '\0';
+#endif
+#if defined(CONFIG_ERRNO) && !defined(CONFIG_THREAD_LOCAL_STORAGE)
+  thread->errno_var = 0;
+#endif
+  // A thread allocates from its creator's pool (k_thread_heap_assign()) until given its own.
+  // The creator is a thread (never an interrupt handler); at boot, the start-up context (the
+  // idle thread's object, before it is set up) has no pool.
+  thread->resource_pool = _kernel.current->resource_pool;
+  arch_new_thread(thread, stack, buffer + size, entry, p1, p2, p3);
   IrqLock lock;
-  StartThread(new_thread, delay);
-  Reschedule(lock);
-  return new_thread;
+  ListAdd(thread);
+  if (!K_TIMEOUT_EQ(delay, K_FOREVER)) {
+    StartThread(thread, delay);
+    Reschedule(lock);
+  }
+  return thread;
 }
 
 void k_thread_start(k_tid_t thread) {
@@ -165,7 +162,9 @@ void k_thread_start(k_tid_t thread) {
   if ((thread->base.thread_state & _THREAD_PRESTART) == 0U) {
     return;
   }
-  AbortTimeout(&thread->base.timeout);
+  if (TimeoutPending(&thread->base.timeout)) {  // a delayed start
+    AbortTimeout(&thread->base.timeout);
+  }
   thread->base.thread_state &= ~_THREAD_PRESTART;
   ReadyThread(thread);
   Reschedule(lock);
@@ -178,19 +177,20 @@ void k_thread_abort(k_tid_t thread) {
   }
   __ASSERT((thread->base.user_options & K_ESSENTIAL) == 0U, "essential thread %p aborted",
            (void *)thread);
-  if ((thread->base.thread_state & _THREAD_QUEUED) != 0U) {
-    UnreadyThread(thread);
-  }
   if (thread->base.pended_on != nullptr) {
     UnpendThread(thread);
   }
-  AbortTimeout(&thread->base.timeout);
+  if (TimeoutPending(&thread->base.timeout)) {
+    AbortTimeout(&thread->base.timeout);
+  }
   thread->base.thread_state |= _THREAD_DEAD;
   thread->base.thread_state &= ~(_THREAD_SLEEPING | _THREAD_SUSPENDED | _THREAD_PRESTART);
   ListRemove(thread);
-  WakeAll(&thread->join_queue, 0);
-  // Recompute the next thread: the aborted one may have been the current or the chosen one.
+  // Dead before its joiners wake, so that no choice of the next thread picks it.
   UnreadyThread(thread);
+  if (!sys_dlist_is_empty(&thread->join_queue.waitq)) {
+    WakeAll(&thread->join_queue, 0);
+  }
   if (thread == _kernel.current && !arch_is_in_isr()) {
     (void)arch_swap(lock.Release());
     __ASSERT(false, "aborted thread %p switched back in", (void *)thread);

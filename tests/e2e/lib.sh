@@ -75,3 +75,26 @@ run_to_exit() {
   timeout -k 5 "$secs" "${cmd[@]}" </dev/null 2>&1 | tr -d '\r'
   return "${PIPESTATUS[0]}"
 }
+
+# run_collect BOARD DIR PATTERN COUNT [SECONDS]: boot the image and print its first COUNT
+# output lines that contain PATTERN; stop the emulator then, or when time runs out (failure
+# when fewer lines came).
+run_collect() {
+  local board=$1 dir=$2 pattern=$3 count=$4 secs=${5:-30} line got=0 left
+  local -a cmd
+  mapfile -t cmd < <(emulator_command "$board" "$dir")
+  coproc EMU { exec "${cmd[@]}" 2>&1; }
+  local pid=$EMU_PID fd=${EMU[0]}
+  local deadline=$((SECONDS + secs))
+  while [ "$got" -lt "$count" ] && left=$((deadline - SECONDS)) && [ "$left" -gt 0 ] &&
+    IFS= read -r -t "$left" line <&"$fd"; do
+    line=${line%$'\r'}
+    if [[ $line == *"$pattern"* ]]; then
+      printf '%s\n' "$line"
+      got=$((got + 1))
+    fi
+  done
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  [ "$got" -ge "$count" ]
+}

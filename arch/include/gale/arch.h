@@ -63,15 +63,12 @@ typedef void (*k_thread_entry_t)(void *p1, void *p2, void *p3);
 /**
  * Prepare @p thread's initial context so that, when first switched in, it runs
  * z_thread_entry(@p entry, @p p1, @p p2, @p p3) on the stack whose top is @p stack_ptr.
+ * With CONFIG_THREAD_LOCAL_STORAGE (ports that select ARCH_HAS_THREAD_LOCAL_STORAGE), the
+ * port also sets up the thread's thread-local storage block at the top of the stack and its
+ * thread pointer, and takes the block's size off thread->stack_info.size.
  */
 void arch_new_thread(struct k_thread *thread, struct z_thread_stack_element *stack,
                      char *stack_ptr, k_thread_entry_t entry, void *p1, void *p2, void *p3);
-
-/**
- * Set up @p thread's thread-local storage block just below @p stack_ptr (the stack top) and
- * its thread pointer. @returns the bytes of stack used (CONFIG_THREAD_LOCAL_STORAGE).
- */
-size_t arch_tls_stack_setup(struct k_thread *thread, char *stack_ptr);
 
 /**
  * Switch from the current thread (_kernel.current) to _kernel.ready_cache, with interrupts
