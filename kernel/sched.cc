@@ -114,14 +114,22 @@ ALWAYS_INLINE k_thread *HighestReady() {
 }
 
 #ifdef CONFIG_TIMESLICING
-void StartSlice(k_thread *thread);
+// The slicing code is reached only through this table: set at build time when
+// CONFIG_TIMESLICE_SIZE > 0, else by the first k_sched_time_slice_set(), so that images that
+// never slice do not link it.
+struct SliceOps {
+  void (*start)(k_thread *thread);
+  void (*announce)();
+  int32_t (*ticks_left)();
+};
+extern const SliceOps *slice_ops;
 #endif
 
 void SetReadyCache(k_thread *next) {
 #ifdef CONFIG_TIMESLICING
   // A thread gets a full slice each time it is chosen to run.
-  if (next != _kernel.ready_cache) {
-    StartSlice(next);
+  if (next != _kernel.ready_cache && slice_ops != nullptr) {
+    slice_ops->start(next);
   }
 #endif
   _kernel.ready_cache = next;
@@ -359,7 +367,8 @@ void SetPriority(k_thread *thread, int prio) {
 }
 
 #ifdef CONFIG_TIMESLICING
-void TimeSliceAnnounce() {
+namespace {
+void SliceAnnounce() {
   k_thread *current = _kernel.current;
   if (current != slice_thread || !Sliceable(current) || UptimeTicksLocked() < slice_expiry) {
     return;
@@ -376,12 +385,31 @@ void TimeSliceAnnounce() {
   }
 }
 
-int32_t TimeSliceTicksLeft() {
+int32_t SliceTicksLeft() {
   if (!Sliceable(slice_thread)) {
     return K_TICKS_FOREVER;
   }
   int64_t left = slice_expiry - UptimeTicksLocked();
   return static_cast<int32_t>(CLAMP(left, 1, static_cast<int64_t>(INT32_MAX)));
+}
+
+[[maybe_unused]] constexpr SliceOps kSliceOps = {StartSlice, SliceAnnounce, SliceTicksLeft};
+
+#if CONFIG_TIMESLICE_SIZE > 0
+const SliceOps *slice_ops = &kSliceOps;
+#else
+const SliceOps *slice_ops = nullptr;
+#endif
+}  // namespace
+
+void TimeSliceAnnounce() {
+  if (slice_ops != nullptr) {
+    slice_ops->announce();
+  }
+}
+
+int32_t TimeSliceTicksLeft() {
+  return slice_ops != nullptr ? slice_ops->ticks_left() : K_TICKS_FOREVER;
 }
 #else
 void TimeSliceAnnounce() {}
@@ -551,6 +579,7 @@ void k_sched_time_slice_set(int32_t slice, int prio) {
   IrqLock lock;
   slice_ticks = static_cast<int32_t>(k_ms_to_ticks_ceil32(static_cast<uint32_t>(MAX(slice, 0))));
   slice_max_prio = prio;
+  slice_ops = &kSliceOps;
   // The running thread starts a new slice of the new size.
   StartSlice(_kernel.ready_cache);
 #else
