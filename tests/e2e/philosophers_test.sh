@@ -19,7 +19,7 @@ out=$WORK/output.txt
 timeout "$secs" "${cmd[@]}" >"$out" 2>&1 </dev/null || [ $? = 124 ] || { cat "$out"; fail "$board: the emulator exited early"; }
 tr -d '\r' <"$out" >"$out.clean"
 
-grep -q "Dining philosophers: 6 philosophers, the forks are $forks" "$out.clean" \
+grep -qi "Dining philosophers: 6 philosophers, the forks are $forks" "$out.clean" \
   || { head -20 "$out.clean"; fail "$board: no banner naming $forks forks"; }
 if grep -Eq "FATAL|Halting|fault|overflow" "$out.clean"; then
   grep -E -B2 -A8 "FATAL|Halting|fault|overflow" "$out.clean" | head -40
