@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # accept_kernel_test.sh BOARD: the kernel acceptance application (ACCEPT_KERNEL_APP, by default
-# /work/shared/acceptance/apps/accept_kernel, a ztest suite written against Zephyr's documented
+# ../shared/acceptance/apps/accept_kernel beside the checkout, a ztest suite written against Zephyr's documented
 # API) builds for BOARD and passes there: PROJECT EXECUTION SUCCESSFUL, exit status 0, and at
 # least ACCEPT_KERNEL_MIN_PASS passing tests (default 8). Exits 77 (skipped) when the
 # application is not there.
 [ $# -eq 1 ] || { echo "usage: $0 BOARD" >&2; exit 2; }
 board=$1
-app=${ACCEPT_KERNEL_APP:-/work/shared/acceptance/apps/accept_kernel}
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+app=${ACCEPT_KERNEL_APP:-$(dirname "$repo")/shared/acceptance/apps/accept_kernel}
 min_pass=${ACCEPT_KERNEL_MIN_PASS:-8}
 if [ ! -f "$app/CMakeLists.txt" ]; then
   echo "skipped: no acceptance application at $app (set ACCEPT_KERNEL_APP)"
