@@ -31,6 +31,8 @@ PACKAGES=(
   libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libabsl-dev
   libgtest-dev libgmock-dev
   python3-kconfiglib
+  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libsqlite3-dev
+  gdb-multiarch
 )
 
 step() { printf '\n== %s\n' "$*"; }

@@ -1,0 +1,41 @@
+// The board catalog: every boards/**/board.yaml of a Gale tree.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace gale::boards {
+
+struct Board {
+  std::string name;
+  std::string full_name;
+  std::string vendor;
+  std::string arch;  ///< "arm", "riscv", "posix"
+  std::string soc;
+  std::string cpu;
+  std::string emulator;  ///< "qemu", "native", or empty
+  std::string qemu_machine;  ///< e.g. "lm3s6965evb"
+  uint32_t ram_kb = 0;
+  uint32_t flash_kb = 0;
+  std::string dir;  ///< absolute folder of board.yaml
+};
+
+class Catalog {
+ public:
+  /// Reads every `boards/**/board.yaml` under `gale_base`. A malformed file is an error naming
+  /// it; two boards with one name are an error naming both files.
+  static absl::StatusOr<Catalog> Load(const std::string& gale_base);
+
+  const std::vector<Board>& boards() const { return boards_; }  ///< sorted by name
+  /// NotFound: "unknown board 'x'; known boards: a, b, c".
+  absl::StatusOr<Board> Find(std::string_view name) const;
+
+ private:
+  std::vector<Board> boards_;
+};
+
+}  // namespace gale::boards

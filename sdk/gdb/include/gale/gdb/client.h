@@ -1,0 +1,103 @@
+// A client of the GDB remote serial protocol (RSP): what a host tool needs to load, inspect and
+// run a target through any gdbserver (QEMU's gdbstub, OpenOCD, J-Link, pyOCD).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace gale::gdb {
+
+/// A byte stream to a gdbserver. Implementations: unix and TCP sockets; tests add recorded
+/// exchanges.
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  virtual absl::Status Write(std::string_view bytes) = 0;
+  /// Reads at least one byte, waiting at most `timeout`. DeadlineExceeded on timeout,
+  /// Unavailable when the peer closed the connection.
+  virtual absl::StatusOr<std::string> Read(absl::Duration timeout) = 0;
+};
+
+/// Connects to "unix:/path", "tcp:HOST:PORT" or "HOST:PORT".
+absl::StatusOr<std::unique_ptr<Transport>> Connect(const std::string& address,
+                                                   absl::Duration timeout = absl::Seconds(5));
+
+/// Why the target stopped (a stop-reply packet: S, T, W, X).
+struct StopReply {
+  enum class Kind { kSignal, kExited, kTerminated };
+  Kind kind = Kind::kSignal;
+  int signal = 0;  ///< for kSignal / kTerminated
+  int exit_code = 0;  ///< for kExited
+  std::string raw;  ///< the packet as received
+};
+
+struct ClientOptions {
+  absl::Duration reply_timeout = absl::Seconds(10);
+  bool no_ack = true;  ///< use QStartNoAckMode when the server supports it
+};
+
+/// Progress of a long memory transfer: bytes done of total.
+using ProgressFn = std::function<void(uint64_t done, uint64_t total)>;
+
+/// One connection to a gdbserver. Not thread-safe: one caller at a time (the device that owns it
+/// serialises access). Every error names the request that failed and the server's reply.
+class Client {
+ public:
+  explicit Client(std::unique_ptr<Transport> transport, ClientOptions options = {});
+  ~Client();
+
+  /// qSupported exchange (learns PacketSize, binary upload, no-ack), then QStartNoAckMode.
+  absl::Status Handshake();
+  /// Sends one packet and returns the reply payload. Error replies ("Exx") become errors.
+  absl::StatusOr<std::string> Request(std::string_view payload);
+
+  size_t packet_size() const;
+  bool no_ack() const;
+
+  /// Memory, split into packets sized by PacketSize. Writes use binary `X` when the server
+  /// accepts it, else hex `M`.
+  absl::StatusOr<std::vector<uint8_t>> ReadMemory(uint64_t address, size_t length,
+                                                  const ProgressFn& progress = {});
+  absl::Status WriteMemory(uint64_t address, std::span<const uint8_t> data,
+                           const ProgressFn& progress = {});
+
+  /// All general registers as the `g` packet gives them (target byte order).
+  absl::StatusOr<std::vector<uint8_t>> ReadRegisters();
+  /// One register by its gdb number (`p`), little-endian value.
+  absl::StatusOr<uint64_t> ReadRegister(int number);
+  absl::Status WriteRegister(int number, uint64_t value);
+
+  /// Z0/z0 software and Z1/z1 hardware breakpoints.
+  absl::Status InsertBreakpoint(uint64_t address, bool hardware = false, int kind = 2);
+  absl::Status RemoveBreakpoint(uint64_t address, bool hardware = false, int kind = 2);
+
+  /// `c`: resumes and returns at once; call WaitStop for the stop reply.
+  absl::Status Continue();
+  /// `s`: one instruction; returns the stop reply.
+  absl::StatusOr<StopReply> Step();
+  /// Waits for a stop reply after Continue. DeadlineExceeded when none arrives in `timeout`.
+  absl::StatusOr<StopReply> WaitStop(absl::Duration timeout);
+  /// Sends the interrupt byte (0x03) and waits for the stop reply.
+  absl::StatusOr<StopReply> Interrupt(absl::Duration timeout = absl::Seconds(5));
+  /// `?`: why the target is stopped now.
+  absl::StatusOr<StopReply> QueryHalt();
+  /// `qRcmd`: a monitor command; returns its console output.
+  absl::StatusOr<std::string> Monitor(std::string_view command);
+  /// `vKill` (falls back to `k`): ends the debugged process.
+  absl::Status Kill();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace gale::gdb

@@ -1,0 +1,45 @@
+// The gdbremote runner: flash an ELF through any gdbserver by writing its loadable segments,
+// verifying them by read-back, setting the entry state and running.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "gale/elf/elf_file.h"
+#include "gale/gdb/client.h"
+
+namespace gale::runners {
+
+struct FlashProgress {
+  std::string phase;  ///< "halt", "load", "verify", "start"
+  uint64_t done = 0;
+  uint64_t total = 0;
+};
+
+struct FlashOptions {
+  bool verify = true;  ///< read back every segment and compare CRC-32s
+  bool run = true;  ///< resume the target at its entry after loading
+  std::function<void(const FlashProgress&)> progress;
+};
+
+struct FlashResult {
+  uint64_t bytes_written = 0;
+  bool verified = false;
+  uint64_t entry = 0;  ///< the PC the target was started (or left) at
+  uint64_t initial_sp = 0;  ///< Cortex-M: word 0 of the vector table
+  double seconds = 0;
+};
+
+/// Flashes `image` through `client` (already handshaken). The target is halted first if
+/// running. Entry state by architecture: Cortex-M takes SP and PC from the vector table at the
+/// lowest load address (the reset state), others start at the ELF entry. Verification failures
+/// name the segment and the first differing address.
+absl::StatusOr<FlashResult> GdbRemoteFlash(gdb::Client& client, const elf::ElfFile& image,
+                                           const FlashOptions& options);
+
+/// CRC-32 (IEEE 802.3, as zlib) used for read-back verification.
+uint32_t Crc32(const uint8_t* data, size_t size, uint32_t crc = 0);
+
+}  // namespace gale::runners
