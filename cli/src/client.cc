@@ -3,8 +3,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <thread>
-
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/support/channel_arguments.h>
@@ -23,11 +21,12 @@ Client::Client(std::string address, std::string lease)
 
 void Client::Connect() {
   grpc::ChannelArguments args;
-  // A channel of our own with short reconnect backoff, so that waiting for a daemon that is
-  // starting notices it within a tenth of a second rather than after gRPC's 1 s backoff.
+  // A channel of our own with short reconnect backoffs, so that waiting for a daemon that is
+  // starting notices it within a tenth of a second rather than after gRPC's 1 s backoff. (Not
+  // GRPC_ARG_MIN_RECONNECT_BACKOFF_MS: gRPC also takes it as the connect timeout, and a busy
+  // daemon may need longer than that to complete the handshake.)
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 500);
   channel_ = grpc::CreateCustomChannel(address_, grpc::InsecureChannelCredentials(), args);
 }
@@ -43,9 +42,11 @@ std::unique_ptr<grpc::ClientContext> Client::NewContext(std::chrono::millisecond
   return context;
 }
 
-grpc::Status Client::Probe(gale::v1::DaemonStatus *status, std::chrono::milliseconds timeout) {
+grpc::Status Client::Probe(gale::v1::DaemonStatus *status, std::chrono::milliseconds timeout,
+                           bool wait_for_ready) {
   auto stub = gale::v1::Sdk::NewStub(channel_);
   auto context = NewContext(timeout);
+  context->set_wait_for_ready(wait_for_ready);
   gale::v1::GetStatusRequest request;
   return stub->GetStatus(context.get(), request, status);
 }
@@ -104,11 +105,12 @@ absl::Status Client::EnsureDaemon(bool *started, gale::v1::DaemonStatus *status,
                                   : absl::StrCat("was killed by signal ", WTERMSIG(wstatus));
       return failure(absl::StrCat("galed (", galed, ") ", how, " before answering at ", address_));
     }
-    last = Probe(status, std::chrono::milliseconds(500));
+    // Waiting for ready, the call drives the connection's handshake itself; a call that fails
+    // fast would leave it to gRPC's backup poller, which looks only every 5 s.
+    last = Probe(status, std::chrono::milliseconds(200), /*wait_for_ready=*/true);
     if (last.ok()) {
       return absl::OkStatus();
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return failure(absl::StrCat("galed (pid ", *pid, ") started but did not answer at ", address_,
                               " within ", wait.count() / 1000, " s (", StatusText(last), ")"));

@@ -29,9 +29,11 @@ class Client {
   std::unique_ptr<grpc::ClientContext> NewContext(
       std::chrono::milliseconds timeout = std::chrono::milliseconds(0)) const;
 
-  /// Sdk.GetStatus with a short deadline, failing at once when nothing listens.
+  /// Sdk.GetStatus with a short deadline. Fails at once when nothing listens, unless
+  /// `wait_for_ready`: then it waits for a daemon to come up, up to the deadline.
   grpc::Status Probe(gale::v1::DaemonStatus *status,
-                     std::chrono::milliseconds timeout = std::chrono::milliseconds(3000));
+                     std::chrono::milliseconds timeout = std::chrono::milliseconds(3000),
+                     bool wait_for_ready = false);
 
   /// Makes sure a daemon answers: probes and, when nothing listens on a unix socket, starts
   /// galed in the background (see daemon_launch.h) and waits up to `wait` for it to answer.
