@@ -66,7 +66,7 @@ TEST(SocketAddress, UnixSocketPath) {
 
 TEST(StateDir, FollowsXdgStateHomeThenHome) {
   FakeEnv env;
-  EXPECT_EQ(DefaultStateDir(env.lookup(), 7), "/tmp/gale-7/state");
+  EXPECT_EQ(DefaultStateDir(env.lookup(), 7), "/tmp/gale-7/.local/state/gale");
   env.Set("HOME", "/home/me");
   EXPECT_EQ(DefaultStateDir(env.lookup(), 7), "/home/me/.local/state/gale");
   EXPECT_EQ(DaemonLogPath(env.lookup(), 7), "/home/me/.local/state/gale/galed.log");

@@ -6,7 +6,7 @@
 //   socket:    --socket ADDR, else $GALE_SOCKET, else unix:$XDG_RUNTIME_DIR/gale/galed.sock,
 //              else (no XDG_RUNTIME_DIR) unix:/tmp/gale-$UID/galed.sock
 //   state dir: $XDG_STATE_HOME/gale, else $HOME/.local/state/gale
-//              (else, without HOME either, /tmp/gale-$UID/state)
+//              (else, without HOME either, /tmp/gale-$UID/.local/state/gale)
 //   log:       STATE_DIR/galed.log (where `gale` sends the output of a galed it starts)
 //
 // An address is a gRPC target: "unix:/abs/path" for a unix socket (also accepted on input:
@@ -96,7 +96,7 @@ inline std::optional<std::string> UnixSocketPath(std::string_view address) {
 }
 
 /// The daemon's state folder (SQLite store, logs): $XDG_STATE_HOME/gale, else
-/// $HOME/.local/state/gale, else /tmp/gale-$UID/state.
+/// $HOME/.local/state/gale, else /tmp/gale-$UID/.local/state/gale.
 inline std::string DefaultStateDir(const EnvLookup &env = RealEnv, uid_t uid = getuid()) {
   const std::string state_home = paths_internal::Env(env, "XDG_STATE_HOME");
   if (!state_home.empty()) {
@@ -106,7 +106,7 @@ inline std::string DefaultStateDir(const EnvLookup &env = RealEnv, uid_t uid = g
   if (!home.empty()) {
     return home + "/.local/state/gale";
   }
-  return paths_internal::TmpUserDir(uid) + "/state";
+  return paths_internal::TmpUserDir(uid) + "/.local/state/gale";
 }
 
 /// Where `gale` writes the output of a galed it starts in the background.
