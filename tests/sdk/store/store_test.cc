@@ -453,8 +453,8 @@ TEST_F(StoreTest, TestRunsKeepScenariosAndCases) {
   EXPECT_EQ(run->id, "t-000001");
 
   ScenarioResult semaphore{
-      "kernel.semaphore", "qemu_cortex_m3",     "failed", "1 case failed", 2.5, {},
-      "/work/t/sem",      "/work/t/sem/run.log"};
+      "kernel.semaphore", "qemu_cortex_m3",      "failed", "1 case failed", 2.5, {},
+      "/runs/t1/sem",     "/runs/t1/sem/run.log"};
   semaphore.cases = {{"semaphore", "test_take", "passed", 0.01, ""},
                      {"semaphore", "test_give", "failed", 0.02, "sem.c:10: count == 1"},
                      {"semaphore", "test_timeout", "skipped", 0, ""}};
@@ -465,7 +465,7 @@ TEST_F(StoreTest, TestRunsKeepScenariosAndCases) {
                         "undefined reference",
                         1.0,
                         {},
-                        "/work/t/mutex",
+                        "/runs/t1/mutex",
                         ""};
   ASSERT_TRUE(store_->AddScenarioResult(run->id, broken).ok());
   EXPECT_EQ(store_->AddScenarioResult(run->id, broken).code(), absl::StatusCode::kAlreadyExists);
@@ -477,7 +477,7 @@ TEST_F(StoreTest, TestRunsKeepScenariosAndCases) {
                                    .failed = 1,
                                    .skipped = 1,
                                    .errors = 1,
-                                   .junit_path = "/work/t/junit.xml"})
+                                   .junit_path = "/runs/t1/junit.xml"})
                   .ok());
   EXPECT_EQ(store_->FinishTestRun("t-999999", JobState::kFailed, {}).code(),
             absl::StatusCode::kNotFound);
@@ -489,13 +489,13 @@ TEST_F(StoreTest, TestRunsKeepScenariosAndCases) {
   EXPECT_GT(got->finished_us, 0);
   EXPECT_EQ(got->summary.passed, 1u);
   EXPECT_EQ(got->summary.errors, 1u);
-  EXPECT_EQ(got->summary.junit_path, "/work/t/junit.xml");
+  EXPECT_EQ(got->summary.junit_path, "/runs/t1/junit.xml");
   ASSERT_EQ(got->scenarios.size(), 2u);
   const ScenarioResult &first = got->scenarios[0];
   EXPECT_EQ(first.scenario, "kernel.semaphore");
   EXPECT_EQ(first.status, "failed");
   EXPECT_DOUBLE_EQ(first.seconds, 2.5);
-  EXPECT_EQ(first.log_path, "/work/t/sem/run.log");
+  EXPECT_EQ(first.log_path, "/runs/t1/sem/run.log");
   ASSERT_EQ(first.cases.size(), 3u);
   EXPECT_EQ(first.cases[1].name, "test_give");
   EXPECT_EQ(first.cases[1].message, "sem.c:10: count == 1");
