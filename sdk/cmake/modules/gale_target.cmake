@@ -67,6 +67,11 @@ set_target_properties(gale_final PROPERTIES
   SUFFIX ${GALE_IMAGE_SUFFIX}
   RUNTIME_OUTPUT_DIRECTORY ${GALE_BINARY_DIR}
   LINK_DEPENDS ${GALE_BINARY_DIR}/linker.ld)
+# Cross images are linked by the C driver: the kernel is freestanding C++ (no exceptions, no
+# RTTI, no C++ library), and Debian's cross toolchains ship no libstdc++ that g++ would add.
+if(NOT ARCH STREQUAL "posix")
+  set_target_properties(gale_final PROPERTIES LINKER_LANGUAGE C)
+endif()
 target_link_options(gale_final PRIVATE -T${GALE_BINARY_DIR}/linker.ld
                     -Wl,-Map=${GALE_BINARY_DIR}/gale.map)
 

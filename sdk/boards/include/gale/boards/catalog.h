@@ -29,9 +29,15 @@ class Catalog {
   /// Reads every `boards/**/board.yaml` under `gale_base`. A malformed file is an error naming
   /// it; two boards with one name are an error naming both files.
   static absl::StatusOr<Catalog> Load(const std::string& gale_base);
+  /// Reads the boards of several roots, each laid out like `gale_base` (`ROOT/boards/**`); roots
+  /// without a `boards/` folder are skipped. A name found in an earlier root hides the same name
+  /// in later ones, as in the CMake package's search (application, BOARD_ROOT, Gale tree); two
+  /// boards with one name inside one root are an error naming both files.
+  static absl::StatusOr<Catalog> LoadRoots(const std::vector<std::string>& roots);
 
   const std::vector<Board>& boards() const { return boards_; }  ///< sorted by name
   /// NotFound: "unknown board 'x'; known boards: a, b, c".
+  /// A name with `/` qualifiers (`mps2/an385`) also finds the folder name `mps2_an385`.
   absl::StatusOr<Board> Find(std::string_view name) const;
 
  private:

@@ -1,0 +1,28 @@
+// What galed's services share. Services are thin adapters: they check and translate a request,
+// call into these sdk objects, and translate the answer.
+#pragma once
+
+#include <sys/types.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/time/time.h"
+#include "gale/boards/catalog.h"
+#include "gale/daemon/daemon.h"
+#include "gale/daemon/paths.h"
+
+namespace gale::daemon {
+
+struct Context {
+  Options options;
+  std::string version;
+  pid_t pid = 0;
+  absl::Time started;
+  boards::Catalog catalog;
+  PathPolicy paths{{}};
+  std::function<void()> request_shutdown;
+};
+
+}  // namespace gale::daemon

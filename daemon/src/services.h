@@ -1,0 +1,30 @@
+// Factories of galed's gRPC services, one file each.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <vector>
+
+#include "context.h"
+
+namespace gale::v1 {
+class DaemonStatus;
+}
+
+namespace gale::daemon {
+
+std::unique_ptr<grpc::Service> MakeSdkService(Context& context);
+std::unique_ptr<grpc::Service> MakeBoardsService(Context& context);
+
+/// Opens the store, marks interrupted jobs, creates the job and device managers.
+absl::Status InitContext(Context& context);
+/// Cancels jobs, stops emulators, closes the store.
+void StopContext(Context& context);
+/// Every service galed serves.
+std::vector<std::unique_ptr<grpc::Service>> MakeServices(Context& context);
+
+/// Running jobs and known devices for Sdk.GetStatus.
+void FillStatusCounters(Context& context, v1::DaemonStatus* status);
+
+}  // namespace gale::daemon

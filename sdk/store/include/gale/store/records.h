@@ -1,0 +1,174 @@
+// The records galed keeps: jobs and their event logs, builds and artifacts, devices, test runs.
+// Each maps field for field onto a message of proto/gale/v1 (named next to it); the store itself
+// knows nothing of protobuf.
+#ifndef GALE_STORE_RECORDS_H_
+#define GALE_STORE_RECORDS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gale::store {
+
+/// Lifecycle of a job (gale.v1.JobState). Also used for builds and test runs, whose state is
+/// their job's. Terminal states: succeeded, failed, cancelled, interrupted.
+enum class JobState { kQueued, kRunning, kSucceeded, kFailed, kCancelled, kInterrupted };
+
+/// @returns "queued", "running", "succeeded", "failed", "cancelled" or "interrupted" (the
+/// names of the CLI contract and of the database).
+std::string_view JobStateName(JobState state);
+/// Inverse of JobStateName; nullopt for any other string.
+std::optional<JobState> ParseJobState(std::string_view name);
+/// @returns true for succeeded, failed, cancelled and interrupted.
+bool IsTerminal(JobState state);
+
+/// Microseconds since the Unix epoch, now (the unit of every *_us field).
+int64_t NowUs();
+
+/// What a caller chooses about a new job; the store fills in the rest.
+struct NewJob {
+  std::string kind;     ///< "build", "run", "flash", "test", "config"
+  std::string summary;  ///< e.g. "build samples/hello_world for qemu_cortex_m3"
+  std::string device_id;
+  std::string board;
+};
+
+/// gale.v1.Job, plus which daemon process ran it.
+struct Job {
+  std::string id;  ///< "j-000001", "j-000002", ...: increasing, never reused
+  std::string kind;
+  JobState state = JobState::kQueued;
+  std::string summary;
+  std::string device_id;
+  std::string board;
+  int64_t created_us = 0;
+  int64_t started_us = 0;   ///< 0 until running
+  int64_t finished_us = 0;  ///< 0 until terminal
+  std::string error;  ///< one line a user can act on; empty unless failed/cancelled/interrupted
+  int32_t exit_code = 0;
+  int64_t daemon_pid = 0;   ///< process that created the job
+  std::string instance_id;  ///< the Store::instance_id() of the store that created it
+};
+
+/// ListJobs filter (gale.v1.ListJobsRequest). Empty/unset fields do not filter.
+struct JobFilter {
+  std::string kind;
+  std::optional<JobState> state;
+  uint32_t limit = 0;  ///< 0: 100
+};
+
+/// One entry of a job's event log (gale.v1.JobEvent). The payload is opaque to the store: galed
+/// keeps the serialized event body there and sets job_id, seq and time_us from this record.
+struct Event {
+  std::string job_id;
+  uint64_t seq = 0;  ///< 1, 2, 3, ... per job, without gaps
+  int64_t time_us = 0;
+  std::string kind;     ///< "progress", "diagnostic", "log", "test_case", "result", ...
+  std::string payload;  ///< bytes
+};
+
+/// gale.v1.Artifact.
+struct Artifact {
+  std::string kind;  ///< "elf", "bin", "hex", "map", "dts", "config", "exe"
+  std::string path;
+  uint64_t size = 0;
+};
+
+/// What a caller chooses about a new build.
+struct NewBuild {
+  std::string app_dir;
+  std::string board;
+  std::string build_dir;
+  std::string job_id;  ///< may be empty (a build recorded without a job)
+};
+
+/// gale.v1.BuildRecord.
+struct Build {
+  std::string id;  ///< "b-000001", ...
+  std::string app_dir;
+  std::string board;
+  std::string build_dir;
+  JobState state = JobState::kRunning;
+  std::string job_id;
+  int64_t started_us = 0;
+  int64_t finished_us = 0;
+  std::vector<Artifact> artifacts;
+  uint64_t flash_bytes = 0;
+  uint64_t ram_bytes = 0;
+};
+
+/// ListBuilds filter (gale.v1.ListBuildsRequest).
+struct BuildFilter {
+  std::string board;      ///< empty: any
+  std::string build_dir;  ///< empty: any
+  uint32_t limit = 0;     ///< 0: 100
+};
+
+/// gale.v1.DeviceKind.
+enum class DeviceKind { kEmulated, kPhysical };
+/// @returns "emulated" or "physical".
+std::string_view DeviceKindName(DeviceKind kind);
+std::optional<DeviceKind> ParseDeviceKind(std::string_view name);
+
+/// A device galed knows of. The stored part of gale.v1.Device; its live state (state, addresses,
+/// exit code) belongs to sdk/devices.
+struct Device {
+  std::string id;    ///< emulated: "emu-<board>-<n>"; physical: the probe serial
+  std::string name;  ///< unique when not empty
+  std::string board;
+  DeviceKind kind = DeviceKind::kPhysical;
+  std::string serial;
+  int64_t created_us = 0;  ///< set by the store on first insert when 0
+  int64_t last_seen_us = 0;
+  std::vector<std::string> tags;  ///< sorted, no duplicates
+  std::string extra_json = "{}";  ///< a JSON object; anything else the daemon wants to keep
+};
+
+/// gale.v1.TestCase, with the scenario and board it belongs to.
+struct TestCase {
+  std::string suite;
+  std::string name;
+  std::string status;  ///< "passed", "failed", "skipped", "blocked"
+  double seconds = 0;
+  std::string message;
+};
+
+/// gale.v1.ScenarioResult.
+struct ScenarioResult {
+  std::string scenario;
+  std::string board;
+  /// "passed", "failed", "build_error", "flash_error", "boot_timeout", "timeout", "crash",
+  /// "skipped"
+  std::string status;
+  std::string reason;
+  double seconds = 0;
+  std::vector<TestCase> cases;  ///< in the order given
+  std::string build_dir;
+  std::string log_path;
+};
+
+/// gale.v1.TestRunSummary (run_id is TestRun::id).
+struct TestRunSummary {
+  uint32_t passed = 0;
+  uint32_t failed = 0;
+  uint32_t skipped = 0;
+  uint32_t errors = 0;
+  std::string junit_path;
+};
+
+/// gale.v1.TestRun.
+struct TestRun {
+  std::string id;  ///< "t-000001", ...
+  std::string job_id;
+  JobState state = JobState::kRunning;
+  int64_t started_us = 0;
+  int64_t finished_us = 0;
+  std::vector<ScenarioResult> scenarios;  ///< in the order recorded
+  TestRunSummary summary;
+};
+
+}  // namespace gale::store
+
+#endif  // GALE_STORE_RECORDS_H_
