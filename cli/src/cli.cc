@@ -120,7 +120,6 @@ void DefineCommands(CLI::App &app, Invocation &inv) {
                      ->option_text("SYM=VAL"));
   list->excludes(get)->excludes(set);
   get->excludes(set);
-  config->require_option(1, 3);
   config->callback(command(Command::kConfig));
 
   // jobs [show | cancel | watch]
@@ -206,6 +205,12 @@ ParseResult ParseCommandLine(int argc, const char *const *argv) {
     result.output = out.str();
     result.error = err.str();
     result.exit_code = code == 0 ? kExitOk : kExitUsage;
+    return result;
+  }
+  if (inv.command == Command::kConfig && !inv.config.list && inv.config.get.empty() &&
+      inv.config.set.empty()) {
+    result.error = "gale: error: gale config needs one of --list, --get SYM, --set SYM=VAL\n";
+    result.exit_code = kExitUsage;
     return result;
   }
   if (split < argc) {

@@ -105,6 +105,8 @@ TEST(ParseCommandLine, ConfigTakesExactlyOneAction) {
   inv = Parse({"config", "--get", "LOG"});
   EXPECT_EQ(inv.config.get, "LOG");
   EXPECT_EQ(ParseError({"config"}), kExitUsage);
+  EXPECT_EQ(ParseError({"config", "-d", "b"}), kExitUsage);
+  EXPECT_EQ(ParseError({"config", "-d", "b", "--all"}), kExitUsage);
   EXPECT_EQ(ParseError({"config", "--list", "--get", "LOG"}), kExitUsage);
 }
 
