@@ -12,6 +12,8 @@
 #include "gale/boards/catalog.h"
 #include "gale/daemon/daemon.h"
 #include "gale/daemon/paths.h"
+#include "gale/jobs/job_manager.h"
+#include "gale/store/store.h"
 
 namespace gale::daemon {
 
@@ -23,6 +25,8 @@ struct Context {
   boards::Catalog catalog;
   PathPolicy paths{{}};
   std::function<void()> request_shutdown;
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<jobs::JobManager> jobs;
 };
 
 }  // namespace gale::daemon
