@@ -32,12 +32,25 @@ absl::Status InitContext(Context& context) {
   job_options.limits.slots["device"] = 1;
   job_options.result_event = ResultEvent;
   context.jobs = std::make_unique<jobs::JobManager>(*context.store, job_options);
+
+  build::DriverConfig driver;
+  driver.gale_base = context.options.gale_base;
+  context.builder = std::make_unique<build::BuildDriver>(driver);
+
+  devices::DeviceManagerOptions device_options;
+  device_options.runtime_dir = context.options.runtime_dir + "/devices";
+  context.devices = std::make_unique<devices::DeviceManager>(device_options);
   return absl::OkStatus();
 }
 
 void StopContext(Context& context) {
+  context.shutting_down = true;
+  // Jobs first: their emulators belong to the device manager.
   if (context.jobs != nullptr) {
     context.jobs->Shutdown();
+  }
+  if (context.devices != nullptr) {
+    context.devices->Shutdown();
   }
 }
 
@@ -46,6 +59,11 @@ std::vector<std::unique_ptr<grpc::Service>> MakeServices(Context& context) {
   services.push_back(MakeSdkService(context));
   services.push_back(MakeBoardsService(context));
   services.push_back(MakeJobsService(context));
+  services.push_back(MakeBuildsService(context));
+  services.push_back(MakeDevicesService(context));
+  services.push_back(MakeFlashService(context));
+  services.push_back(MakeConsoleService(context));
+  services.push_back(MakeTestsService(context));
   return services;
 }
 
@@ -55,6 +73,7 @@ void FillStatusCounters(Context& context, v1::DaemonStatus* status) {
   if (auto running = context.store->ListJobs(filter); running.ok()) {
     status->set_running_jobs(static_cast<uint32_t>(running->size()));
   }
+  status->set_devices(static_cast<uint32_t>(context.devices->List().size()));
 }
 
 }  // namespace gale::daemon
