@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -12,6 +13,10 @@
 #include "gale/boards/catalog.h"
 #include "gale/daemon/daemon.h"
 #include "gale/daemon/paths.h"
+#include "gale/build/driver.h"
+#include "gale/devices/device_manager.h"
+#include "gale/jobs/job_manager.h"
+#include "gale/store/store.h"
 
 namespace gale::daemon {
 
@@ -23,6 +28,11 @@ struct Context {
   boards::Catalog catalog;
   PathPolicy paths{{}};
   std::function<void()> request_shutdown;
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<jobs::JobManager> jobs;
+  std::unique_ptr<build::BuildDriver> builder;
+  std::unique_ptr<devices::DeviceManager> devices;
+  std::atomic<bool> shutting_down{false};
 };
 
 }  // namespace gale::daemon

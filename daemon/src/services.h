@@ -2,6 +2,7 @@
 #pragma once
 
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/impl/service_type.h>
 
 #include <memory>
 #include <vector>
@@ -16,6 +17,13 @@ namespace gale::daemon {
 
 std::unique_ptr<grpc::Service> MakeSdkService(Context& context);
 std::unique_ptr<grpc::Service> MakeBoardsService(Context& context);
+std::unique_ptr<grpc::Service> MakeJobsService(Context& context);
+std::unique_ptr<grpc::Service> MakeBuildsService(Context& context);
+std::unique_ptr<grpc::Service> MakeDevicesService(Context& context);
+std::unique_ptr<grpc::Service> MakeFlashService(Context& context);
+std::unique_ptr<grpc::Service> MakeConsoleService(Context& context);
+std::unique_ptr<grpc::Service> MakeTestsService(Context& context);
+std::unique_ptr<grpc::Service> MakeConfigService(Context& context);
 
 /// Opens the store, marks interrupted jobs, creates the job and device managers.
 absl::Status InitContext(Context& context);

@@ -1,0 +1,80 @@
+// Wiring of galed's sdk objects and services.
+#include "context.h"
+
+#include <iostream>
+#include <thread>
+
+#include "gale/v1/sdk.pb.h"
+#include "job_stream.h"
+#include "services.h"
+
+namespace gale::daemon {
+
+absl::Status InitContext(Context& context) {
+  std::string db = context.options.state_dir + "/galed.db";
+  absl::StatusOr<std::unique_ptr<store::Store>> store = store::Store::Open(db);
+  if (!store.ok()) {
+    return store.status();
+  }
+  context.store = std::move(*store);
+  absl::StatusOr<int> interrupted = context.store->MarkInterrupted();
+  if (!interrupted.ok()) {
+    return interrupted.status();
+  }
+  if (*interrupted > 0) {
+    std::cerr << "galed: " << *interrupted
+              << " job(s) left running by a previous daemon marked interrupted\n";
+  }
+  jobs::JobManager::Options job_options;
+  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  job_options.limits.slots["build"] =
+      context.options.max_builds != 0 ? context.options.max_builds : cores;
+  job_options.limits.slots["device"] = 1;
+  job_options.result_event = ResultEvent;
+  context.jobs = std::make_unique<jobs::JobManager>(*context.store, job_options);
+
+  build::DriverConfig driver;
+  driver.gale_base = context.options.gale_base;
+  context.builder = std::make_unique<build::BuildDriver>(driver);
+
+  devices::DeviceManagerOptions device_options;
+  device_options.runtime_dir = context.options.runtime_dir + "/devices";
+  context.devices = std::make_unique<devices::DeviceManager>(device_options);
+  return absl::OkStatus();
+}
+
+void StopContext(Context& context) {
+  context.shutting_down = true;
+  // Jobs first: their emulators belong to the device manager.
+  if (context.jobs != nullptr) {
+    context.jobs->Shutdown();
+  }
+  if (context.devices != nullptr) {
+    context.devices->Shutdown();
+  }
+}
+
+std::vector<std::unique_ptr<grpc::Service>> MakeServices(Context& context) {
+  std::vector<std::unique_ptr<grpc::Service>> services;
+  services.push_back(MakeSdkService(context));
+  services.push_back(MakeBoardsService(context));
+  services.push_back(MakeJobsService(context));
+  services.push_back(MakeBuildsService(context));
+  services.push_back(MakeDevicesService(context));
+  services.push_back(MakeFlashService(context));
+  services.push_back(MakeConsoleService(context));
+  services.push_back(MakeTestsService(context));
+  services.push_back(MakeConfigService(context));
+  return services;
+}
+
+void FillStatusCounters(Context& context, v1::DaemonStatus* status) {
+  store::JobFilter filter;
+  filter.state = store::JobState::kRunning;
+  if (auto running = context.store->ListJobs(filter); running.ok()) {
+    status->set_running_jobs(static_cast<uint32_t>(running->size()));
+  }
+  status->set_devices(static_cast<uint32_t>(context.devices->List().size()));
+}
+
+}  // namespace gale::daemon

@@ -1,0 +1,213 @@
+// Devices: emulated (and later physical) boards, watched live, driven directly.
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+
+#include "absl/strings/str_cat.h"
+#include "device_util.h"
+#include "gale/daemon/status.h"
+#include "gale/v1/devices.grpc.pb.h"
+#include "services.h"
+
+namespace gale::daemon {
+namespace {
+
+constexpr uint32_t kMaxMemoryAccess = 1 << 20;
+
+class DevicesService final : public v1::Devices::Service {
+ public:
+  explicit DevicesService(Context& context) : context_(context) {}
+
+  grpc::Status ListDevices(grpc::ServerContext*, const v1::ListDevicesRequest*,
+                           v1::ListDevicesResponse* reply) override {
+    for (const devices::DeviceInfo& info : context_.devices->List()) {
+      DeviceToProto(info, reply->add_devices());
+    }
+    return grpc::Status::OK;
+  }
+
+  grpc::Status GetDevice(grpc::ServerContext*, const v1::GetDeviceRequest* request,
+                         v1::Device* reply) override {
+    absl::StatusOr<std::shared_ptr<devices::Device>> device =
+        ResolveDevice(context_, request->id());
+    if (!device.ok()) {
+      return ToGrpc(device.status());
+    }
+    DeviceToProto((*device)->Info(), reply);
+    return grpc::Status::OK;
+  }
+
+  grpc::Status Create(grpc::ServerContext*, const v1::CreateDeviceRequest* request,
+                      v1::Device* reply) override {
+    if (request->board().empty()) {
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          "no board given (-b BOARD); `gale boards` lists them");
+    }
+    absl::StatusOr<boards::Board> board = context_.catalog.Find(request->board());
+    if (!board.ok()) {
+      return ToGrpc(board.status());
+    }
+    devices::CreateOptions options;
+    options.name = request->name();
+    if (request->no_icount()) {
+      options.icount_shift.reset();
+    } else if (request->icount_shift() < 0 || request->icount_shift() > 10) {
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          absl::StrCat("icount shift ", request->icount_shift(),
+                                       " is out of range (0..10)"));
+    } else {
+      options.icount_shift = request->icount_shift();
+    }
+    absl::StatusOr<std::shared_ptr<devices::Device>> device =
+        context_.devices->Create(*board, options);
+    if (!device.ok()) {
+      return ToGrpc(device.status());
+    }
+    devices::DeviceInfo info = (*device)->Info();
+    store::Device record;
+    record.id = info.id;
+    record.name = info.name == info.id ? "" : info.name;
+    record.board = info.board;
+    record.kind = store::DeviceKind::kEmulated;
+    (void)context_.store->UpsertDevice(record);
+    DeviceToProto(info, reply);
+    return grpc::Status::OK;
+  }
+
+  grpc::Status Delete(grpc::ServerContext*, const v1::DeleteDeviceRequest* request,
+                      v1::DeleteDeviceResponse*) override {
+    absl::StatusOr<std::shared_ptr<devices::Device>> device =
+        ResolveDevice(context_, request->id());
+    if (!device.ok()) {
+      return ToGrpc(device.status());
+    }
+    std::string id = (*device)->id();
+    if (absl::Status s = context_.devices->Delete(id); !s.ok()) {
+      return ToGrpc(s);
+    }
+    (void)context_.store->DeleteDevice(id);
+    return grpc::Status::OK;
+  }
+
+  grpc::Status Watch(grpc::ServerContext* server_context, const v1::WatchDevicesRequest*,
+                     grpc::ServerWriter<v1::DeviceEvent>* writer) override {
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::deque<v1::DeviceEvent> pending;
+    devices::DeviceManager::WatchId watch = context_.devices->Watch(
+        [&](const devices::DeviceEvent& event) {
+          v1::DeviceEvent out;
+          switch (event.kind) {
+            case devices::DeviceEvent::Kind::kAdded:
+              out.set_kind(v1::DeviceEvent::KIND_ADDED);
+              break;
+            case devices::DeviceEvent::Kind::kChanged:
+              out.set_kind(v1::DeviceEvent::KIND_CHANGED);
+              break;
+            case devices::DeviceEvent::Kind::kRemoved:
+              out.set_kind(v1::DeviceEvent::KIND_REMOVED);
+              break;
+          }
+          DeviceToProto(event.device, out.mutable_device());
+          std::lock_guard<std::mutex> lock(mutex);
+          pending.push_back(std::move(out));
+          changed.notify_one();
+        },
+        /*send_current=*/true);
+    grpc::Status result = grpc::Status::OK;
+    for (;;) {
+      std::deque<v1::DeviceEvent> batch;
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        changed.wait_for(lock, std::chrono::milliseconds(200), [&] { return !pending.empty(); });
+        batch.swap(pending);
+      }
+      bool gone = server_context->IsCancelled() || context_.shutting_down;
+      for (const v1::DeviceEvent& event : batch) {
+        if (gone || !writer->Write(event)) {
+          gone = true;
+          break;
+        }
+      }
+      if (gone) {
+        break;
+      }
+    }
+    context_.devices->Unwatch(watch);
+    return result;
+  }
+
+  grpc::Status Reset(grpc::ServerContext*, const v1::DeviceRequest* request,
+                     v1::Device* reply) override {
+    return Act(request->id(), reply, [](devices::Device& d) { return d.Reset(false); });
+  }
+  grpc::Status Halt(grpc::ServerContext*, const v1::DeviceRequest* request,
+                    v1::Device* reply) override {
+    return Act(request->id(), reply, [](devices::Device& d) { return d.Halt(); });
+  }
+  grpc::Status Resume(grpc::ServerContext*, const v1::DeviceRequest* request,
+                      v1::Device* reply) override {
+    return Act(request->id(), reply, [](devices::Device& d) { return d.Resume(); });
+  }
+
+  grpc::Status ReadMemory(grpc::ServerContext*, const v1::ReadMemoryRequest* request,
+                          v1::ReadMemoryResponse* reply) override {
+    if (request->length() > kMaxMemoryAccess) {
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          absl::StrCat("read of ", request->length(),
+                                       " bytes is too large; at most 1 MiB per call"));
+    }
+    absl::StatusOr<std::shared_ptr<devices::Device>> device =
+        ResolveDevice(context_, request->id());
+    if (!device.ok()) {
+      return ToGrpc(device.status());
+    }
+    absl::StatusOr<std::vector<uint8_t>> data =
+        (*device)->ReadMemory(request->address(), request->length());
+    if (!data.ok()) {
+      return ToGrpc(data.status());
+    }
+    reply->set_data(std::string(data->begin(), data->end()));
+    return grpc::Status::OK;
+  }
+
+  grpc::Status WriteMemory(grpc::ServerContext*, const v1::WriteMemoryRequest* request,
+                           v1::WriteMemoryResponse*) override {
+    if (request->data().size() > kMaxMemoryAccess) {
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          "write is too large; at most 1 MiB per call");
+    }
+    absl::StatusOr<std::shared_ptr<devices::Device>> device =
+        ResolveDevice(context_, request->id());
+    if (!device.ok()) {
+      return ToGrpc(device.status());
+    }
+    const auto* bytes = reinterpret_cast<const uint8_t*>(request->data().data());
+    return ToGrpc((*device)->WriteMemory(request->address(),
+                                         std::span<const uint8_t>(bytes, request->data().size())));
+  }
+
+ private:
+  template <typename Fn>
+  grpc::Status Act(const std::string& id, v1::Device* reply, Fn fn) {
+    absl::StatusOr<std::shared_ptr<devices::Device>> device = ResolveDevice(context_, id);
+    if (!device.ok()) {
+      return ToGrpc(device.status());
+    }
+    if (absl::Status s = fn(**device); !s.ok()) {
+      return ToGrpc(s);
+    }
+    DeviceToProto((*device)->Info(), reply);
+    return grpc::Status::OK;
+  }
+
+  Context& context_;
+};
+
+}  // namespace
+
+std::unique_ptr<grpc::Service> MakeDevicesService(Context& context) {
+  return std::make_unique<DevicesService>(context);
+}
+
+}  // namespace gale::daemon
