@@ -68,7 +68,8 @@ class Wakeup {
 
 using Stream = grpc::ClientReaderWriterInterface<gale::v1::ConsoleInput, gale::v1::ConsoleOutput>;
 
-void PumpStdin(Stream *stream, Wakeup *wakeup) {
+// Sets *half_closed when it has called WritesDone() (at the end of stdin).
+void PumpStdin(Stream *stream, Wakeup *wakeup, bool *half_closed) {
   char buffer[4096];
   for (;;) {
     struct pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {wakeup->fd(), POLLIN, 0}};
@@ -87,6 +88,7 @@ void PumpStdin(Stream *stream, Wakeup *wakeup) {
     }
     if (n <= 0) {
       stream->WritesDone();
+      *half_closed = true;
       return;
     }
     gale::v1::ConsoleInput input;
@@ -138,12 +140,28 @@ int RunConsole(Context &ctx) {
     }
   });
 
+  // The daemon ends the stream after the image exits once the client has half-closed, so
+  // gale half-closes as soon as it has nothing (more) to send.
   Wakeup wakeup;
   OnInterrupt wake([&wakeup]() { wakeup.Wake(); });
+  bool half_closed = false;
   std::thread pump;
   if (ForwardStdin()) {
-    pump = std::thread(PumpStdin, stream.get(), &wakeup);
+    pump = std::thread(PumpStdin, stream.get(), &wakeup, &half_closed);
+  } else {
+    stream->WritesDone();
+    half_closed = true;
   }
+  auto stop_input = [&]() {
+    wakeup.Wake();
+    if (pump.joinable()) {
+      pump.join();  // out of poll() now; a Write() on an ended call returns false at once
+    }
+    if (!half_closed) {
+      stream->WritesDone();
+      half_closed = true;
+    }
+  };
 
   gale::v1::ConsoleOutput output;
   std::optional<int> exit_code;
@@ -158,12 +176,12 @@ int RunConsole(Context &ctx) {
     }
     if (output.exited()) {
       exit_code = output.exit_code();
+      if (!ctx.inv.console.follow) {
+        stop_input();  // the last message: the daemon finishes the call when we half-close
+      }
     }
   }
-  wakeup.Wake();
-  if (pump.joinable()) {
-    pump.join();  // out of poll() now; a Write() on an ended call returns false at once
-  }
+  stop_input();
   const grpc::Status status = stream->Finish();
   if (dropped > 0) {
     ctx.err << "gale: " << dropped << " bytes of console output were lost before reaching gale\n";

@@ -5,8 +5,8 @@
 //   Run:    "exit_N" boots, prints console lines, and the image exits with N; "fail" fails to
 //           build; "timeout" fails after booting as a timed-out run; "hang" boots and waits to
 //           be cancelled, then writes STATE_DIR/cancelled.
-//   Console: replays "boot banner", echoes input as "echo: ...", and on input "exit" the image
-//           exits with 7; waits for the client otherwise.
+//   Console: replays "boot banner", echoes input lines as "echo: ...", and on input "exit" the
+//           image exits with 7; streams until then, or until the client goes away.
 //   Jobs:   lists an interrupted and a succeeded job.
 //
 // Every JobEvent stream echoes the "gale-lease" metadata as a daemon log line when present.
@@ -16,7 +16,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -244,39 +246,73 @@ class DevicesService final : public Devices::Service {
 };
 
 class ConsoleService final : public Console::Service {
-  Status Attach(ServerContext *,
+  // Like galed: input is read on a thread of its own, output goes on until the image exits or
+  // the client goes away, and after the exit the call ends once the client half-closes.
+  Status Attach(ServerContext *context,
                 grpc::ServerReaderWriter<ConsoleOutput, ConsoleInput> *stream) override {
-    ConsoleInput input;
-    if (!stream->Read(&input) || !input.has_open()) {
+    ConsoleInput first;
+    if (!stream->Read(&first) || !first.has_open()) {
       return Status(StatusCode::INVALID_ARGUMENT, "the first message must be `open`");
     }
-    if (input.open().device_id() == "no-such-device") {
+    if (first.open().device_id() == "no-such-device") {
       return Status(StatusCode::NOT_FOUND, "no device 'no-such-device'");
     }
-    ConsoleOutput output;
-    output.set_data("boot banner\n");
-    output.set_replayed(true);
-    stream->Write(output);
-    std::string pending;
-    while (stream->Read(&input)) {
-      pending += input.data();
-      size_t newline;
-      while ((newline = pending.find('\n')) != std::string::npos) {
-        const std::string line = pending.substr(0, newline);
-        pending.erase(0, newline + 1);
+    ConsoleOutput banner;
+    banner.set_data("boot banner\n");
+    banner.set_replayed(true);
+    stream->Write(banner);
+
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::deque<std::string> lines;
+    bool input_done = false;
+    std::thread input([&] {
+      ConsoleInput in;
+      std::string pending;
+      while (stream->Read(&in)) {
+        pending += in.data();
+        size_t newline;
+        while ((newline = pending.find('\n')) != std::string::npos) {
+          std::lock_guard lock(mutex);
+          lines.push_back(pending.substr(0, newline));
+          pending.erase(0, newline + 1);
+          changed.notify_all();
+        }
+      }
+      std::lock_guard lock(mutex);
+      input_done = true;
+      changed.notify_all();
+    });
+
+    bool exited = false;
+    std::unique_lock lock(mutex);
+    while (!exited && !context->IsCancelled()) {
+      changed.wait_for(lock, std::chrono::milliseconds(20));
+      while (!lines.empty() && !exited) {
+        const std::string line = lines.front();
+        lines.pop_front();
         ConsoleOutput echo;
         echo.set_data("echo: " + line + "\n");
         stream->Write(echo);
         if (line == "exit") {
-          ConsoleOutput exited;
-          exited.set_exited(true);
-          exited.set_exit_code(7);
-          stream->Write(exited);
-          return Status::OK;
+          ConsoleOutput end;
+          end.set_exited(true);
+          end.set_exit_code(7);
+          stream->Write(end);
+          exited = true;
         }
       }
     }
-    return Status::OK;
+    changed.wait_for(lock, std::chrono::seconds(2), [&] { return input_done; });
+    if (!input_done) {
+      context->TryCancel();
+    } else if (exited) {
+      // For tests: the client half-closed after the exit, as galed expects.
+      std::ofstream(gale::cli::DefaultStateDir() + "/console-half-closed") << "yes\n";
+    }
+    lock.unlock();
+    input.join();
+    return exited ? Status::OK : Status::CANCELLED;
   }
 };
 

@@ -316,6 +316,19 @@ TEST_F(GaleBinaryTest, ConsoleForwardsAPipeAndEndsWithTheImage) {
   EXPECT_THAT(console.err, HasSubstr("exited with code 7"));
 }
 
+TEST_F(GaleBinaryTest, ConsoleEndsWhenTheImageExitsEvenWithStdinOpen) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  ASSERT_EQ(write(fds[1], "exit\n", 5), 5);
+  const Output console = Gale({"console", "--device", "emu-x-1"}, fds[0]);
+  close(fds[0]);
+  close(fds[1]);
+  EXPECT_EQ(console.code, 7);
+  EXPECT_EQ(console.out, "boot banner\necho: exit\n");
+  // gale half-closed once the image had exited (else galed waits, then cuts the call).
+  EXPECT_TRUE(fs::exists(StateDir() / "console-half-closed"));
+}
+
 TEST_F(GaleBinaryTest, ConsoleEndsCleanlyOnSigterm) {
   ASSERT_EQ(Gale({"daemon", "start"}).code, 0);
   const pid_t pid = Start({"console", "--device", "emu-x-1"});  // stdin: /dev/null
