@@ -60,10 +60,15 @@ struct ScenarioResult {
   std::string log_path;  ///< the image's output, one line per line; empty if it never ran
 };
 
-/// Totals of a run, as JUnit counts them. passed / failed / skipped count test cases (a blocked
-/// case counts as failed); a scenario without cases counts once, by its own status (an error
-/// status counting in `errors` only). `errors` counts scenario instances with an error status
-/// (IsError), whether or not they have cases.
+/// Whether a scenario's own status needs a result line of its own (a JUnit testcase, a count in
+/// the totals): it has no cases, or it failed or errored and none of its cases shows it (a
+/// suite's setup failed, the image crashed after its last case).
+bool NeedsOwnCase(const ScenarioResult &result);
+
+/// Totals of a run, as the JUnit XML counts them. passed / failed / skipped count test cases (a
+/// blocked case counts as failed) and, where NeedsOwnCase, the scenario itself by its status
+/// (an error status counting in `errors` only). `errors` counts scenario instances with an
+/// error status (IsError), whether or not they have cases.
 struct TestRunSummary {
   uint32_t passed = 0;
   uint32_t failed = 0;

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -80,11 +81,15 @@ class ZtestParser {
   std::optional<bool> verdict_;
   std::string suite_;
   std::optional<Running> running_;
-  // The last line was an assertion report: a user message may follow on the next line.
-  bool after_assertion_ = false;
+  // A failure reported outside any case (a suite's setup): the message of the suite's cases
+  // that fail without one of their own.
+  std::string suite_message_;
+  // The last line became a message: the test's own text for it may follow on the next line.
+  bool append_next_ = false;
   std::string fault_header_;
   std::string assertion_;
   std::vector<TestCase> cases_;
+  std::set<std::string> reported_;  // "suite.name" of the cases reported
   std::vector<FatalError> fatal_errors_;
 };
 
