@@ -56,7 +56,7 @@ Verdict ZtestVerdict(const ZtestParser &parser, const RunOutcome &outcome) {
       absl::StrAppend(&names, ", ...");
     }
     std::string reason = absl::StrCat(failed.size(), " of ", parser.cases().size(),
-                                      failed.size() == 1 ? " case failed: " : " cases failed: ",
+                                      " cases failed: ",
                                       names);
     if (!first_message.empty()) {
       absl::StrAppend(&reason, ": ", first_message);
