@@ -51,13 +51,13 @@ Verdict ZtestVerdict(const ZtestParser &parser, const RunOutcome &outcome) {
   }
   if (!failed.empty()) {
     constexpr size_t kNamed = 3;
-    std::string names = absl::StrJoin(failed.begin(), failed.begin() + std::min(kNamed, failed.size()), ", ");
+    std::string names =
+        absl::StrJoin(failed.begin(), failed.begin() + std::min(kNamed, failed.size()), ", ");
     if (failed.size() > kNamed) {
       absl::StrAppend(&names, ", ...");
     }
-    std::string reason = absl::StrCat(failed.size(), " of ", parser.cases().size(),
-                                      " cases failed: ",
-                                      names);
+    std::string reason =
+        absl::StrCat(failed.size(), " of ", parser.cases().size(), " cases failed: ", names);
     if (!first_message.empty()) {
       absl::StrAppend(&reason, ": ", first_message);
     }
@@ -229,10 +229,11 @@ Verdict Classify(const Instance &instance, const Observation &observation,
     return Make(ScenarioStatus::kCrash, fatal->Describe());
   }
   if (!outcome.died_reason.empty()) {
-    return Make(ScenarioStatus::kCrash, absl::StrCat("the emulator died: ", outcome.died_reason,
-                                                     RunningSuffix(parser)));
+    return Make(ScenarioStatus::kCrash,
+                absl::StrCat("the emulator died: ", outcome.died_reason, RunningSuffix(parser)));
   }
-  bool harness_done = ztest ? parser.verdict().has_value() : (console != nullptr && console->done());
+  bool harness_done =
+      ztest ? parser.verdict().has_value() : (console != nullptr && console->done());
   if (observation.stop == StopReason::kBootWindow) {
     if (!parser.any_output()) {
       return Make(ScenarioStatus::kBootTimeout,
@@ -244,13 +245,12 @@ Verdict Classify(const Instance &instance, const Observation &observation,
                              Seconds(observation.boot_window_s), " s; ", parser.lines(),
                              " lines of output)"));
   }
-  if (!harness_done &&
-      (observation.stop == StopReason::kTimeout || outcome.timed_out)) {
+  if (!harness_done && (observation.stop == StopReason::kTimeout || outcome.timed_out)) {
     if (!parser.any_output() || (ztest && !parser.suite_started())) {
-      return Make(ScenarioStatus::kBootTimeout,
-                  absl::StrCat(parser.any_output() ? "no ztest suite started" : "no output",
-                               " within the scenario's timeout (", Seconds(observation.timeout_s),
-                               " s)"));
+      return Make(
+          ScenarioStatus::kBootTimeout,
+          absl::StrCat(parser.any_output() ? "no ztest suite started" : "no output",
+                       " within the scenario's timeout (", Seconds(observation.timeout_s), " s)"));
     }
     return Make(ScenarioStatus::kTimeout,
                 absl::StrCat("still running after the scenario's timeout (",

@@ -124,18 +124,18 @@ struct Counts {
 };
 
 std::string Attributes(const Counts &counts) {
-  return absl::StrCat("tests=\"", counts.tests, "\" failures=\"", counts.failures,
-                      "\" errors=\"", counts.errors, "\" skipped=\"", counts.skipped,
-                      "\" time=\"", Time(counts.time), "\"");
+  return absl::StrCat("tests=\"", counts.tests, "\" failures=\"", counts.failures, "\" errors=\"",
+                      counts.errors, "\" skipped=\"", counts.skipped, "\" time=\"",
+                      Time(counts.time), "\"");
 }
 
 // One <testcase>; `outcome` is "" for a pass, else "failure", "error" or "skipped".
-void AppendCase(std::string &xml, Counts &counts, std::string_view classname,
-                std::string_view name, double seconds, std::string_view outcome,
-                std::string_view message, std::string_view type) {
+void AppendCase(std::string &xml, Counts &counts, std::string_view classname, std::string_view name,
+                double seconds, std::string_view outcome, std::string_view message,
+                std::string_view type) {
   counts.tests++;
-  absl::StrAppend(&xml, "    <testcase classname=\"", Escape(classname), "\" name=\"",
-                  Escape(name), "\" time=\"", Time(seconds), "\"");
+  absl::StrAppend(&xml, "    <testcase classname=\"", Escape(classname), "\" name=\"", Escape(name),
+                  "\" time=\"", Time(seconds), "\"");
   if (outcome.empty()) {
     absl::StrAppend(&xml, "/>\n");
     return;
@@ -246,7 +246,8 @@ absl::Status WriteJUnit(const std::string &path, const std::vector<ScenarioResul
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
     if (!out) {
       return absl::InternalError(absl::StrCat("cannot write JUnit XML to ", temp, ": ",
-                                              std::strerror(errno), "; check the folder exists "
+                                              std::strerror(errno),
+                                              "; check the folder exists "
                                               "and is writable"));
     }
     out << xml;

@@ -168,9 +168,9 @@ class Watchdog {
 };
 
 std::string FragmentText(const Instance &instance, const std::vector<std::string> &configs) {
-  std::string text = absl::StrCat("# extra_configs of test scenario ", instance.scenario.name,
-                                  " for ", instance.board.name, ", from ",
-                                  instance.scenario.yaml_path, "\n");
+  std::string text =
+      absl::StrCat("# extra_configs of test scenario ", instance.scenario.name, " for ",
+                   instance.board.name, ", from ", instance.scenario.yaml_path, "\n");
   for (const std::string &line : configs) {
     absl::StrAppend(&text, line, "\n");
   }
@@ -280,8 +280,7 @@ RunReport TestRunner::Run(const std::vector<Instance> &instances, std::stop_toke
 
     auto finish = [&]() {
       parser.Finish(DescribeStop(observation));
-      Verdict verdict =
-          Classify(instance, observation, parser, console ? &*console : nullptr);
+      Verdict verdict = Classify(instance, observation, parser, console ? &*console : nullptr);
       result.status = verdict.status;
       result.reason = verdict.reason;
       result.cases = parser.cases();
@@ -318,8 +317,8 @@ RunReport TestRunner::Run(const std::vector<Instance> &instances, std::stop_toke
     std::error_code ec;
     fs::create_directories(result.build_dir, ec);
     if (ec) {
-      observation.build = absl::InternalError(absl::StrCat(
-          "cannot create the build folder ", result.build_dir, ": ", ec.message()));
+      observation.build = absl::InternalError(
+          absl::StrCat("cannot create the build folder ", result.build_dir, ": ", ec.message()));
     }
     std::vector<std::string> configs = instance.ExtraConfigs();
     if (observation.build.ok() && !configs.empty()) {
@@ -327,8 +326,7 @@ RunReport TestRunner::Run(const std::vector<Instance> &instances, std::stop_toke
                                         FragmentText(instance, configs));
     }
     if (observation.build.ok()) {
-      observation.build =
-          build_(instance, MakeBuildSpec(instance, result.build_dir), slot.token());
+      observation.build = build_(instance, MakeBuildSpec(instance, result.build_dir), slot.token());
     }
     if (slot.reason() == StopReason::kCancelled) {
       observation.stop = StopReason::kCancelled;

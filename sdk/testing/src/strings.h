@@ -8,8 +8,12 @@
 
 namespace gale::testing {
 
-inline absl::string_view Absl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
-inline std::string_view Std(absl::string_view s) { return std::string_view(s.data(), s.size()); }
+inline absl::string_view Absl(std::string_view s) {
+  return absl::string_view(s.data(), s.size());
+}
+inline std::string_view Std(absl::string_view s) {
+  return std::string_view(s.data(), s.size());
+}
 
 inline bool Contains(std::string_view text, std::string_view part) {
   return text.find(part) != std::string_view::npos;
@@ -31,7 +35,9 @@ inline bool ConsumeSuffix(std::string_view *text, std::string_view suffix) {
   return true;
 }
 
-inline bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
+inline bool IsBlank(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
 
 inline std::string_view StripLeading(std::string_view text) {
   while (!text.empty() && IsBlank(text.front())) {

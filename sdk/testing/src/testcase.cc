@@ -51,7 +51,8 @@ absl::Status ReadWords(const YAML::Node &node, absl::string_view key, absl::stri
     return absl::OkStatus();
   }
   auto add_words = [&out](const std::string &text) {
-    for (absl::string_view word : absl::StrSplit(text, absl::ByAnyChar(" \t\n"), absl::SkipEmpty())) {
+    for (absl::string_view word :
+         absl::StrSplit(text, absl::ByAnyChar(" \t\n"), absl::SkipEmpty())) {
       out.emplace_back(word);
     }
   };
@@ -94,8 +95,8 @@ absl::Status ReadLines(const YAML::Node &node, absl::string_view key, absl::stri
     }
     return absl::OkStatus();
   }
-  return errors.At(node, absl::StrCat("'", key, "' of scenario '", scenario,
-                                      "' must be a list of strings"));
+  return errors.At(
+      node, absl::StrCat("'", key, "' of scenario '", scenario, "' must be a list of strings"));
 }
 
 absl::Status ReadBool(const YAML::Node &node, absl::string_view key, absl::string_view scenario,
@@ -105,8 +106,8 @@ absl::Status ReadBool(const YAML::Node &node, absl::string_view key, absl::strin
   }
   bool value = false;
   if (!node.IsScalar() || !YAML::convert<bool>::decode(node, value)) {
-    return errors.At(node, absl::StrCat("'", key, "' of scenario '", scenario,
-                                        "' must be true or false"));
+    return errors.At(
+        node, absl::StrCat("'", key, "' of scenario '", scenario, "' must be true or false"));
   }
   out = value;
   return absl::OkStatus();
@@ -174,8 +175,8 @@ absl::Status ReadFields(const YAML::Node &map, absl::string_view scenario, const
     }
   };
   check(ReadWords(map["tags"], "tags", scenario, errors, fields.tags));
-  check(ReadWords(map["platform_allow"], "platform_allow", scenario, errors,
-                  fields.platform_allow));
+  check(
+      ReadWords(map["platform_allow"], "platform_allow", scenario, errors, fields.platform_allow));
   check(ReadWords(map["platform_exclude"], "platform_exclude", scenario, errors,
                   fields.platform_exclude));
   check(ReadWords(map["arch_allow"], "arch_allow", scenario, errors, fields.arch_allow));
@@ -301,14 +302,16 @@ Scenario ToScenario(const std::string &name, const Fields &fields) {
   s.console_ordered = fields.ordered.value_or(false);
   s.filter = fields.filter.value_or("");
   if (!s.filter.empty()) {
-    s.notes.push_back(absl::StrCat("'filter' is not supported, the scenario is kept on every "
-                                   "selected board: ",
-                                   s.filter));
+    s.notes.push_back(
+        absl::StrCat("'filter' is not supported, the scenario is kept on every "
+                     "selected board: ",
+                     s.filter));
   }
   if (fields.depends_on && !fields.depends_on->empty()) {
-    s.notes.push_back(absl::StrCat("'depends_on' is not evaluated (board features are not "
-                                   "known), the scenario is kept on every selected board: ",
-                                   *fields.depends_on));
+    s.notes.push_back(
+        absl::StrCat("'depends_on' is not evaluated (board features are not "
+                     "known), the scenario is kept on every selected board: ",
+                     *fields.depends_on));
   }
   return s;
 }
@@ -445,9 +448,9 @@ absl::StatusOr<std::vector<Scenario>> DiscoverScenarios(const std::vector<std::s
     std::error_code ec;
     fs::file_status status = fs::status(path, ec);
     if (ec || !fs::exists(status)) {
-      return absl::NotFoundError(
-          absl::StrCat("test path ", path, " does not exist; give an application folder, a ",
-                       "testcase.yaml, or a folder to search"));
+      return absl::NotFoundError(absl::StrCat("test path ", path,
+                                              " does not exist; give an application folder, a ",
+                                              "testcase.yaml, or a folder to search"));
     }
     fs::path abs(Absolute(path));
     if (fs::is_regular_file(status)) {
@@ -565,8 +568,8 @@ std::string SkipReason(const Scenario &s, const BoardInfo &board) {
     return absl::StrCat("arch '", board.arch, "' of ", board.name, " is in arch_exclude");
   }
   if (s.min_ram_kb > 0 && board.ram_kb > 0 && board.ram_kb < s.min_ram_kb) {
-    return absl::StrCat("needs min_ram ", s.min_ram_kb, " KiB; ", board.name, " has ",
-                        board.ram_kb, " KiB");
+    return absl::StrCat("needs min_ram ", s.min_ram_kb, " KiB; ", board.name, " has ", board.ram_kb,
+                        " KiB");
   }
   return "";
 }

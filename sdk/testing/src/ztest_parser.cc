@@ -196,8 +196,7 @@ bool ZtestParser::ParseResult(std::string_view line) {
     std::string_view rest = line.substr(pos + token.size());
     std::string_view name = FirstWord(rest);
     std::string_view tail = rest.substr(rest.find(name) + name.size());
-    if (name.empty() || !ConsumePrefix(&tail, " in ") ||
-        !ConsumeSuffix(&tail, " seconds")) {
+    if (name.empty() || !ConsumePrefix(&tail, " in ") || !ConsumeSuffix(&tail, " seconds")) {
       continue;
     }
     double seconds = 0;
@@ -305,9 +304,9 @@ void ZtestParser::Feed(std::string_view raw) {
     suite_started_ = true;
     return;
   }
-  if (size_t pos = FindWord(view, "TESTSUITE "); pos != std::string_view::npos &&
-                                                  (view.ends_with(" succeeded") ||
-                                                   view.ends_with(" failed."))) {
+  if (size_t pos = FindWord(view, "TESTSUITE ");
+      pos != std::string_view::npos &&
+      (view.ends_with(" succeeded") || view.ends_with(" failed."))) {
     if (running_) {
       EndRunning(CaseStatus::kBlocked, 0, "no result before its suite ended");
     }
@@ -333,8 +332,8 @@ void ZtestParser::Feed(std::string_view raw) {
       return;
     }
   }
-  for (std::string_view marker : {std::string_view("GALE FATAL ERROR"),
-                                  std::string_view("ZEPHYR FATAL ERROR")}) {
+  for (std::string_view marker :
+       {std::string_view("GALE FATAL ERROR"), std::string_view("ZEPHYR FATAL ERROR")}) {
     size_t pos = view.find(marker);
     if (pos == std::string_view::npos) {
       continue;
@@ -375,9 +374,9 @@ void ZtestParser::Feed(std::string_view raw) {
     append_next_ = false;
     return;
   }
-  for (std::string_view what : {std::string_view("Assertion failed at "),
-                                std::string_view("Expectation failed at "),
-                                std::string_view("Assumption failed at ")}) {
+  for (std::string_view what :
+       {std::string_view("Assertion failed at "), std::string_view("Expectation failed at "),
+        std::string_view("Assumption failed at ")}) {
     if (trimmed.starts_with(what)) {
       NoteMessage(std::string(trimmed));
       return;

@@ -8,9 +8,9 @@
 namespace gale::testing {
 namespace {
 
+using test::ParseData;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-using test::ParseData;
 
 Instance ZtestInstance() {
   Instance instance;
@@ -63,8 +63,9 @@ TEST(Classify, PassingSuite) {
   EXPECT_EQ(v.status, ScenarioStatus::kPassed);
   EXPECT_EQ(v.reason, "");
   // An image on a real board never exits: stopped after its verdict, it passed.
-  EXPECT_EQ(ClassifyData("ztest_accept_qemu_cortex_m3.txt", Stopped(StopReason::kHarnessDone)).status,
-            ScenarioStatus::kPassed);
+  EXPECT_EQ(
+      ClassifyData("ztest_accept_qemu_cortex_m3.txt", Stopped(StopReason::kHarnessDone)).status,
+      ScenarioStatus::kPassed);
 }
 
 TEST(Classify, FailedCaseNamesItAndItsAssertion) {
@@ -92,8 +93,8 @@ TEST(Classify, UnrecoveredFatalErrorIsACrash) {
     EXPECT_THAT(v.reason, HasSubstr("in accept.test_heap")) << file;
   }
   // Halted without exiting (a real board): still a crash, not a timeout.
-  Verdict halted = ClassifyData("ztest_accept_crash_qemu_cortex_m3.txt",
-                                Stopped(StopReason::kTimeout));
+  Verdict halted =
+      ClassifyData("ztest_accept_crash_qemu_cortex_m3.txt", Stopped(StopReason::kTimeout));
   EXPECT_EQ(halted.status, ScenarioStatus::kCrash);
 }
 
@@ -154,7 +155,8 @@ TEST(Classify, EmulatorDeathIsACrash) {
   o.outcome.died_reason = "killed by signal SIGKILL";
   Verdict v = ClassifyLines({"Running TESTSUITE accept", "START - test_heap"}, o);
   EXPECT_EQ(v.status, ScenarioStatus::kCrash);
-  EXPECT_EQ(v.reason, "the emulator died: killed by signal SIGKILL; accept.test_heap did not finish");
+  EXPECT_EQ(v.reason,
+            "the emulator died: killed by signal SIGKILL; accept.test_heap did not finish");
 }
 
 TEST(Classify, VerdictAndExitStatusMustAgree) {
@@ -199,8 +201,8 @@ TEST(Classify, SkippedBuildOnlyAndCancelled) {
   Observation cancelled_early;
   cancelled_early.stop = StopReason::kCancelled;
   EXPECT_EQ(ClassifyLines({}, cancelled_early).reason, "cancelled before it ran");
-  Verdict running = ClassifyLines({"Running TESTSUITE s", "START - test_a"},
-                                  Stopped(StopReason::kCancelled));
+  Verdict running =
+      ClassifyLines({"Running TESTSUITE s", "START - test_a"}, Stopped(StopReason::kCancelled));
   EXPECT_EQ(running.status, ScenarioStatus::kSkipped);
   EXPECT_EQ(running.reason, "cancelled while running");
 }
@@ -223,7 +225,8 @@ TEST(Classify, ConsoleHarnessWithoutRegexChecksTheExitStatus) {
   Verdict overflow = ClassifyData("console_stack_overflow_qemu_cortex_m3.txt", Exited(3),
                                   ConsoleInstance(), &*matcher);
   EXPECT_EQ(overflow.status, ScenarioStatus::kCrash);
-  EXPECT_EQ(overflow.reason, "fatal error: Stack overflow on CPU 0 (MemManage fault (exception 4))");
+  EXPECT_EQ(overflow.reason,
+            "fatal error: Stack overflow on CPU 0 (MemManage fault (exception 4))");
 }
 
 TEST(Classify, ConsoleHarnessRegex) {

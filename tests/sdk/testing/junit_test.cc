@@ -32,8 +32,9 @@ json ReadBack(const std::string &path) {
     out.append(buffer, n);
   }
   int status = pclose(pipe);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
-      << "the XML does not parse:\n" << out << "\n" << test::ReadFile(path);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the XML does not parse:\n"
+                                                             << out << "\n"
+                                                             << test::ReadFile(path);
   json parsed = json::parse(out, nullptr, false);
   EXPECT_FALSE(parsed.is_discarded()) << out;
   return parsed;

@@ -17,11 +17,11 @@
 namespace gale::testing {
 namespace {
 
+using test::DataLines;
+using test::TempDir;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using test::DataLines;
-using test::TempDir;
 
 // Safety net for fakes that wait for the runner: a broken runner fails the test instead of
 // hanging it. Never reached when the runner works.
@@ -149,7 +149,8 @@ TEST(TestRunner, PassesExtraConfigsAsAFragmentAndExtraArgsToTheBuild) {
   Instance instance = MakeInstance("kernel.variant", "qemu_cortex_m3");
   instance.scenario.extra_configs = {"CONFIG_A=y", "arch:posix:CONFIG_POSIX_ONLY=y",
                                      "CONFIG_NAME=\"two words\""};
-  instance.scenario.extra_args = {"CONF_FILE=prj_x.conf", "-DFOO=1", "EXTRA_CONF_FILE=a.conf;b.conf"};
+  instance.scenario.extra_args = {"CONF_FILE=prj_x.conf", "-DFOO=1",
+                                  "EXTRA_CONF_FILE=a.conf;b.conf"};
   instance.scenario.extra_conf_files = {"overlay.conf"};
   instance.scenario.extra_dtc_overlay_files = {"x.overlay"};
   instance.scenario.build_only = true;
@@ -173,11 +174,10 @@ TEST(TestRunner, PassesExtraConfigsAsAFragmentAndExtraArgsToTheBuild) {
   EXPECT_EQ(seen.app_dir, "/apps/kernel.variant");
   EXPECT_EQ(seen.board, "qemu_cortex_m3");
   EXPECT_EQ(seen.build_dir, dir);
-  EXPECT_THAT(seen.cmake_args,
-              ElementsAre("-DCONF_FILE=prj_x.conf", "-DFOO=1",
-                          "-DEXTRA_CONF_FILE=overlay.conf;a.conf;b.conf;" + dir +
-                              "/testcase_extra.conf",
-                          "-DEXTRA_DTC_OVERLAY_FILE=x.overlay"));
+  EXPECT_THAT(seen.cmake_args, ElementsAre("-DCONF_FILE=prj_x.conf", "-DFOO=1",
+                                           "-DEXTRA_CONF_FILE=overlay.conf;a.conf;b.conf;" + dir +
+                                               "/testcase_extra.conf",
+                                           "-DEXTRA_DTC_OVERLAY_FILE=x.overlay"));
   EXPECT_THAT(fragment, HasSubstr("\nCONFIG_A=y\nCONFIG_NAME=\"two words\"\n"));
   EXPECT_THAT(fragment, ::testing::Not(HasSubstr("POSIX_ONLY")));
   EXPECT_EQ(TestRunner::MakeBuildSpec(instance, dir).cmake_args, seen.cmake_args);
@@ -343,9 +343,9 @@ TEST(TestRunner, ClassifiesHangsAndSilence) {
   options.timeout_multiplier = 0.001;  // 60 s scenarios time out after 60 ms
   options.boot_window = std::chrono::hours(1);
 
-  RunReport hang = TestRunner(OkBuild(), Hang({"Running TESTSUITE s", "START - test_forever"}),
-                              options)
-                       .Run({MakeInstance("hang")});
+  RunReport hang =
+      TestRunner(OkBuild(), Hang({"Running TESTSUITE s", "START - test_forever"}), options)
+          .Run({MakeInstance("hang")});
   ASSERT_EQ(hang.results.size(), 1u);
   EXPECT_EQ(hang.results[0].status, ScenarioStatus::kTimeout) << hang.results[0].reason;
   EXPECT_THAT(hang.results[0].reason, HasSubstr("s.test_forever did not finish"));
@@ -359,8 +359,8 @@ TEST(TestRunner, ClassifiesHangsAndSilence) {
   EXPECT_EQ(silent.results[0].status, ScenarioStatus::kBootTimeout);
   EXPECT_EQ(silent.results[0].reason, "no output within the boot window (0.05 s)");
 
-  RunReport banner = TestRunner(OkBuild(), Hang({"*** Booting Gale OS ***"}), boot)
-                         .Run({MakeInstance("banner")});
+  RunReport banner =
+      TestRunner(OkBuild(), Hang({"*** Booting Gale OS ***"}), boot).Run({MakeInstance("banner")});
   EXPECT_EQ(banner.results[0].status, ScenarioStatus::kBootTimeout);
   EXPECT_THAT(banner.results[0].reason, HasSubstr("no ztest suite started"));
 }
@@ -414,9 +414,9 @@ TEST(TestRunner, BuildFlashAndDeathErrors) {
   Instance filtered = MakeInstance("filtered");
   filtered.skipped = true;
   filtered.skip_reason = "native_sim is not in platform_allow (qemu_cortex_m3)";
-  RunReport report = TestRunner(build, run, options)
-                         .Run({MakeInstance("broken"), MakeInstance("noflash"),
-                               MakeInstance("died"), filtered});
+  RunReport report =
+      TestRunner(build, run, options)
+          .Run({MakeInstance("broken"), MakeInstance("noflash"), MakeInstance("died"), filtered});
   ASSERT_EQ(report.results.size(), 4u);
   EXPECT_EQ(report.results[0].status, ScenarioStatus::kBuildError);
   EXPECT_EQ(report.results[0].reason, "src/main.c:3:1: error: expected ';' before '}' token");

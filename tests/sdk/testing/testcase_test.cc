@@ -10,10 +10,10 @@
 namespace gale::testing {
 namespace {
 
+using test::TempDir;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using test::TempDir;
 
 const Scenario &Named(const std::vector<Scenario> &scenarios, const std::string &name) {
   for (const Scenario &s : scenarios) {
@@ -27,8 +27,9 @@ const Scenario &Named(const std::vector<Scenario> &scenarios, const std::string 
 }
 
 TEST(TestcaseYaml, ParsesTheAcceptanceSuitesDescription) {
-  auto scenarios = ParseTestcaseYaml("tests:\n  accept.kernel:\n    tags: kernel\n    timeout: 60\n",
-                                     "/apps/accept_kernel/testcase.yaml");
+  auto scenarios =
+      ParseTestcaseYaml("tests:\n  accept.kernel:\n    tags: kernel\n    timeout: 60\n",
+                        "/apps/accept_kernel/testcase.yaml");
   ASSERT_TRUE(scenarios.ok()) << scenarios.status();
   ASSERT_EQ(scenarios->size(), 1u);
   const Scenario &s = (*scenarios)[0];
@@ -95,7 +96,8 @@ tests:
   EXPECT_EQ(variant.timeout_s, 30u);
   EXPECT_THAT(variant.extra_configs,
               ElementsAre("CONFIG_COMMON=y", "CONFIG_VARIANT=y", "CONFIG_NAME=\"two words\""));
-  EXPECT_THAT(variant.extra_args, ElementsAre("CONF_FILE=prj_variant.conf", "EXTRA_CONF_FILE=more.conf"));
+  EXPECT_THAT(variant.extra_args,
+              ElementsAre("CONF_FILE=prj_variant.conf", "EXTRA_CONF_FILE=more.conf"));
   EXPECT_EQ(variant.filter, "(CONFIG_A) and (CONFIG_B)");
   EXPECT_TRUE(variant.build_only);
   // filter is kept but not evaluated: the user is told.
@@ -170,8 +172,7 @@ TEST(TestcaseYaml, MalformedYamlLineIsWhereTheParserStopped) {
   const char *yaml = "tests:\n  a.b:\n\ttags: kernel\n";
   auto scenarios = ParseTestcaseYaml(yaml, "/bad/testcase.yaml");
   ASSERT_FALSE(scenarios.ok());
-  EXPECT_THAT(std::string(scenarios.status().message()),
-              HasSubstr("/bad/testcase.yaml:3:"));
+  EXPECT_THAT(std::string(scenarios.status().message()), HasSubstr("/bad/testcase.yaml:3:"));
 }
 
 TEST(TestcaseYaml, AFieldOfTheWrongShapeNamesItsLine) {

@@ -10,11 +10,11 @@
 namespace gale::testing {
 namespace {
 
+using test::DataLines;
+using test::ParseData;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using test::DataLines;
-using test::ParseData;
 
 std::map<std::string, CaseStatus> Statuses(const ZtestParser &parser) {
   std::map<std::string, CaseStatus> out;
@@ -95,8 +95,8 @@ TEST(ZtestParser, ReportsEachCaseAsItsResultLineArrives) {
 }
 
 TEST(ZtestParser, ChunkedDataParsesLikeLines) {
-  std::string text = test::ReadFile(std::string(GALE_TESTING_DATA_DIR) +
-                                     "/ztest_accept_fail_qemu_cortex_m3.txt");
+  std::string text =
+      test::ReadFile(std::string(GALE_TESTING_DATA_DIR) + "/ztest_accept_fail_qemu_cortex_m3.txt");
   ZtestParser whole = ParseData("ztest_accept_fail_qemu_cortex_m3.txt");
   for (size_t chunk : {1u, 7u, 64u, 4096u}) {
     ZtestParser parser;
@@ -161,7 +161,8 @@ TEST(ZtestParser, FailureMessagesOfEveryKind) {
   // A failed suite setup explains the cases that could not run.
   const TestCase &never = Case(parser, "setup_fails", "test_never_runs");
   EXPECT_EQ(never.status, CaseStatus::kFailed);
-  EXPECT_THAT(never.message, HasSubstr("setup_fails_setup: Reached unreachable code (setup fails)"));
+  EXPECT_THAT(never.message,
+              HasSubstr("setup_fails_setup: Reached unreachable code (setup fails)"));
   ASSERT_EQ(parser.fatal_errors().size(), 2u);
   EXPECT_FALSE(parser.fatal_errors()[0].expected);
   EXPECT_EQ(parser.fatal_errors()[0].test_case, "test_f_unexpected_oops");
@@ -275,7 +276,8 @@ TEST(ZtestParser, FindsReportsAmongOtherOutput) {
   parser.Feed("thread says hiSTART - test_a");  // not at a word start: not a START
   parser.Feed("thread says hi START - test_a");
   parser.Feed("  PASS - test_a in 1.250 seconds  ");
-  parser.Feed("SUITE PASS - 100.00% [s]: pass = 1, fail = 0, skip = 0, total = 1 duration = 1.250 seconds");
+  parser.Feed(
+      "SUITE PASS - 100.00% [s]: pass = 1, fail = 0, skip = 0, total = 1 duration = 1.250 seconds");
   parser.Feed("[00:00:00.010,000] <err> os: >>> ZEPHYR FATAL ERROR 4: Kernel panic on CPU 0");
   parser.Finish();
   ASSERT_EQ(parser.cases().size(), 1u);

@@ -17,8 +17,8 @@ namespace gale::testing {
 
 /// How a run of an image ended, as the daemon's RunFn saw it.
 struct RunOutcome {
-  int exit_code = 0;  ///< the image's exit status; meaningful when `exited`
-  bool exited = false;  ///< the image (emulator, native_sim program) ended by itself
+  int exit_code = 0;       ///< the image's exit status; meaningful when `exited`
+  bool exited = false;     ///< the image (emulator, native_sim program) ended by itself
   bool timed_out = false;  ///< RunFn stopped it because its timeout passed
   /// Non-empty: the emulator or program died abnormally ("killed by SIGSEGV", "QEMU exited: ...").
   /// Not set when RunFn stopped it itself (cancellation, timeout).
@@ -30,9 +30,9 @@ struct RunOutcome {
 /// Why the runner stopped a run before the image ended.
 enum class StopReason {
   kNone,
-  kCancelled,  ///< the whole test run was cancelled
-  kBootWindow,  ///< no output (ztest: no suite started) within the boot window
-  kTimeout,  ///< the scenario's timeout passed
+  kCancelled,    ///< the whole test run was cancelled
+  kBootWindow,   ///< no output (ztest: no suite started) within the boot window
+  kTimeout,      ///< the scenario's timeout passed
   kHarnessDone,  ///< a console harness saw every line it waits for
 };
 
@@ -43,7 +43,7 @@ class ConsoleMatcher {
   static absl::StatusOr<ConsoleMatcher> Create(const std::vector<std::string> &regex, bool ordered);
 
   void Feed(std::string_view line);
-  bool empty() const { return patterns_.empty(); }  ///< no regex: the exit status decides
+  bool empty() const { return patterns_.empty(); }         ///< no regex: the exit status decides
   bool done() const { return next_ == patterns_.size(); }  ///< every regex matched
   /// The first regex not yet matched ("" when done).
   std::string Missing() const;
@@ -59,11 +59,11 @@ class ConsoleMatcher {
 /// What the runner observed of one instance.
 struct Observation {
   absl::Status build;  ///< not OK: the build failed (or was cancelled)
-  bool ran = false;  ///< the image was run (RunFn called)
+  bool ran = false;    ///< the image was run (RunFn called)
   RunOutcome outcome;
   StopReason stop = StopReason::kNone;
   double boot_window_s = 0;  ///< for messages
-  double timeout_s = 0;  ///< for messages
+  double timeout_s = 0;      ///< for messages
 };
 
 struct Verdict {

@@ -23,9 +23,9 @@ std::string_view ToString(CaseStatus status);
 /// One ztest test case.
 struct TestCase {
   std::string suite;  ///< the ztest suite ("" when the output named none)
-  std::string name;  ///< "test_sem_take"
+  std::string name;   ///< "test_sem_take"
   CaseStatus status = CaseStatus::kPassed;
-  double seconds = 0;  ///< as the target reported it
+  double seconds = 0;   ///< as the target reported it
   std::string message;  ///< the first assertion failure (or fault) reported while it ran
 };
 
@@ -33,11 +33,11 @@ enum class ScenarioStatus {
   kPassed,
   kFailed,  ///< a case failed, or the image reported or exited with a failure
   kBuildError,
-  kFlashError,  ///< the image could not be loaded onto the device
+  kFlashError,   ///< the image could not be loaded onto the device
   kBootTimeout,  ///< no output (or no ztest suite started) within the boot window
-  kTimeout,  ///< started, but not finished within the scenario's timeout
-  kCrash,  ///< a fatal error the image did not recover from, or the emulator died
-  kSkipped,  ///< not run: filtered for the board, `skip: true`, or cancelled
+  kTimeout,      ///< started, but not finished within the scenario's timeout
+  kCrash,        ///< a fatal error the image did not recover from, or the emulator died
+  kSkipped,      ///< not run: filtered for the board, `skip: true`, or cancelled
 };
 
 /// "passed", "failed", "build_error", "flash_error", "boot_timeout", "timeout", "crash",

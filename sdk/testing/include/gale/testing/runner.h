@@ -47,9 +47,9 @@ using LineFn = std::function<void(std::string_view line)>;
 /// requested (the runner requests it on cancellation, on an expired boot window or timeout, and
 /// when a console harness has seen what it waits for). The runner enforces the timeout too;
 /// `timeout` is the scenario's, scaled. Called from a runner worker thread.
-using RunFn = std::function<RunOutcome(const Instance &, const std::string &build_dir,
-                                       const LineFn &on_line, std::chrono::milliseconds timeout,
-                                       std::stop_token stop)>;
+using RunFn =
+    std::function<RunOutcome(const Instance &, const std::string &build_dir, const LineFn &on_line,
+                             std::chrono::milliseconds timeout, std::stop_token stop)>;
 
 struct RunnerOptions {
   /// Instances in flight at once (build then run, in one slot); 0: the number of cores.

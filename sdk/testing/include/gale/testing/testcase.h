@@ -13,8 +13,8 @@ namespace gale::testing {
 
 /// How the output of a scenario's image is judged.
 enum class Harness {
-  kZtest,  ///< `harness: ztest` or none: the ztest report decides.
-  kConsole,  ///< `harness: console`: `harness_config.regex` lines, else the exit status.
+  kZtest,        ///< `harness: ztest` or none: the ztest report decides.
+  kConsole,      ///< `harness: console`: `harness_config.regex` lines, else the exit status.
   kUnsupported,  ///< any other harness (pytest, robot, ...): the scenario is skipped.
 };
 
@@ -22,9 +22,9 @@ enum class Harness {
 /// Maps onto gale.v1.Scenario (name, app_dir, tags, platform_allow, extra_configs, timeout_s,
 /// build_only); the other fields are for selection and building.
 struct Scenario {
-  std::string name;  ///< e.g. "kernel.semaphore"
-  std::string app_dir;  ///< absolute folder of the YAML file: the application to build
-  std::string yaml_path;  ///< absolute path of the testcase.yaml or sample.yaml
+  std::string name;        ///< e.g. "kernel.semaphore"
+  std::string app_dir;     ///< absolute folder of the YAML file: the application to build
+  std::string yaml_path;   ///< absolute path of the testcase.yaml or sample.yaml
   uint32_t yaml_line = 0;  ///< 1-based line of the scenario's key in that file
   std::vector<std::string> tags;
   std::vector<std::string> platform_allow;
@@ -48,8 +48,8 @@ struct Scenario {
   /// `harness_config.regex` of a console harness: lines that must appear.
   std::vector<std::string> console_regex;
   bool console_ordered = false;  ///< `harness_config.ordered`: the regexes match in order
-  uint32_t min_ram_kb = 0;  ///< `min_ram`, in KiB; 0: none
-  std::string filter;  ///< `filter`: kept, not evaluated (see notes)
+  uint32_t min_ram_kb = 0;       ///< `min_ram`, in KiB; 0: none
+  std::string filter;            ///< `filter`: kept, not evaluated (see notes)
   /// Things a user should know about this scenario: keys that are read but not acted on.
   std::vector<std::string> notes;
 };
@@ -75,8 +75,8 @@ absl::StatusOr<std::vector<Scenario>> DiscoverScenarios(const std::vector<std::s
 
 /// What selection needs to know of a board (the daemon fills it from its board catalog).
 struct BoardInfo {
-  std::string name;  ///< "qemu_cortex_m3"
-  std::string arch;  ///< "arm", "riscv", "posix"
+  std::string name;     ///< "qemu_cortex_m3"
+  std::string arch;     ///< "arm", "riscv", "posix"
   uint32_t ram_kb = 0;  ///< 0: unknown (min_ram is then not checked)
   /// The image can be run (an emulator or an attached device); if not, instances are built only.
   bool can_run = true;
@@ -86,7 +86,7 @@ struct BoardInfo {
 struct Instance {
   Scenario scenario;
   BoardInfo board;
-  bool skipped = false;  ///< not built nor run; see skip_reason
+  bool skipped = false;     ///< not built nor run; see skip_reason
   std::string skip_reason;  ///< one line, e.g. "qemu_cortex_m3 is not in platform_allow (x, y)"
   /// "<board>/<scenario>": unique within a selection, and the build folder below a work dir.
   std::string Id() const { return board.name + "/" + scenario.name; }

@@ -17,10 +17,10 @@ namespace gale::testing {
 /// A fatal error report of the target: Gale's ">>> GALE FATAL ERROR n: ..." (or Zephyr's
 /// ">>> ZEPHYR FATAL ERROR"), with the fault header and failed __ASSERT() that came before it.
 struct FatalError {
-  std::string line;  ///< ">>> GALE FATAL ERROR 0: CPU exception on CPU 0"
-  std::string fault;  ///< the "***** UsageFault (exception 6) *****" header before it, if any
+  std::string line;       ///< ">>> GALE FATAL ERROR 0: CPU exception on CPU 0"
+  std::string fault;      ///< the "***** UsageFault (exception 6) *****" header before it, if any
   std::string assertion;  ///< an "ASSERTION FAIL [...] @ file:line" just before it, if any
-  std::string suite;  ///< the suite and case that were running ("" outside any case)
+  std::string suite;      ///< the suite and case that were running ("" outside any case)
   std::string test_case;
   /// The ztest fatal hook announced it as part of the test ("Fatal error expected ...").
   bool expected = false;
@@ -46,8 +46,8 @@ class ZtestParser {
   void Finish(std::string_view why = {});
 
   bool finished() const { return finished_; }
-  size_t lines() const { return lines_; }  ///< lines fed so far
-  bool any_output() const { return any_output_; }  ///< a non-blank line was fed
+  size_t lines() const { return lines_; }                ///< lines fed so far
+  bool any_output() const { return any_output_; }        ///< a non-blank line was fed
   bool suite_started() const { return suite_started_; }  ///< a "Running TESTSUITE" line came
   /// The image's verdict: true for "PROJECT EXECUTION SUCCESSFUL", false for "... FAILED";
   /// empty until one came.
