@@ -167,6 +167,25 @@ class Watchdog {
   std::thread thread_;  // last: started once the members above exist
 };
 
+// Kconfig values for the fragment: extra_configs, and extra_args entries that set a Kconfig symbol
+// (Zephyr reads "-DCONFIG_X=y" from the CMake command line; Gale's build reads fragments).
+bool IsKconfigArg(std::string_view arg) {
+  ConsumePrefix(&arg, "-D");
+  return arg.starts_with("CONFIG_") && Contains(arg, "=");
+}
+
+std::vector<std::string> FragmentLines(const Instance &instance) {
+  std::vector<std::string> lines = instance.ExtraConfigs();
+  for (const std::string &arg : instance.ExtraArgs()) {
+    if (IsKconfigArg(arg)) {
+      std::string_view view(arg);
+      ConsumePrefix(&view, "-D");
+      lines.emplace_back(view);
+    }
+  }
+  return lines;
+}
+
 std::string FragmentText(const Instance &instance, const std::vector<std::string> &configs) {
   std::string text =
       absl::StrCat("# extra_configs of test scenario ", instance.scenario.name, " for ",
@@ -225,6 +244,9 @@ BuildSpec TestRunner::MakeBuildSpec(const Instance &instance, const std::string 
     }
   };
   for (const std::string &arg : instance.ExtraArgs()) {
+    if (IsKconfigArg(arg)) {
+      continue;  // in the fragment
+    }
     std::string_view view(arg);
     ConsumePrefix(&view, "-D");
     if (ConsumePrefix(&view, "EXTRA_CONF_FILE=")) {
@@ -237,7 +259,7 @@ BuildSpec TestRunner::MakeBuildSpec(const Instance &instance, const std::string 
       spec.cmake_args.push_back(absl::StrCat("-D", arg));
     }
   }
-  if (!instance.ExtraConfigs().empty()) {
+  if (!FragmentLines(instance).empty()) {
     confs.push_back((fs::path(build_dir) / kFragmentName).string());
   }
   if (!confs.empty()) {
@@ -295,6 +317,12 @@ RunReport TestRunner::Run(const std::vector<Instance> &instances, std::stop_toke
       finish();
       return result;
     }
+    if (options_.work_dir.empty()) {
+      result.status = ScenarioStatus::kBuildError;
+      result.reason = "no work folder for build folders (RunnerOptions::work_dir is empty)";
+      result.build_dir.clear();
+      return result;
+    }
     if (instance.scenario.harness == Harness::kConsole) {
       absl::StatusOr<ConsoleMatcher> matcher = ConsoleMatcher::Create(
           instance.scenario.console_regex, instance.scenario.console_ordered);
@@ -320,7 +348,7 @@ RunReport TestRunner::Run(const std::vector<Instance> &instances, std::stop_toke
       observation.build = absl::InternalError(
           absl::StrCat("cannot create the build folder ", result.build_dir, ": ", ec.message()));
     }
-    std::vector<std::string> configs = instance.ExtraConfigs();
+    std::vector<std::string> configs = FragmentLines(instance);
     if (observation.build.ok() && !configs.empty()) {
       observation.build = WriteFragment((fs::path(result.build_dir) / kFragmentName).string(),
                                         FragmentText(instance, configs));

@@ -150,7 +150,8 @@ TEST(TestRunner, PassesExtraConfigsAsAFragmentAndExtraArgsToTheBuild) {
   instance.scenario.extra_configs = {"CONFIG_A=y", "arch:posix:CONFIG_POSIX_ONLY=y",
                                      "CONFIG_NAME=\"two words\""};
   instance.scenario.extra_args = {"CONF_FILE=prj_x.conf", "-DFOO=1",
-                                  "EXTRA_CONF_FILE=a.conf;b.conf"};
+                                  "EXTRA_CONF_FILE=a.conf;b.conf", "CONFIG_FROM_ARGS=y",
+                                  "-DEXTRA_DTC_OVERLAY_FILE=y.overlay"};
   instance.scenario.extra_conf_files = {"overlay.conf"};
   instance.scenario.extra_dtc_overlay_files = {"x.overlay"};
   instance.scenario.build_only = true;
@@ -177,8 +178,8 @@ TEST(TestRunner, PassesExtraConfigsAsAFragmentAndExtraArgsToTheBuild) {
   EXPECT_THAT(seen.cmake_args, ElementsAre("-DCONF_FILE=prj_x.conf", "-DFOO=1",
                                            "-DEXTRA_CONF_FILE=overlay.conf;a.conf;b.conf;" + dir +
                                                "/testcase_extra.conf",
-                                           "-DEXTRA_DTC_OVERLAY_FILE=x.overlay"));
-  EXPECT_THAT(fragment, HasSubstr("\nCONFIG_A=y\nCONFIG_NAME=\"two words\"\n"));
+                                           "-DEXTRA_DTC_OVERLAY_FILE=x.overlay;y.overlay"));
+  EXPECT_THAT(fragment, HasSubstr("\nCONFIG_A=y\nCONFIG_NAME=\"two words\"\nCONFIG_FROM_ARGS=y\n"));
   EXPECT_THAT(fragment, ::testing::Not(HasSubstr("POSIX_ONLY")));
   EXPECT_EQ(TestRunner::MakeBuildSpec(instance, dir).cmake_args, seen.cmake_args);
   ASSERT_EQ(report.results.size(), 1u);
@@ -431,6 +432,13 @@ TEST(TestRunner, BuildFlashAndDeathErrors) {
   EXPECT_EQ(report.summary.errors, 3u);
   EXPECT_EQ(report.summary.skipped, 1u);
   EXPECT_EQ(report.summary.failed, 1u);  // the blocked case of "died"
+}
+
+TEST(TestRunner, NeedsAWorkFolder) {
+  RunReport report = TestRunner(OkBuild(), Hang({}), RunnerOptions{}).Run({MakeInstance("s")});
+  ASSERT_EQ(report.results.size(), 1u);
+  EXPECT_EQ(report.results[0].status, ScenarioStatus::kBuildError);
+  EXPECT_THAT(report.results[0].reason, HasSubstr("work_dir"));
 }
 
 TEST(TestRunner, BadConsoleRegexIsReportedNotRun) {

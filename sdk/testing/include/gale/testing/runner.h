@@ -29,7 +29,10 @@ struct BuildSpec {
   /// already start with '-' as they are), then "-DEXTRA_CONF_FILE=<list>" joining the
   /// scenario's extra_conf_files, any EXTRA_CONF_FILE of extra_args, and the fragment
   /// `build_dir/testcase_extra.conf` holding the extra_configs (when there are any), and
-  /// "-DEXTRA_DTC_OVERLAY_FILE=<list>" for extra_dtc_overlay_files. Lists are ';'-separated.
+  /// "-DEXTRA_DTC_OVERLAY_FILE=<list>" for extra_dtc_overlay_files and any
+  /// EXTRA_DTC_OVERLAY_FILE of extra_args. Lists are ';'-separated. extra_args entries that set
+  /// a Kconfig symbol ("CONFIG_X=y") go to the fragment instead: Gale's build reads Kconfig
+  /// values from fragments, not from the CMake cache.
   std::vector<std::string> cmake_args;
 };
 
@@ -57,6 +60,7 @@ struct RunnerOptions {
   /// Build folders are work_dir/<board>/<scenario>; created as needed. Required.
   std::string work_dir;
   /// A run that prints no line (ztest: no "Running TESTSUITE") within this is a boot timeout.
+  /// Counted from the call of RunFn: for a board that is flashed first, include flashing time.
   std::chrono::milliseconds boot_window = std::chrono::seconds(30);
   /// Multiplies each scenario's timeout (slow hosts, real boards).
   double timeout_multiplier = 1.0;
