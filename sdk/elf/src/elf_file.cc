@@ -112,13 +112,14 @@ absl::Status Parser::Parse(uint16_t &machine, uint64_t &entry, std::vector<Segme
       }
       if (!InBounds(ph.p_offset, ph.p_filesz, size)) {
         return Error(absl::StrFormat(
-            "segment %u (load address 0x%x) extends past the end of the file (%u bytes at "
-            "offset %u, file is %u bytes)",
+            "the segment of program header %u (load address 0x%x) extends past the end of the "
+            "file (%u bytes at offset %u, file is %u bytes)",
             i, ph.p_paddr, ph.p_filesz, ph.p_offset, size));
       }
       if (ph.p_memsz < ph.p_filesz) {
         return Error(absl::StrFormat(
-            "segment %u (load address 0x%x) has a file size (%u) larger than its memory size (%u)",
+            "the segment of program header %u (load address 0x%x) has a file size (%u) larger "
+            "than its memory size (%u)",
             i, ph.p_paddr, ph.p_filesz, ph.p_memsz));
       }
       Segment segment;

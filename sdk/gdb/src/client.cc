@@ -221,9 +221,10 @@ struct Client::Impl {
         continue;
       }
       if (ack_mode) {
-        if (absl::Status status = WriteRaw("+"); !status.ok()) {
-          return status;
-        }
+        // A failed ack does not lose the packet: a server that ends (QEMU after the target's
+        // semihosting exit) sends its last packet, W, and closes before the ack arrives. The
+        // broken connection shows on the next exchange.
+        WriteRaw("+").IgnoreError();
       }
       auto expanded = ExpandRunLength(body);
       if (!expanded.ok()) {
@@ -387,6 +388,17 @@ absl::Status Client::Handshake() {
     }
     // Anything but OK leaves the server in ack mode, which works too, only slower.
     d.ack_mode = *ok != "OK";
+  }
+  if (Supports("qXfer:features:read")) {
+    // Read the target description now: besides naming the registers, QEMU answers `p` and `P`
+    // only on a connection that has read target.xml. A malformed description is reported by
+    // FindRegister(); only a failing connection fails the handshake.
+    d.description.reset();
+    auto description = ReadTargetDescription();
+    if (!description.ok() && (absl::IsUnavailable(description.status()) ||
+                              absl::IsDeadlineExceeded(description.status()))) {
+      return description.status();
+    }
   }
   return absl::OkStatus();
 }

@@ -65,7 +65,9 @@ class Client {
   explicit Client(std::unique_ptr<Transport> transport, ClientOptions options = {});
   ~Client();
 
-  /// qSupported exchange (learns PacketSize, binary upload, no-ack), then QStartNoAckMode.
+  /// qSupported exchange (learns PacketSize, binary upload, no-ack), then QStartNoAckMode, then
+  /// the target description when the server offers one (QEMU answers `p`/`P` only after it).
+  /// Call once, first.
   absl::Status Handshake();
   /// Sends one packet and returns the reply payload. Error replies ("Exx") become errors.
   absl::StatusOr<std::string> Request(std::string_view payload);
