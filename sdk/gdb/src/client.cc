@@ -113,7 +113,7 @@ struct Client::Impl {
 
   absl::Status CheckUsable(std::string_view what) const {
     if (closed) {
-      return absl::FailedPreconditionError(absl::StrCat(
+      return absl::UnavailableError(absl::StrCat(
           "cannot send ", Av(what), ": the connection to ", Peer(), " is closed; connect again"));
     }
     return absl::OkStatus();

@@ -96,7 +96,7 @@ void ExpectSegmentsMatchReadelf(const ElfFile &file, const std::string &path) {
   EXPECT_EQ(file.LoadSize(), total);
 }
 
-TEST(ElfImageTest, HelloWorldForQemuCortexM3) {
+TEST(ElfImageTest, hello_qemu_cortex_m3) {
   const std::string path = ImagePath("hello_qemu_cortex_m3", "gale.elf");
   ASSERT_FALSE(path.empty()) << "GALE_TEST_IMAGE_DIR is not set (run through ctest)";
   auto file = ElfFile::Load(path);
@@ -119,7 +119,7 @@ TEST(ElfImageTest, HelloWorldForQemuCortexM3) {
   EXPECT_EQ(main_symbol->value, ReadelfSymbol(path, "main"));
 }
 
-TEST(ElfImageTest, HelloWorldForNativeSim) {
+TEST(ElfImageTest, hello_native_sim) {
   const std::string path = ImagePath("hello_native_sim", "gale.exe");
   ASSERT_FALSE(path.empty()) << "GALE_TEST_IMAGE_DIR is not set (run through ctest)";
   auto file = ElfFile::Load(path);
