@@ -24,6 +24,8 @@ constexpr size_t kMaxPacketSize = 1 << 20;
 constexpr size_t kPacketMargin = 32;
 // A reply this large without a '#' means the stream is not RSP (or is garbage).
 constexpr size_t kMaxBuffered = 4 * kMaxPacketSize;
+// The signal number of a stop at a breakpoint or after a step (gdb's SIGTRAP).
+constexpr int kSigTrap = 5;
 
 // Debian's Abseil has its own string_view type; this bridges std::string_view into StrCat.
 absl::string_view Av(std::string_view text) { return absl::string_view(text.data(), text.size()); }
@@ -108,6 +110,13 @@ struct Client::Impl {
   std::string *capture = nullptr;  // Monitor() output goes here instead of `console`
   std::optional<TargetDescription> description;
   std::map<int, size_t> register_bytes;
+  struct Breakpoint {
+    uint64_t address;
+    bool hardware;
+    int kind;
+  };
+  std::vector<Breakpoint> breakpoints;  // inserted through this client
+  std::optional<StopReply> pending_stop;  // a stop that came while stepping off a breakpoint
 
   std::string Peer() const { return transport->Describe(); }
 
@@ -325,6 +334,10 @@ struct Client::Impl {
   size_t PayloadLimit() const { return packet_size - kPacketMargin; }
 
   absl::StatusOr<StopReply> AwaitStop(absl::Duration timeout) {
+    if (pending_stop.has_value()) {
+      running = false;
+      return *std::exchange(pending_stop, std::nullopt);
+    }
     auto reply = ReceiveReply(absl::Now() + timeout);
     if (!reply.ok()) {
       if (absl::IsDeadlineExceeded(reply.status())) {
@@ -653,14 +666,43 @@ absl::StatusOr<RegisterInfo> Client::FindRegister(std::string_view name) {
                                           "\"; its registers: ", names));
 }
 
+namespace {
+
+std::string BreakpointPacket(char op, uint64_t address, bool hardware, int kind) {
+  return absl::StrFormat("%c%d,%x,%x", op, hardware ? 1 : 0, address, kind);
+}
+
+std::string_view BreakpointKind(bool hardware) {
+  return hardware ? "hardware breakpoints (Z1/z1)" : "software breakpoints (Z0/z0)";
+}
+
+}  // namespace
+
 absl::Status Client::InsertBreakpoint(uint64_t address, bool hardware, int kind) {
-  return impl_->ExpectOk(absl::StrFormat("Z%d,%x,%x", hardware ? 1 : 0, address, kind),
-                         hardware ? "hardware breakpoints (Z1)" : "software breakpoints (Z0)");
+  Impl &d = *impl_;
+  absl::Status status =
+      d.ExpectOk(BreakpointPacket('Z', address, hardware, kind), BreakpointKind(hardware));
+  if (status.ok()) {
+    auto &list = d.breakpoints;
+    if (std::none_of(list.begin(), list.end(), [&](const Impl::Breakpoint &b) {
+          return b.address == address && b.hardware == hardware;
+        })) {
+      list.push_back({address, hardware, kind});
+    }
+  }
+  return status;
 }
 
 absl::Status Client::RemoveBreakpoint(uint64_t address, bool hardware, int kind) {
-  return impl_->ExpectOk(absl::StrFormat("z%d,%x,%x", hardware ? 1 : 0, address, kind),
-                         hardware ? "hardware breakpoints (z1)" : "software breakpoints (z0)");
+  Impl &d = *impl_;
+  absl::Status status =
+      d.ExpectOk(BreakpointPacket('z', address, hardware, kind), BreakpointKind(hardware));
+  if (status.ok()) {
+    std::erase_if(d.breakpoints, [&](const Impl::Breakpoint &b) {
+      return b.address == address && b.hardware == hardware;
+    });
+  }
+  return status;
 }
 
 absl::Status Client::Continue() {
@@ -670,6 +712,52 @@ absl::Status Client::Continue() {
   }
   if (d.running) {
     return absl::FailedPreconditionError("the target is already running");
+  }
+  // A target stopped at one of our breakpoints would stop there again at once (QEMU does):
+  // step off it with the breakpoint lifted, as gdb does. This needs the pc's number, so only
+  // servers with a target description get it.
+  if (!d.breakpoints.empty() && Supports("qXfer:features:read")) {
+    auto pc_reg = FindRegister("pc");
+    if (pc_reg.ok()) {
+      auto pc = ReadRegister(pc_reg->number);
+      if (!pc.ok()) {
+        return pc.status();
+      }
+      for (const Impl::Breakpoint b : d.breakpoints) {
+        if (b.address != *pc) {
+          continue;
+        }
+        if (absl::Status status = d.ExpectOk(BreakpointPacket('z', b.address, b.hardware, b.kind),
+                                              BreakpointKind(b.hardware));
+            !status.ok()) {
+          return status;
+        }
+        auto stepped = Step();
+        if (!stepped.ok()) {
+          return stepped.status();
+        }
+        if (stepped->kind != StopReply::Kind::kSignal) {
+          // The program ended during the step: nothing to put the breakpoint back into. That
+          // end is the stop the caller's WaitStop() reports.
+          d.breakpoints.clear();
+          d.pending_stop = *stepped;
+          d.running = true;
+          return absl::OkStatus();
+        }
+        if (absl::Status status = d.ExpectOk(BreakpointPacket('Z', b.address, b.hardware, b.kind),
+                                              BreakpointKind(b.hardware));
+            !status.ok()) {
+          return status;
+        }
+        if (stepped->signal != kSigTrap) {
+          // The step stopped for another reason (a fault): report that rather than run on.
+          d.pending_stop = *stepped;
+          d.running = true;
+          return absl::OkStatus();
+        }
+        break;
+      }
+    }
   }
   if (absl::Status status = d.Send("c", absl::Now() + d.options.reply_timeout); !status.ok()) {
     return d.Annotate(status, "c", "sending");

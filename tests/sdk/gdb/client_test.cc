@@ -206,6 +206,60 @@ TEST_F(ClientTest, HandshakeReadsTheTargetDescriptionWithIncludes) {
   EXPECT_TRUE(client_->WriteRegister(25, 0x01000000).ok());
 }
 
+TEST_F(ClientTest, ContinueStepsOffABreakpointAtThePc) {
+  features_ = "PacketSize=1000;qXfer:features:read+";
+  script_->NoAckHandshake(features_)
+      .ExpectPacket("qXfer:features:read:target.xml:0,fe0")
+      .ReplyPacket(
+          "l<target><reg name=\"r0\" bitsize=\"32\"/><reg name=\"pc\" bitsize=\"32\"/></target>");
+  client_ = std::make_unique<Client>(std::make_unique<FakeTransport>(script_));
+  ASSERT_TRUE(client_->Handshake().ok());
+  script_->ExpectPacket("Z0,100,2").ReplyPacket("OK");
+  ASSERT_TRUE(client_->InsertBreakpoint(0x100).ok());
+
+  // Stopped elsewhere: a plain continue.
+  script_->ExpectPacket("p1").ReplyPacket("f0000000").ExpectPacket("c").ReplyPacket("T05");
+  ASSERT_TRUE(client_->Continue().ok());
+  ASSERT_TRUE(client_->WaitStop(absl::Seconds(1)).ok());
+
+  // Stopped at the breakpoint: lift it, step, put it back, continue.
+  script_->ExpectPacket("p1").ReplyPacket("00010000")
+      .ExpectPacket("z0,100,2").ReplyPacket("OK")
+      .ExpectPacket("s").ReplyPacket("T05")
+      .ExpectPacket("Z0,100,2").ReplyPacket("OK")
+      .ExpectPacket("c").ReplyPacket("T05");
+  ASSERT_TRUE(client_->Continue().ok());
+  ASSERT_TRUE(client_->WaitStop(absl::Seconds(1)).ok());
+
+  // The step stops for another reason: no `c`, and WaitStop reports that stop.
+  script_->ExpectPacket("p1").ReplyPacket("00010000")
+      .ExpectPacket("z0,100,2").ReplyPacket("OK")
+      .ExpectPacket("s").ReplyPacket("S0b");  // a fault: reported, not run past
+  script_->ExpectPacket("Z0,100,2").ReplyPacket("OK");
+  ASSERT_TRUE(client_->Continue().ok());
+  EXPECT_TRUE(client_->running());
+  auto stop = client_->WaitStop(absl::Seconds(1));
+  ASSERT_TRUE(stop.ok()) << stop.status();
+  EXPECT_EQ(stop->signal, 11);
+
+  // Once removed, the breakpoint is not stepped over any more.
+  script_->ExpectPacket("z0,100,2").ReplyPacket("OK").ExpectPacket("c").ReplyPacket("T05");
+  ASSERT_TRUE(client_->RemoveBreakpoint(0x100).ok());
+  ASSERT_TRUE(client_->Continue().ok());
+  ASSERT_TRUE(client_->WaitStop(absl::Seconds(1)).ok());
+  script_->ExpectPacket("Z0,100,2").ReplyPacket("OK");
+  ASSERT_TRUE(client_->InsertBreakpoint(0x100).ok());
+
+  // The step itself ends the program: no breakpoint to restore, no `c`; WaitStop reports it.
+  script_->ExpectPacket("p1").ReplyPacket("00010000")
+      .ExpectPacket("z0,100,2").ReplyPacket("OK")
+      .ExpectPacket("s").ReplyPacket("W00");
+  ASSERT_TRUE(client_->Continue().ok());
+  auto exited = client_->WaitStop(absl::Seconds(1));
+  ASSERT_TRUE(exited.ok()) << exited.status();
+  EXPECT_EQ(exited->kind, StopReply::Kind::kExited);
+}
+
 TEST_F(ClientTest, WithoutATargetDescriptionFindRegisterIsUnimplemented) {
   Client &client = Make();
   script_->ExpectPacket("qXfer:features:read:target.xml:0,fe0").ReplyPacket("");

@@ -111,7 +111,9 @@ class Client {
   absl::Status InsertBreakpoint(uint64_t address, bool hardware = false, int kind = 2);
   absl::Status RemoveBreakpoint(uint64_t address, bool hardware = false, int kind = 2);
 
-  /// `c`: resumes and returns at once; call WaitStop for the stop reply.
+  /// `c`: resumes and returns at once; call WaitStop for the stop reply. A target stopped at a
+  /// breakpoint this client inserted first steps off it with the breakpoint lifted (as gdb
+  /// does; QEMU would otherwise report the same breakpoint again at once).
   absl::Status Continue();
   /// `s`: one instruction; returns the stop reply.
   absl::StatusOr<StopReply> Step();
