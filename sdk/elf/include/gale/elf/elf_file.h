@@ -47,8 +47,17 @@ class ElfFile {
   std::optional<Symbol> FindSymbol(std::string_view name) const;
   /// Sum of the loadable bytes.
   uint64_t LoadSize() const;
+  /// The lowest load address of any segment (where a Cortex-M vector table sits); nullopt for
+  /// an image with nothing to load.
+  std::optional<uint64_t> LowestLoadAddress() const;
+  /// The little-endian 32-bit word the image places at `load_address`, if a segment's file
+  /// bytes cover all four bytes.
+  std::optional<uint32_t> ReadWord32(uint64_t load_address) const;
+  /// The path or name the image was loaded from (used in error messages).
+  const std::string& name() const { return name_; }
 
  private:
+  std::string name_;
   uint16_t machine_ = 0;
   bool is_64bit_ = false;
   uint64_t entry_ = 0;

@@ -39,6 +39,11 @@ struct FlashResult {
 absl::StatusOr<FlashResult> GdbRemoteFlash(gdb::Client& client, const elf::ElfFile& image,
                                            const FlashOptions& options);
 
+/// Reads back every loadable segment of `image` and compares its CRC-32 with the image's
+/// (progress phase "verify"). DataLoss names the segment and the first differing address.
+absl::Status GdbRemoteVerify(gdb::Client& client, const elf::ElfFile& image,
+                             const FlashOptions& options);
+
 /// CRC-32 (IEEE 802.3, as zlib) used for read-back verification.
 uint32_t Crc32(const uint8_t* data, size_t size, uint32_t crc = 0);
 
