@@ -149,7 +149,7 @@ absl::StatusOr<std::unique_ptr<QemuGdbstub>> QemuGdbstub::Start(const Options &o
     if (absl::Now() > deadline) {
       return absl::DeadlineExceededError(
           absl::StrCat("qemu-system-arm created no sockets in ", instance->dir_, " within ",
-                        absl::FormatDuration(kStartTimeout), ": ", instance->Log()));
+                       absl::FormatDuration(kStartTimeout), ": ", instance->Log()));
     }
     absl::SleepFor(absl::Milliseconds(10));
   }
@@ -246,9 +246,9 @@ absl::Status UartReader::WaitFor(std::string_view needle, absl::Duration timeout
     if (bytes.ok()) {
       text_ += *bytes;
     } else if (!absl::IsDeadlineExceeded(bytes.status())) {
-      return absl::Status(bytes.status().code(),
-                          absl::StrCat(bytes.status().message(), "; the UART showed: \"", text_,
-                                       "\""));
+      return absl::Status(
+          bytes.status().code(),
+          absl::StrCat(bytes.status().message(), "; the UART showed: \"", text_, "\""));
     }
   }
   return absl::OkStatus();

@@ -33,16 +33,16 @@ class Transport {
 /// Connects to "unix:/path", "tcp:HOST:PORT" or "HOST:PORT" ("[::1]:1234" for IPv6).
 /// InvalidArgument for a malformed address, Unavailable (naming the address and the system's
 /// reason) when nothing accepts the connection within `timeout`.
-absl::StatusOr<std::unique_ptr<Transport>> Connect(const std::string& address,
+absl::StatusOr<std::unique_ptr<Transport>> Connect(const std::string &address,
                                                    absl::Duration timeout = absl::Seconds(5));
 
 /// Why the target stopped (a stop-reply packet: S, T, W, X).
 struct StopReply {
   enum class Kind { kSignal, kExited, kTerminated };
   Kind kind = Kind::kSignal;
-  int signal = 0;  ///< for kSignal / kTerminated
+  int signal = 0;     ///< for kSignal / kTerminated
   int exit_code = 0;  ///< for kExited
-  std::string raw;  ///< the packet as received
+  std::string raw;    ///< the packet as received
 };
 
 struct ClientOptions {
@@ -87,9 +87,9 @@ class Client {
   /// Memory, split into packets sized by PacketSize. Writes use binary `X` when the server
   /// accepts it, else hex `M`.
   absl::StatusOr<std::vector<uint8_t>> ReadMemory(uint64_t address, size_t length,
-                                                  const ProgressFn& progress = {});
+                                                  const ProgressFn &progress = {});
   absl::Status WriteMemory(uint64_t address, std::span<const uint8_t> data,
-                           const ProgressFn& progress = {});
+                           const ProgressFn &progress = {});
 
   /// All general registers as the `g` packet gives them (target byte order).
   absl::StatusOr<std::vector<uint8_t>> ReadRegisters();
