@@ -253,5 +253,52 @@ TEST_F(GdbRemoteFlashTest, AnImageWithNothingToLoadIsInvalid) {
   EXPECT_THAT(std::string(result.status().message()), HasSubstr("empty.elf: no loadable segments"));
 }
 
+// RISC-V code for QEMU's virt board: semihosting SYS_EXIT_EXTENDED with exit code 5.
+//   li a0, 0x20; auipc a1, 0; addi a1, a1, 24; slli zero, zero, 0x1f; ebreak;
+//   srai zero, zero, 7; j .; block: .word 0x20026, 5
+const std::vector<uint8_t> kRiscvExitWith5 = {0x13, 0x05, 0x00, 0x02, 0x97, 0x05, 0x00, 0x00, 0x93,
+                                              0x85, 0x85, 0x01, 0x13, 0x10, 0xf0, 0x01, 0x73, 0x00,
+                                              0x10, 0x00, 0x13, 0x50, 0x70, 0x40, 0x6f, 0x00, 0x00,
+                                              0x00, 0x26, 0x00, 0x02, 0x00, 0x05, 0x00, 0x00, 0x00};
+
+// Other machines start at the ELF entry, with "pc" found in QEMU's RISC-V description.
+TEST(GdbRemoteRiscvTest, StartsAtTheElfEntry) {
+  QemuGdbstub::Options qemu_options;
+  qemu_options.program = "qemu-system-riscv32";
+  qemu_options.machine = "virt";
+  qemu_options.extra_args = {"-bios", "none"};
+  auto qemu = QemuGdbstub::Start(qemu_options);
+  ASSERT_TRUE(qemu.ok()) << qemu.status();
+  auto client = (*qemu)->Attach();
+  ASSERT_TRUE(client.ok()) << client.status() << "\nQEMU: " << (*qemu)->Log();
+
+  constexpr uint32_t kRam = 0x80000000;
+  TestSegment text;
+  text.load_address = kRam;
+  text.virtual_address = kRam;
+  text.data = kRiscvExitWith5;
+  // The entry is not the segment's start: the runner must take it from the ELF header.
+  std::vector<uint8_t> padded(8, 0);
+  padded.insert(padded.end(), text.data.begin(), text.data.end());
+  text.data = padded;
+  auto image = elf::ElfFile::Parse(BuildElf32(EM_RISCV, kRam + 8, {text}), "rv32.elf");
+  ASSERT_TRUE(image.ok()) << image.status();
+
+  FlashOptions options;
+  options.run = false;
+  auto result = GdbRemoteFlash(**client, *image, options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->entry, kRam + 8);
+  auto pc = (*client)->FindRegister("pc");
+  ASSERT_TRUE(pc.ok()) << pc.status();
+  EXPECT_EQ((*client)->ReadRegister(pc->number).value_or(0), kRam + 8);
+
+  ASSERT_TRUE((*client)->Continue().ok());
+  auto stop = (*client)->WaitStop(absl::Seconds(30));
+  ASSERT_TRUE(stop.ok()) << stop.status() << "\nQEMU: " << (*qemu)->Log();
+  EXPECT_EQ(stop->kind, gdb::StopReply::Kind::kExited);
+  EXPECT_EQ(stop->exit_code, 5);
+}
+
 }  // namespace
 }  // namespace gale::runners
