@@ -802,7 +802,15 @@ absl::StatusOr<StopReply> Client::Interrupt(absl::Duration timeout) {
   if (!d.running) {
     return QueryHalt();
   }
+  // The target may have stopped on its own already (a breakpoint, or an exit after which the
+  // server closed the connection): that stop reply is the answer, and writing the interrupt
+  // byte to a closed connection would lose it.
+  auto early = d.AwaitStop(absl::ZeroDuration());
+  if (early.ok() || !absl::IsDeadlineExceeded(early.status())) {
+    return early;
+  }
   if (absl::Status status = d.WriteRaw("\x03"); !status.ok()) {
+    d.running = false;
     return status;
   }
   return d.AwaitStop(timeout);

@@ -349,6 +349,28 @@ TEST_F(ClientTest, WaitStopTimesOutAndTheTargetStaysRunning) {
   EXPECT_FALSE(client.running());
 }
 
+TEST_F(ClientTest, InterruptReturnsAStopThatAlreadyArrived) {
+  Client &client = Make();
+  script_->ExpectPacket("c").ReplyPacket("W00").Close();  // exited and gone before the interrupt
+  ASSERT_TRUE(client.Continue().ok());
+  auto stop = client.Interrupt();  // no 0x03 is written: the script would reject it
+  ASSERT_TRUE(stop.ok()) << stop.status();
+  EXPECT_EQ(stop->kind, StopReply::Kind::kExited);
+  EXPECT_FALSE(client.running());
+}
+
+TEST_F(ClientTest, WaitStopWithZeroTimeoutPolls) {
+  Client &client = Make();
+  script_->ExpectPacket("c");
+  ASSERT_TRUE(client.Continue().ok());
+  EXPECT_EQ(client.WaitStop(absl::ZeroDuration()).status().code(),
+            absl::StatusCode::kDeadlineExceeded);
+  script_->ReplyPacket("T05");
+  auto stop = client.WaitStop(absl::ZeroDuration());
+  ASSERT_TRUE(stop.ok()) << stop.status();
+  EXPECT_EQ(stop->signal, 5);
+}
+
 TEST_F(ClientTest, InterruptOfAStoppedTargetAsksWhyItStopped) {
   Client &client = Make();
   script_->ExpectPacket("?").ReplyPacket("S05");

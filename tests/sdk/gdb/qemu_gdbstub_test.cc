@@ -236,6 +236,16 @@ TEST_F(QemuGdbstubTest, SemihostingExitEndsTheSessionWithTheExitCode) {
   EXPECT_THAT(std::string(after.status().message()), HasSubstr(qemu_->gdb_address()));
 }
 
+TEST_F(QemuGdbstubTest, AnExitNobodyWaitedForIsTheAnswerToInterrupt) {
+  LoadCode(kExitWith3);
+  ASSERT_TRUE(client_->Continue().ok());
+  ASSERT_EQ(qemu_->WaitExit(absl::Seconds(10)), 3);  // gone before anyone asked
+  auto stop = client_->Interrupt();
+  ASSERT_TRUE(stop.ok()) << stop.status();
+  EXPECT_EQ(stop->kind, StopReply::Kind::kExited);
+  EXPECT_EQ(stop->exit_code, 3);
+}
+
 TEST_F(QemuGdbstubTest, KillEndsQemu) {
   ASSERT_TRUE(client_->Kill().ok());
   EXPECT_TRUE(qemu_->WaitExit(absl::Seconds(10)).has_value());

@@ -191,6 +191,7 @@ absl::StatusOr<FlashResult> GdbRemoteFlash(gdb::Client &client, const elf::ElfFi
                           absl::StrCat("cannot reset the target with monitor command \"",
                                        options.reset_command, "\": ", output.status().message()));
     }
+    result.reset_output = *std::move(output);
   }
   Report(options, "halt", 1, 1);
 

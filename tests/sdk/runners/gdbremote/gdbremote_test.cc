@@ -162,6 +162,25 @@ TEST_F(GdbRemoteFlashTest, WithoutRunTheCoreWaitsAtTheResetVector) {
   EXPECT_TRUE(greeted.ok()) << greeted << "\nQEMU: " << qemu_->Log();
 }
 
+TEST_F(GdbRemoteFlashTest, AResetOfAFreshTargetIsHarmless) {
+  FlashOptions options;
+  options.reset_command = "system_reset";
+  auto result = GdbRemoteFlash(*client_, *image_, options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  absl::Status greeted = uart_->WaitFor(kGreeting, kBootTimeout);
+  EXPECT_TRUE(greeted.ok()) << greeted << "\nQEMU: " << qemu_->Log();
+}
+
+TEST_F(GdbRemoteFlashTest, TheResetCommandsOutputIsReturned) {
+  // QEMU answers OK to a monitor command it does not know; only its output says so.
+  FlashOptions options;
+  options.reset_command = "no_such_command";
+  options.run = false;
+  auto result = GdbRemoteFlash(*client_, *image_, options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_THAT(result->reset_output, HasSubstr("unknown command: 'no_such_command'"));
+}
+
 TEST_F(GdbRemoteFlashTest, ReflashesARunningTargetAfterAReset) {
   ASSERT_TRUE(GdbRemoteFlash(*client_, *image_, FlashOptions{}).ok());
   ASSERT_TRUE(uart_->WaitFor(kGreeting, kBootTimeout).ok()) << qemu_->Log();

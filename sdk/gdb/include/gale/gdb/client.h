@@ -117,10 +117,13 @@ class Client {
   absl::Status Continue();
   /// `s`: one instruction; returns the stop reply.
   absl::StatusOr<StopReply> Step();
-  /// Waits for a stop reply after Continue. DeadlineExceeded when none arrives in `timeout`.
+  /// Waits for a stop reply after Continue. DeadlineExceeded when none arrives in `timeout`
+  /// (the target is still running); a zero timeout polls. Unavailable when the server closed the
+  /// connection without one.
   absl::StatusOr<StopReply> WaitStop(absl::Duration timeout);
-  /// Sends the interrupt byte (0x03) and waits for the stop reply. A target that is not running
-  /// is left as it is and its halt reason (`?`) returned.
+  /// Sends the interrupt byte (0x03) and waits for the stop reply. A stop reply that already
+  /// arrived (the target hit a breakpoint or exited) is returned without interrupting. A target
+  /// that is not running is left as it is and its halt reason (`?`) returned.
   absl::StatusOr<StopReply> Interrupt(absl::Duration timeout = absl::Seconds(5));
   /// `?`: why the target is stopped now.
   absl::StatusOr<StopReply> QueryHalt();

@@ -36,6 +36,9 @@ struct FlashResult {
   uint64_t entry = 0;       ///< the PC the target was started (or left) at
   uint64_t initial_sp = 0;  ///< Cortex-M: word 0 of the vector table
   double seconds = 0;
+  /// What options.reset_command printed. Servers accept commands they do not know and say so
+  /// only here (QEMU: "unknown command: 'x'"), so a caller may want to log it.
+  std::string reset_output;
 };
 
 /// Flashes `image` through `client` (already handshaken). The target is halted first if
