@@ -28,7 +28,9 @@ constexpr size_t kMaxBuffered = 4 * kMaxPacketSize;
 constexpr int kSigTrap = 5;
 
 // Debian's Abseil has its own string_view type; this bridges std::string_view into StrCat.
-absl::string_view Av(std::string_view text) { return absl::string_view(text.data(), text.size()); }
+absl::string_view Av(std::string_view text) {
+  return absl::string_view(text.data(), text.size());
+}
 
 // Shortens a request for error messages (an M packet can hold kilobytes of hex).
 std::string Brief(std::string_view payload) {
@@ -60,9 +62,8 @@ bool ParseHex(std::string_view text, uint64_t &value) {
     if (!absl::ascii_isxdigit(static_cast<unsigned char>(c))) {
       return false;
     }
-    value = value << 4 | static_cast<uint64_t>(absl::ascii_isdigit(c) ? c - '0'
-                                                                       : absl::ascii_tolower(c) -
-                                                                             'a' + 10);
+    value = value << 4 | static_cast<uint64_t>(
+                             absl::ascii_isdigit(c) ? c - '0' : absl::ascii_tolower(c) - 'a' + 10);
   }
   return true;
 }
@@ -90,8 +91,8 @@ absl::StatusOr<StopReply> ParseStopReply(std::string_view reply) {
         break;
     }
   }
-  return absl::InternalError(absl::StrCat("expected a stop reply (S, T, W or X), got \"",
-                                          Brief(reply), "\""));
+  return absl::InternalError(
+      absl::StrCat("expected a stop reply (S, T, W or X), got \"", Brief(reply), "\""));
 }
 
 }  // namespace
@@ -99,7 +100,7 @@ absl::StatusOr<StopReply> ParseStopReply(std::string_view reply) {
 struct Client::Impl {
   std::unique_ptr<Transport> transport;
   ClientOptions options;
-  std::string rx;  // received bytes not yet consumed
+  std::string rx;        // received bytes not yet consumed
   bool ack_mode = true;  // until the server accepts QStartNoAckMode
   size_t packet_size = kDefaultPacketSize;
   std::map<std::string, std::string, std::less<>> features;  // qSupported: name -> "+", value
@@ -115,15 +116,15 @@ struct Client::Impl {
     bool hardware;
     int kind;
   };
-  std::vector<Breakpoint> breakpoints;  // inserted through this client
+  std::vector<Breakpoint> breakpoints;    // inserted through this client
   std::optional<StopReply> pending_stop;  // a stop that came while stepping off a breakpoint
 
   std::string Peer() const { return transport->Describe(); }
 
   absl::Status CheckUsable(std::string_view what) const {
     if (closed) {
-      return absl::UnavailableError(absl::StrCat(
-          "cannot send ", Av(what), ": the connection to ", Peer(), " is closed; connect again"));
+      return absl::UnavailableError(absl::StrCat("cannot send ", Av(what), ": the connection to ",
+                                                 Peer(), " is closed; connect again"));
     }
     return absl::OkStatus();
   }
@@ -182,8 +183,7 @@ struct Client::Impl {
       }
       if (attempt >= options.max_retransmits) {
         return absl::DataLossError(absl::StrCat(Peer(), " rejected \"", Brief(payload), "\" ",
-                                                attempt + 1,
-                                                " times (bad checksum on the link?)"));
+                                                attempt + 1, " times (bad checksum on the link?)"));
       }
     }
   }
@@ -237,8 +237,8 @@ struct Client::Impl {
       }
       auto expanded = ExpandRunLength(body);
       if (!expanded.ok()) {
-        return absl::DataLossError(absl::StrCat("packet \"", Brief(body), "\" from ", Peer(),
-                                                ": ", expanded.status().message()));
+        return absl::DataLossError(absl::StrCat("packet \"", Brief(body), "\" from ", Peer(), ": ",
+                                                expanded.status().message()));
       }
       return *std::move(expanded);
     }
@@ -277,8 +277,8 @@ struct Client::Impl {
           Peer(), " did not answer within ", absl::FormatDuration(options.reply_timeout), " (",
           Av(doing), " \"", Brief(payload), "\")"));
     }
-    return absl::Status(status.code(),
-                        absl::StrCat(status.message(), " (", Av(doing), " \"", Brief(payload), "\")"));
+    return absl::Status(status.code(), absl::StrCat(status.message(), " (", Av(doing), " \"",
+                                                    Brief(payload), "\")"));
   }
 
   // One request and its reply, whatever the reply is (empty means "not supported").
@@ -308,8 +308,8 @@ struct Client::Impl {
   }
 
   absl::Status Unsupported(std::string_view payload, std::string_view what) const {
-    return absl::UnimplementedError(absl::StrCat(Peer(), " does not support ", Av(what), " (empty reply to \"",
-                                                 Brief(payload), "\")"));
+    return absl::UnimplementedError(absl::StrCat(Peer(), " does not support ", Av(what),
+                                                 " (empty reply to \"", Brief(payload), "\")"));
   }
 
   // A request that must be answered "OK".
@@ -342,8 +342,8 @@ struct Client::Impl {
     if (!reply.ok()) {
       if (absl::IsDeadlineExceeded(reply.status())) {
         return absl::DeadlineExceededError(
-            absl::StrCat("the target did not stop within ", absl::FormatDuration(timeout),
-                         " (", Peer(), " sent no stop reply); it is still running"));
+            absl::StrCat("the target did not stop within ", absl::FormatDuration(timeout), " (",
+                         Peer(), " sent no stop reply); it is still running"));
       }
       running = false;
       return reply.status();
@@ -388,11 +388,10 @@ absl::Status Client::Handshake() {
   if (auto it = d.features.find("PacketSize"); it != d.features.end()) {
     uint64_t size = 0;
     if (!ParseHex(it->second, size)) {
-      return absl::InternalError(absl::StrCat(d.Peer(), " sent an invalid PacketSize '",
-                                              it->second, "' in its qSupported reply"));
+      return absl::InternalError(absl::StrCat(d.Peer(), " sent an invalid PacketSize '", it->second,
+                                              "' in its qSupported reply"));
     }
-    d.packet_size = static_cast<size_t>(
-        std::clamp<uint64_t>(size, kMinPacketSize, kMaxPacketSize));
+    d.packet_size = static_cast<size_t>(std::clamp<uint64_t>(size, kMinPacketSize, kMaxPacketSize));
   }
   if (d.options.no_ack && d.ack_mode && Supports("QStartNoAckMode")) {
     auto ok = d.Exchange("QStartNoAckMode");
@@ -424,9 +423,15 @@ absl::StatusOr<std::string> Client::Request(std::string_view payload) {
   return reply;
 }
 
-size_t Client::packet_size() const { return impl_->packet_size; }
-bool Client::no_ack() const { return !impl_->ack_mode; }
-bool Client::running() const { return impl_->running; }
+size_t Client::packet_size() const {
+  return impl_->packet_size;
+}
+bool Client::no_ack() const {
+  return !impl_->ack_mode;
+}
+bool Client::running() const {
+  return impl_->running;
+}
 
 bool Client::Supports(std::string_view feature) const {
   auto it = impl_->features.find(feature);
@@ -438,7 +443,9 @@ std::string Client::Feature(std::string_view name) const {
   return it == impl_->features.end() ? std::string() : it->second;
 }
 
-std::string Client::TakeConsoleOutput() { return std::exchange(impl_->console, std::string()); }
+std::string Client::TakeConsoleOutput() {
+  return std::exchange(impl_->console, std::string());
+}
 
 absl::StatusOr<std::vector<uint8_t>> Client::ReadMemory(uint64_t address, size_t length,
                                                         const ProgressFn &progress) {
@@ -460,9 +467,9 @@ absl::StatusOr<std::vector<uint8_t>> Client::ReadMemory(uint64_t address, size_t
                                               request, "\", expected ", want, " bytes in hex"));
     }
     if (bytes->empty()) {
-      return absl::FailedPreconditionError(absl::StrFormat(
-          "%s returned no bytes for \"%s\" (memory at 0x%x cannot be read)", d.Peer(), request,
-          at));
+      return absl::FailedPreconditionError(
+          absl::StrFormat("%s returned no bytes for \"%s\" (memory at 0x%x cannot be read)",
+                          d.Peer(), request, at));
     }
     // A server may return fewer bytes than asked (the end of a readable region); ask again for
     // the rest, which either continues or fails with the server's error.
@@ -611,14 +618,14 @@ absl::StatusOr<std::string> Client::ReadFeatureDocument(std::string_view annex) 
       return d.Unsupported(request, "target descriptions (qXfer:features:read)");
     }
     if ((*reply)[0] != 'm' && (*reply)[0] != 'l') {
-      return absl::InternalError(absl::StrCat(d.Peer(), " replied \"", Brief(*reply),
-                                              "\" to \"", request, "\""));
+      return absl::InternalError(
+          absl::StrCat(d.Peer(), " replied \"", Brief(*reply), "\" to \"", request, "\""));
     }
     auto data = UnescapeBinary(std::string_view(*reply).substr(1));
     if (!data.ok()) {
-      return absl::InternalError(absl::StrCat(d.Peer(), " replied to \"", request,
-                                              "\" with bad binary data: ",
-                                              data.status().message()));
+      return absl::InternalError(
+          absl::StrCat(d.Peer(), " replied to \"", request,
+                       "\" with bad binary data: ", data.status().message()));
     }
     document += *data;
     if ((*reply)[0] == 'l') {
@@ -728,7 +735,7 @@ absl::Status Client::Continue() {
           continue;
         }
         if (absl::Status status = d.ExpectOk(BreakpointPacket('z', b.address, b.hardware, b.kind),
-                                              BreakpointKind(b.hardware));
+                                             BreakpointKind(b.hardware));
             !status.ok()) {
           return status;
         }
@@ -745,7 +752,7 @@ absl::Status Client::Continue() {
           return absl::OkStatus();
         }
         if (absl::Status status = d.ExpectOk(BreakpointPacket('Z', b.address, b.hardware, b.kind),
-                                              BreakpointKind(b.hardware));
+                                             BreakpointKind(b.hardware));
             !status.ok()) {
           return status;
         }
@@ -795,7 +802,15 @@ absl::StatusOr<StopReply> Client::Interrupt(absl::Duration timeout) {
   if (!d.running) {
     return QueryHalt();
   }
+  // The target may have stopped on its own already (a breakpoint, or an exit after which the
+  // server closed the connection): that stop reply is the answer, and writing the interrupt
+  // byte to a closed connection would lose it.
+  auto early = d.AwaitStop(absl::ZeroDuration());
+  if (early.ok() || !absl::IsDeadlineExceeded(early.status())) {
+    return early;
+  }
   if (absl::Status status = d.WriteRaw("\x03"); !status.ok()) {
+    d.running = false;
     return status;
   }
   return d.AwaitStop(timeout);
@@ -867,9 +882,8 @@ absl::Status Client::Kill() {
     }
   } else if (*reply != "OK") {
     return IsErrorReply(*reply) ? d.ErrorReply("vKill;1", *reply)
-                                : absl::InternalError(absl::StrCat(d.Peer(), " replied \"",
-                                                                   Brief(*reply),
-                                                                   "\" to \"vKill;1\""));
+                                : absl::InternalError(absl::StrCat(
+                                      d.Peer(), " replied \"", Brief(*reply), "\" to \"vKill;1\""));
   }
   d.closed = true;
   return absl::OkStatus();

@@ -67,8 +67,8 @@ std::optional<uint64_t> ReadelfSymbol(const std::string &path, const std::string
   while (std::getline(lines, line)) {
     std::istringstream words(line);
     std::string num, value, size, type, bind, vis, ndx, symbol;
-    if ((words >> num >> value >> size >> type >> bind >> vis >> ndx >> symbol) &&
-        symbol == name && bind == "GLOBAL") {
+    if ((words >> num >> value >> size >> type >> bind >> vis >> ndx >> symbol) && symbol == name &&
+        bind == "GLOBAL") {
       return std::stoull(value, nullptr, 16);
     }
   }

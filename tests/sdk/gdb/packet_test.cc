@@ -38,13 +38,13 @@ TEST(PacketTest, EveryByteSurvivesEscaping) {
 }
 
 TEST(PacketTest, ExpandsRunLength) {
-  EXPECT_EQ(*ExpandRunLength("0* "), "0000");  // ' ' = 29 + 3
+  EXPECT_EQ(*ExpandRunLength("0* "), "0000");       // ' ' = 29 + 3
   EXPECT_EQ(*ExpandRunLength("ab*!c"), "abbbbbc");  // '!' = 29 + 4
   EXPECT_EQ(*ExpandRunLength("no runs"), "no runs");
   EXPECT_EQ(*ExpandRunLength("x*~"), std::string(1 + 97, 'x'));  // '~' = 29 + 97
-  EXPECT_FALSE(ExpandRunLength("*a").ok());  // nothing to repeat
-  EXPECT_FALSE(ExpandRunLength("a*").ok());  // no count
-  EXPECT_FALSE(ExpandRunLength("a*\x01").ok());  // count below the bias
+  EXPECT_FALSE(ExpandRunLength("*a").ok());                      // nothing to repeat
+  EXPECT_FALSE(ExpandRunLength("a*").ok());                      // no count
+  EXPECT_FALSE(ExpandRunLength("a*\x01").ok());                  // count below the bias
 }
 
 TEST(PacketTest, Hex) {

@@ -67,11 +67,13 @@ std::optional<std::string> FindProgram(std::string_view program) {
 }
 
 absl::StatusOr<std::unique_ptr<QemuGdbstub>> QemuGdbstub::Start(const Options &options) {
-  const std::optional<std::string> qemu = FindProgram("qemu-system-arm");
+  const std::optional<std::string> qemu = FindProgram(options.program);
   if (!qemu) {
-    return absl::FailedPreconditionError(
-        "qemu-system-arm is not on PATH; these tests drive a real QEMU gdbstub "
-        "(Debian: apt install qemu-system-arm)");
+    return absl::FailedPreconditionError(absl::StrCat(
+        options.program,
+        " is not on PATH; these tests drive a real QEMU gdbstub (Debian: apt "
+        "install ",
+        options.program == "qemu-system-arm" ? "qemu-system-arm" : "qemu-system-misc", ")"));
   }
   std::unique_ptr<QemuGdbstub> instance(new QemuGdbstub());
   // Unix socket paths are limited to 107 bytes: keep the folder short, under /tmp.
@@ -113,6 +115,7 @@ absl::StatusOr<std::unique_ptr<QemuGdbstub>> QemuGdbstub::Start(const Options &o
       "-semihosting-config",
       "enable=on,target=native",
   };
+  args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
   const std::string log = instance->dir_ + "/qemu.log";
   const pid_t parent = getpid();
   const pid_t pid = fork();
@@ -142,14 +145,14 @@ absl::StatusOr<std::unique_ptr<QemuGdbstub>> QemuGdbstub::Start(const Options &o
   const absl::Time deadline = absl::Now() + kStartTimeout;
   while (!(IsSocket(instance->uart_path_) && (options.tcp || IsSocket(gdb_socket)))) {
     if (instance->WaitExit(absl::ZeroDuration()).has_value()) {
-      return absl::InternalError(absl::StrCat("qemu-system-arm exited with status ",
+      return absl::InternalError(absl::StrCat(options.program, " exited with status ",
                                               *instance->exit_status_,
                                               " before its sockets appeared: ", instance->Log()));
     }
     if (absl::Now() > deadline) {
       return absl::DeadlineExceededError(
-          absl::StrCat("qemu-system-arm created no sockets in ", instance->dir_, " within ",
-                        absl::FormatDuration(kStartTimeout), ": ", instance->Log()));
+          absl::StrCat(options.program, " created no sockets in ", instance->dir_, " within ",
+                       absl::FormatDuration(kStartTimeout), ": ", instance->Log()));
     }
     absl::SleepFor(absl::Milliseconds(10));
   }
@@ -246,9 +249,9 @@ absl::Status UartReader::WaitFor(std::string_view needle, absl::Duration timeout
     if (bytes.ok()) {
       text_ += *bytes;
     } else if (!absl::IsDeadlineExceeded(bytes.status())) {
-      return absl::Status(bytes.status().code(),
-                          absl::StrCat(bytes.status().message(), "; the UART showed: \"", text_,
-                                       "\""));
+      return absl::Status(
+          bytes.status().code(),
+          absl::StrCat(bytes.status().message(), "; the UART showed: \"", text_, "\""));
     }
   }
   return absl::OkStatus();

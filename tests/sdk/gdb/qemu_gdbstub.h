@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -21,15 +22,17 @@ std::optional<std::string> FindProgram(std::string_view program);
 class QemuGdbstub {
  public:
   struct Options {
+    std::string program = "qemu-system-arm";
     std::string machine = "lm3s6965evb";
+    std::vector<std::string> extra_args;  ///< e.g. {"-bios", "none"} for RISC-V virt
     bool tcp = false;  ///< gdbstub on a TCP port of 127.0.0.1 instead of a unix socket
   };
 
-  /// Starts qemu-system-arm as Gale's emulated devices run it:
+  /// Starts QEMU (qemu-system-arm by default) as Gale's emulated devices run it:
   ///   -M MACHINE -nographic -monitor none -S -gdb unix:DIR/gdb.sock,server=on,wait=off
   ///   -chardev socket,id=ser0,path=DIR/uart.sock,server=on,wait=off -serial chardev:ser0
   ///   -icount shift=0,align=off,sleep=off -semihosting-config enable=on,target=native
-  /// and waits for both sockets. FailedPrecondition when qemu-system-arm is not installed.
+  /// and waits for both sockets. FailedPrecondition when the QEMU program is not installed.
   static absl::StatusOr<std::unique_ptr<QemuGdbstub>> Start(const Options &options);
   static absl::StatusOr<std::unique_ptr<QemuGdbstub>> Start() { return Start(Options{}); }
   ~QemuGdbstub();

@@ -19,7 +19,7 @@ using ::gale::gdb::testing::QemuGdbstub;
 using ::testing::HasSubstr;
 
 constexpr uint64_t kSram = 0x20000000;  // 64 KiB of SRAM on the LM3S6965
-constexpr uint32_t kThumb = 1u << 24;  // xPSR.T
+constexpr uint32_t kThumb = 1u << 24;   // xPSR.T
 
 // Thumb code placed in SRAM:
 //   20000000: movs r0, #0
@@ -135,8 +135,8 @@ TEST_F(QemuGdbstubTest, ReadingUnmappedMemoryIsAnError) {
   auto bytes = client_->ReadMemory(0xfffffff0, 4);
   ASSERT_FALSE(bytes.ok());
   EXPECT_EQ(bytes.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(bytes.status().message(), HasSubstr("mfffffff0,4"));
-  EXPECT_THAT(bytes.status().message(), HasSubstr(qemu_->gdb_address()));
+  EXPECT_THAT(std::string(bytes.status().message()), HasSubstr("mfffffff0,4"));
+  EXPECT_THAT(std::string(bytes.status().message()), HasSubstr(qemu_->gdb_address()));
 }
 
 TEST_F(QemuGdbstubTest, WritesAndReadsRegisters) {
@@ -151,7 +151,7 @@ TEST_F(QemuGdbstubTest, WritesAndReadsRegisters) {
   auto all = client_->ReadRegisters();
   ASSERT_TRUE(all.ok()) << all.status();
   ASSERT_GE(all->size(), 16u * 4);
-  EXPECT_EQ((*all)[4], 0x22);  // r1, little-endian
+  EXPECT_EQ((*all)[4], 0x22);       // r1, little-endian
   EXPECT_EQ((*all)[12 + 3], 0x44);  // r3's top byte
 }
 
@@ -233,7 +233,17 @@ TEST_F(QemuGdbstubTest, SemihostingExitEndsTheSessionWithTheExitCode) {
   EXPECT_EQ(qemu_->WaitExit(absl::Seconds(10)), 3);  // QEMU exits with the image's code
   auto after = client_->ReadMemory(kSram, 4);
   EXPECT_EQ(after.status().code(), absl::StatusCode::kUnavailable);
-  EXPECT_THAT(after.status().message(), HasSubstr(qemu_->gdb_address()));
+  EXPECT_THAT(std::string(after.status().message()), HasSubstr(qemu_->gdb_address()));
+}
+
+TEST_F(QemuGdbstubTest, AnExitNobodyWaitedForIsTheAnswerToInterrupt) {
+  LoadCode(kExitWith3);
+  ASSERT_TRUE(client_->Continue().ok());
+  ASSERT_EQ(qemu_->WaitExit(absl::Seconds(10)), 3);  // gone before anyone asked
+  auto stop = client_->Interrupt();
+  ASSERT_TRUE(stop.ok()) << stop.status();
+  EXPECT_EQ(stop->kind, StopReply::Kind::kExited);
+  EXPECT_EQ(stop->exit_code, 3);
 }
 
 TEST_F(QemuGdbstubTest, KillEndsQemu) {
@@ -245,7 +255,7 @@ TEST_F(QemuGdbstubTest, AQemuThatDiesIsUnavailable) {
   qemu_->Kill();
   auto bytes = client_->ReadMemory(kSram, 4);
   EXPECT_EQ(bytes.status().code(), absl::StatusCode::kUnavailable) << bytes.status();
-  EXPECT_THAT(bytes.status().message(), HasSubstr(qemu_->gdb_address()));
+  EXPECT_THAT(std::string(bytes.status().message()), HasSubstr(qemu_->gdb_address()));
 }
 
 TEST_F(QemuGdbstubTest, AQemuThatDiesWhileRunningIsUnavailable) {
@@ -254,7 +264,7 @@ TEST_F(QemuGdbstubTest, AQemuThatDiesWhileRunningIsUnavailable) {
   qemu_->Kill();
   auto stop = client_->WaitStop(absl::Seconds(10));
   EXPECT_EQ(stop.status().code(), absl::StatusCode::kUnavailable) << stop.status();
-  EXPECT_THAT(stop.status().message(), HasSubstr(qemu_->gdb_address()));
+  EXPECT_THAT(std::string(stop.status().message()), HasSubstr(qemu_->gdb_address()));
 }
 
 TEST_F(QemuGdbstubTest, OverTcp) {

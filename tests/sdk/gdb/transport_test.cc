@@ -109,7 +109,8 @@ TEST_F(TransportTest, UnixSocketCarriesBytesBothWaysAndReportsTheClose) {
   fds_.pop_back();
   auto closed = (*transport)->Read(absl::Seconds(5));
   EXPECT_EQ(closed.status().code(), absl::StatusCode::kUnavailable);
-  EXPECT_THAT(closed.status().message(), HasSubstr("unix:" + path + " closed the connection"));
+  EXPECT_THAT(std::string(closed.status().message()),
+              HasSubstr("unix:" + path + " closed the connection"));
   EXPECT_EQ((*transport)->Write("$g#67").code(), absl::StatusCode::kUnavailable);
 }
 
@@ -134,7 +135,7 @@ TEST_F(TransportTest, ConnectErrorsNameTheAddress) {
   const std::string missing = (dir_ / "absent.sock").string();
   auto no_socket = Connect("unix:" + missing);
   EXPECT_EQ(no_socket.status().code(), absl::StatusCode::kUnavailable);
-  EXPECT_THAT(no_socket.status().message(), HasSubstr("unix:" + missing));
+  EXPECT_THAT(std::string(no_socket.status().message()), HasSubstr("unix:" + missing));
 
   // A port nobody listens on: bind one, close it, connect.
   const int port = ListenTcp();
@@ -142,7 +143,8 @@ TEST_F(TransportTest, ConnectErrorsNameTheAddress) {
   fds_.clear();
   auto refused = Connect("tcp:127.0.0.1:" + std::to_string(port));
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnavailable);
-  EXPECT_THAT(refused.status().message(), HasSubstr("127.0.0.1:" + std::to_string(port)));
+  EXPECT_THAT(std::string(refused.status().message()),
+              HasSubstr("127.0.0.1:" + std::to_string(port)));
 
   EXPECT_EQ(Connect("").status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(Connect("tcp:hostonly").status().code(), absl::StatusCode::kInvalidArgument);
