@@ -32,8 +32,15 @@ foreach(var EXTRA_CONF_FILE OVERLAY_CONFIG)
     list(APPEND _fragments ${_extra})
   endif()
 endforeach()
+# The application's own overlay, which `gale config --set` writes: applied last, so it wins.
+if(EXISTS ${APPLICATION_SOURCE_DIR}/gale.conf)
+  list(APPEND _fragments ${APPLICATION_SOURCE_DIR}/gale.conf)
+endif()
 gale_resolve_inputs(GALE_KCONFIG_FRAGMENTS "Kconfig fragment (CONF_FILE / EXTRA_CONF_FILE)"
                     ${_fragments})
+# Recorded for tools that explain where a value came from (gale config).
+set(GALE_KCONFIG_FRAGMENT_LIST "${GALE_KCONFIG_FRAGMENTS}" CACHE INTERNAL
+    "Kconfig fragments of the last configure, in the order applied")
 
 if(EXISTS ${APPLICATION_SOURCE_DIR}/Kconfig)
   set(KCONFIG_ROOT ${APPLICATION_SOURCE_DIR}/Kconfig)

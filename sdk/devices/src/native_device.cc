@@ -1,0 +1,339 @@
+// native_sim: the image is a Linux program. "Flash" remembers it, "run" starts it as a child
+// process (stdout and stderr into the console, console input to its stdin), reset restarts it,
+// halt and resume are SIGSTOP and SIGCONT. There is no target memory to access.
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+#include <filesystem>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "emulated_devices.h"
+#include "gale/elf/elf_file.h"
+#include "gale/runners/child_process.h"
+
+namespace gale::devices {
+
+namespace {
+
+#if defined(__x86_64__)
+constexpr uint16_t kHostMachine = EM_X86_64;
+#elif defined(__aarch64__)
+constexpr uint16_t kHostMachine = EM_AARCH64;
+#elif defined(__i386__)
+constexpr uint16_t kHostMachine = EM_386;
+#else
+constexpr uint16_t kHostMachine = 0;  // not checked
+#endif
+
+class NativeDevice final : public DeviceBase {
+ public:
+  NativeDevice(DeviceInfo info, std::string run_dir, size_t console_capacity)
+      : DeviceBase(std::move(info), console_capacity), run_dir_(std::move(run_dir)) {}
+  ~NativeDevice() override { Shutdown(); }
+
+  absl::StatusOr<FlashResult> Flash(const std::string &image,
+                                    const FlashOptions &options) override {
+    absl::StatusOr<elf::ElfFile> elf = elf::ElfFile::Load(image);
+    if (!elf.ok()) {
+      return absl::Status(elf.status().code(), absl::StrCat("cannot flash ", image, " to ", id_,
+                                                            ": ", elf.status().message()));
+    }
+    if (kHostMachine != 0 && elf->machine() != kHostMachine &&
+        !(kHostMachine == EM_X86_64 && elf->machine() == EM_386)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "cannot flash ", image, " to ", id_, ": the image is for ELF machine ", elf->machine(),
+          ", not this host's (", kHostMachine, "); build the application for native_sim"));
+    }
+    if (access(image.c_str(), X_OK) != 0) {
+      return absl::InvalidArgumentError(absl::StrCat("cannot flash ", image, " to ", id_,
+                                                     ": it is not executable (", strerror(errno),
+                                                     "); native_sim runs BUILD/gale/gale.exe"));
+    }
+    struct stat st {};
+    stat(image.c_str(), &st);
+    const uint64_t size = static_cast<uint64_t>(st.st_size);
+
+    std::lock_guard op(op_mu_);
+    if (deleted()) {
+      return DeletedError();
+    }
+    Update([](DeviceInfo &info) {
+      info.state = DeviceState::kFlashing;
+      info.error.clear();
+    });
+    StopProgramLocked();
+    auto report = [&](const char *phase, uint64_t done, uint64_t total) {
+      if (options.progress) {
+        options.progress(FlashProgress{phase, done, total});
+      }
+    };
+    report("load", 0, size);
+    report("load", size, size);
+    Update([&](DeviceInfo &info) {
+      info.image = image;
+      info.state = DeviceState::kHalted;
+    });
+    FlashResult result;
+    result.bytes_written = size;
+    result.entry = elf->entry();
+    if (options.run) {
+      report("start", 0, 1);
+      if (absl::Status status = StartProgramLocked(); !status.ok()) {
+        return status;
+      }
+      report("start", 1, 1);
+    }
+    return result;
+  }
+
+  absl::Status Reset(bool halt) override {
+    std::lock_guard op(op_mu_);
+    if (deleted()) {
+      return DeletedError();
+    }
+    StopProgramLocked();
+    if (halt || Info().image.empty()) {
+      // "Held at reset": not started until Resume().
+      Update([](DeviceInfo &info) {
+        info.state = DeviceState::kHalted;
+        info.error.clear();
+      });
+      return absl::OkStatus();
+    }
+    return StartProgramLocked();
+  }
+
+  absl::Status Halt() override {
+    std::lock_guard op(op_mu_);
+    if (deleted()) {
+      return DeletedError();
+    }
+    if (program_ == nullptr || !program_->child->running()) {
+      return NotRunning("halt");
+    }
+    program_->child->Signal(SIGSTOP);
+    Update([](DeviceInfo &info) { info.state = DeviceState::kHalted; });
+    return absl::OkStatus();
+  }
+
+  absl::Status Resume() override {
+    std::lock_guard op(op_mu_);
+    if (deleted()) {
+      return DeletedError();
+    }
+    if (program_ != nullptr && program_->child->running()) {
+      program_->child->Signal(SIGCONT);
+      Update([](DeviceInfo &info) { info.state = DeviceState::kRunning; });
+      return absl::OkStatus();
+    }
+    DeviceInfo info = Info();
+    if (info.state == DeviceState::kHalted && !info.image.empty()) {
+      return StartProgramLocked();  // flashed without run, or reset with halt
+    }
+    return NotRunning("resume");
+  }
+
+  absl::StatusOr<std::vector<uint8_t>> ReadMemory(uint64_t, size_t) override {
+    return NoMemory();
+  }
+  absl::Status WriteMemory(uint64_t, std::span<const uint8_t>) override { return NoMemory(); }
+
+  void Shutdown() override {
+    if (!MarkDeleted()) {
+      return;
+    }
+    {
+      std::lock_guard op(op_mu_);
+      StopProgramLocked();
+    }
+    RemoveRunDir(run_dir_);
+    console_.Close(absl::StrCat("device ", id_, " was deleted"));
+  }
+
+ private:
+  struct Program {
+    std::unique_ptr<runners::ChildProcess> child;
+    int output_fd = -1;  ///< read end of the program's stdout and stderr
+    int input_fd = -1;  ///< our end of its stdin (a socket: writes never raise SIGPIPE)
+    std::thread reader;
+    uint64_t generation = 0;
+    std::atomic<bool> stopping{false};
+  };
+
+  absl::Status NoMemory() const {
+    return absl::UnimplementedError(absl::StrCat(
+        "memory access is not supported on native_sim device ", id_,
+        ": its image is a Linux process; debug it with gdb on ", Info().image, " instead"));
+  }
+
+  absl::Status NotRunning(absl::string_view operation) const {
+    DeviceInfo info = Info();
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot ", operation, " device ", id_, ": its program is not running (the device is ",
+        std::string(DeviceStateName(info.state)), "); flash or reset it first"));
+  }
+
+  absl::Status StartProgramLocked() {
+    std::string image = Info().image;
+    int output[2];
+    int input[2];
+    if (pipe2(output, O_CLOEXEC) != 0) {
+      return absl::InternalError(absl::StrCat("cannot make a pipe for ", id_, ": ",
+                                              strerror(errno)));
+    }
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, input) != 0) {
+      int err = errno;
+      close(output[0]);
+      close(output[1]);
+      return absl::InternalError(absl::StrCat("cannot make a socket pair for ", id_, ": ",
+                                              strerror(err)));
+    }
+    runners::SpawnOptions spawn;
+    spawn.argv = {image};
+    spawn.working_dir = run_dir_;
+    spawn.stdin_fd = input[1];
+    spawn.stdout_fd = output[1];
+    spawn.stderr_fd = output[1];
+    absl::StatusOr<std::unique_ptr<runners::ChildProcess>> child =
+        runners::ChildProcess::Spawn(spawn);
+    close(output[1]);
+    close(input[1]);
+    if (!child.ok()) {
+      close(output[0]);
+      close(input[0]);
+      std::string error = absl::StrCat("cannot run ", image, " on ", id_, ": ",
+                                       child.status().message());
+      Update([&](DeviceInfo &info) {
+        info.state = DeviceState::kOffline;
+        info.error = error;
+      });
+      return absl::Status(child.status().code(), error);
+    }
+    auto program = std::make_unique<Program>();
+    program->child = std::move(*child);
+    program->output_fd = output[0];
+    program->input_fd = input[0];
+    program->generation = next_generation_++;
+    Program *raw = program.get();
+    console_.MarkStarted();
+    Update([](DeviceInfo &info) {
+      info.state = DeviceState::kRunning;
+      info.exit_code = 0;
+      info.error.clear();
+    });
+    {
+      std::lock_guard lock(mu_);
+      current_generation_ = raw->generation;
+    }
+    console_.SetInputSink([raw, what = absl::StrCat("the program of ", id_)](
+                              std::string_view bytes) -> absl::Status {
+      while (!bytes.empty()) {
+        ssize_t n = send(raw->input_fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+        if (n < 0) {
+          if (errno == EINTR) {
+            continue;
+          }
+          return absl::UnavailableError(absl::StrCat("cannot send input to ", what, ": ",
+                                                     strerror(errno)));
+        }
+        bytes.remove_prefix(static_cast<size_t>(n));
+      }
+      return absl::OkStatus();
+    });
+    program->reader = std::thread([this, raw] { ReaderMain(raw); });
+    program_ = std::move(program);
+    return absl::OkStatus();
+  }
+
+  void StopProgramLocked() {
+    if (program_ == nullptr) {
+      return;
+    }
+    program_->stopping = true;
+    program_->child->Kill();
+    if (program_->reader.joinable()) {
+      program_->reader.join();
+    }
+    console_.SetInputSink(nullptr);
+    close(program_->output_fd);
+    close(program_->input_fd);
+    program_.reset();
+  }
+
+  void ReaderMain(Program *program) {
+    char buffer[4096];
+    while (true) {
+      ssize_t n = read(program->output_fd, buffer, sizeof buffer);
+      if (n > 0) {
+        console_.Write(std::string_view(buffer, static_cast<size_t>(n)));
+        continue;
+      }
+      if (n < 0 && errno == EINTR) {
+        continue;
+      }
+      break;
+    }
+    // All output is in the console before the exit is reported.
+    std::optional<runners::ExitStatus> status;
+    while (!program->stopping && !status.has_value()) {
+      status = program->child->Wait(absl::Milliseconds(200));
+    }
+    if (program->stopping) {
+      return;
+    }
+    bool exited = !status->signaled;
+    std::string error;
+    {
+      std::lock_guard lock(mu_);
+      if (deleted_ || current_generation_ != program->generation) {
+        return;
+      }
+      if (exited) {
+        info_.state = DeviceState::kExited;
+        info_.exit_code = status->code;
+      } else {
+        error = absl::StrCat(info_.image, " ", status->Describe());
+        info_.state = DeviceState::kOffline;
+        info_.error = error;
+      }
+      cv_.notify_all();
+    }
+    console_.SetInputSink(nullptr);
+    if (exited) {
+      console_.MarkExited(status->code);
+    } else {
+      console_.MarkStopped(error);
+    }
+    Notify();
+  }
+
+  const std::string run_dir_;
+  std::mutex op_mu_;  ///< one operation at a time; guards program_ and next_generation_
+  std::unique_ptr<Program> program_;
+  uint64_t next_generation_ = 1;
+  uint64_t current_generation_ = 0;  ///< guarded by mu_
+};
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<Device>> CreateNativeDevice(DeviceInfo info, std::string run_dir,
+                                                           size_t console_capacity) {
+  std::error_code ec;
+  std::filesystem::create_directories(run_dir, ec);
+  if (ec || chmod(run_dir.c_str(), 0700) != 0) {
+    return absl::PermissionDeniedError(absl::StrCat("cannot create the run folder ", run_dir,
+                                                    ": ", ec ? ec.message() : strerror(errno)));
+  }
+  info.state = DeviceState::kHalted;
+  return std::make_shared<NativeDevice>(std::move(info), std::move(run_dir), console_capacity);
+}
+
+}  // namespace gale::devices

@@ -1,0 +1,281 @@
+#include "gale/runners/qemu.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace gale::runners {
+
+namespace {
+
+constexpr size_t kMaxUnixPath = sizeof(sockaddr_un::sun_path) - 1;
+
+// QEMU option values are comma-separated; a comma inside a value is written twice.
+std::string QemuEscape(const std::string &value) { return absl::StrReplaceAll(value, {{",", ",,"}}); }
+
+absl::Status MakePrivateDir(const std::string &dir) {
+  std::error_code ec;
+  std::filesystem::path path(dir);
+  std::filesystem::path partial;
+  for (const auto &part : path) {
+    partial /= part;
+    if (std::filesystem::exists(partial, ec)) {
+      continue;
+    }
+    if (mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("cannot create the run folder ", partial.string(), ": ", strerror(errno)));
+    }
+  }
+  // An existing folder may have been made by someone else with a wider mode: the sockets in it
+  // give control of the device.
+  if (chmod(dir.c_str(), 0700) != 0) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("cannot make the run folder ", dir, " private: ", strerror(errno)));
+  }
+  return absl::OkStatus();
+}
+
+bool IsSocket(const std::string &path) {
+  struct stat st {};
+  return stat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
+// -1 with errno set when nobody listens there (yet).
+int ConnectUnix(const std::string &path) {
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    return -1;
+  }
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  if (connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0) {
+    int err = errno;
+    close(fd);
+    errno = err;
+    return -1;
+  }
+  return fd;
+}
+
+}  // namespace
+
+absl::StatusOr<QemuOptions> QemuOptionsForBoard(const boards::Board &board) {
+  if (board.emulator != "qemu") {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "board ", board.name, " is not emulated by QEMU (its emulator is '", board.emulator,
+        "'); pick a board whose board.yaml says emulator: qemu"));
+  }
+  if (board.qemu_machine.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("board ", board.name, " (", board.dir,
+                                                   ") has emulator: qemu but no qemu_machine"));
+  }
+  QemuOptions options;
+  options.machine = board.qemu_machine;
+  options.arch = board.arch;
+  if (board.arch == "arm") {
+    options.binary = "qemu-system-arm";
+  } else if (board.arch == "riscv" || board.arch == "riscv32") {
+    options.binary = "qemu-system-riscv32";
+  } else if (board.arch == "riscv64") {
+    options.binary = "qemu-system-riscv64";
+  } else {
+    return absl::InvalidArgumentError(absl::StrCat("board ", board.name, " has arch '", board.arch,
+                                                   "', which Gale cannot emulate with QEMU"));
+  }
+  return options;
+}
+
+std::vector<std::string> QemuCommandLine(const QemuOptions &options) {
+  std::string dir = QemuEscape(options.run_dir);
+  std::vector<std::string> argv = {
+      options.binary,
+      "-M",
+      options.machine,
+      // No display, no default devices (serial, monitor, parallel): only the UART below.
+      "-display",
+      "none",
+      "-nodefaults",
+      "-monitor",
+      "none",
+      // Held at reset, blank, until a gdb client loads an image and continues.
+      "-S",
+      // wait=off: the gdbstub must not block start-up (the device connects only to flash).
+      "-gdb",
+      absl::StrCat("unix:", dir, "/gdb.sock,server=on,wait=off"),
+      // wait=on: QEMU blocks before creating the machine until a client (the device layer) has
+      // connected; output is never written to an unconnected socket, where QEMU drops it.
+      "-chardev",
+      absl::StrCat("socket,id=ser0,path=", dir, "/uart.sock,server=on,wait=on"),
+      "-serial",
+      "chardev:ser0",
+  };
+  if (options.icount_shift.has_value()) {
+    argv.push_back("-icount");
+    argv.push_back(absl::StrCat("shift=", *options.icount_shift, ",align=off,sleep=off"));
+  }
+  if (options.semihosting) {
+    argv.push_back("-semihosting-config");
+    argv.push_back("enable=on,target=native");
+  }
+  if (absl::StartsWith(options.arch, "riscv")) {
+    // No OpenSBI: the image is the whole firmware and starts at the reset vector's target.
+    argv.push_back("-bios");
+    argv.push_back("none");
+  }
+  argv.insert(argv.end(), options.extra_args.begin(), options.extra_args.end());
+  return argv;
+}
+
+absl::StatusOr<std::unique_ptr<QemuInstance>> QemuInstance::Start(const QemuOptions &options) {
+  if (options.binary.empty() || options.machine.empty()) {
+    return absl::InvalidArgumentError("QEMU options need a binary and a machine");
+  }
+  if (options.run_dir.empty()) {
+    return absl::InvalidArgumentError("QEMU options need a run folder");
+  }
+  std::unique_ptr<QemuInstance> qemu(new QemuInstance());
+  qemu->options_ = options;
+  qemu->gdb_path_ = options.run_dir + "/gdb.sock";
+  qemu->uart_path_ = options.run_dir + "/uart.sock";
+  qemu->log_path_ = options.run_dir + "/qemu.log";
+  if (qemu->uart_path_.size() > kMaxUnixPath) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the run folder ", options.run_dir, " is too long for a unix socket path (",
+                     qemu->uart_path_.size(), " > ", kMaxUnixPath, " bytes); use a shorter one"));
+  }
+  if (absl::Status s = MakePrivateDir(options.run_dir); !s.ok()) {
+    return s;
+  }
+  // Sockets left by a QEMU that was SIGKILLed: QEMU would refuse to bind over them.
+  unlink(qemu->gdb_path_.c_str());
+  unlink(qemu->uart_path_.c_str());
+
+  int log_fd = open(qemu->log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (log_fd < 0) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("cannot create ", qemu->log_path_, ": ", strerror(errno)));
+  }
+  SpawnOptions spawn;
+  spawn.argv = QemuCommandLine(options);
+  spawn.working_dir = options.run_dir;
+  spawn.stdout_fd = log_fd;
+  spawn.stderr_fd = log_fd;
+  absl::StatusOr<std::unique_ptr<ChildProcess>> process = ChildProcess::Spawn(spawn);
+  close(log_fd);
+  if (!process.ok()) {
+    if (absl::IsNotFound(process.status())) {
+      return absl::NotFoundError(absl::StrCat(
+          process.status().message(), ". QEMU is needed to emulate ", options.machine,
+          ": install it (Debian: apt install qemu-system-arm qemu-system-misc)"));
+    }
+    return process.status();
+  }
+  qemu->process_ = std::move(*process);
+
+  // Poll: QEMU reports readiness only by creating the sockets.
+  absl::Time deadline = absl::Now() + options.start_timeout;
+  auto failed = [&](const std::string &what) -> absl::Status {
+    std::optional<ExitStatus> status = qemu->process_->exit_status();
+    std::string tail = qemu->OutputTail();
+    if (status.has_value()) {
+      return absl::UnavailableError(absl::StrCat(options.binary, " -M ", options.machine, " ",
+                                                 status->Describe(), " at start-up",
+                                                 tail.empty() ? "" : ": ", tail));
+    }
+    qemu->process_->Kill();
+    return absl::DeadlineExceededError(absl::StrCat(
+        options.binary, " did not ", what, " within ", absl::FormatDuration(options.start_timeout),
+        " (killed it)", tail.empty() ? "" : ": ", tail));
+  };
+  while (true) {
+    if (!qemu->process_->running()) {
+      return failed("start");
+    }
+    int fd = ConnectUnix(qemu->uart_path_);
+    if (fd >= 0) {
+      qemu->uart_fd_ = fd;
+      break;
+    }
+    if (absl::Now() > deadline) {
+      return failed(absl::StrCat("open its UART socket ", qemu->uart_path_));
+    }
+    qemu->process_->Wait(absl::Milliseconds(5));
+  }
+  while (!IsSocket(qemu->gdb_path_)) {
+    if (!qemu->process_->running()) {
+      return failed("start");
+    }
+    if (absl::Now() > deadline) {
+      return failed(absl::StrCat("open its gdbstub socket ", qemu->gdb_path_));
+    }
+    qemu->process_->Wait(absl::Milliseconds(5));
+  }
+  return qemu;
+}
+
+QemuInstance::~QemuInstance() {
+  if (process_ != nullptr) {
+    process_->Kill();
+  }
+  if (uart_fd_ >= 0) {
+    close(uart_fd_);
+  }
+  if (!gdb_path_.empty()) {
+    unlink(gdb_path_.c_str());
+    unlink(uart_path_.c_str());
+  }
+}
+
+void QemuInstance::ShutdownUart() {
+  if (uart_fd_ >= 0) {
+    shutdown(uart_fd_, SHUT_RDWR);
+  }
+}
+
+ExitStatus QemuInstance::Stop() { return process_->Kill(); }
+
+std::string QemuInstance::OutputTail(size_t max_bytes) const {
+  std::ifstream in(log_path_, std::ios::binary);
+  if (!in) {
+    return "";
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  std::vector<std::string> lines;
+  for (absl::string_view line : absl::StrSplit(buffer.str(), '\n', absl::SkipWhitespace())) {
+    // QEMU's notes about the sockets and this board's idle peripherals say nothing about why it
+    // failed.
+    if (absl::StrContains(line, "QEMU waiting for connection") ||
+        absl::StrContains(line, "has no peer") ||
+        absl::StrContains(line, "Timer with period zero")) {
+      continue;
+    }
+    lines.emplace_back(absl::StripAsciiWhitespace(line));
+  }
+  std::string text = absl::StrJoin(lines, "; ");
+  if (text.size() > max_bytes) {
+    text = "..." + text.substr(text.size() - max_bytes);
+  }
+  return text;
+}
+
+}  // namespace gale::runners
