@@ -100,7 +100,8 @@ int RunDevices(Context &ctx) {
     if (device.state() == gale::v1::DEVICE_STATE_OFFLINE && !device.error().empty()) {
       image = device.error();
     }
-    table.AddRow({device.id(), device.name().empty() ? "-" : device.name(), device.board(),
+    const bool unnamed = device.name().empty() || device.name() == device.id();
+    table.AddRow({device.id(), unnamed ? "-" : device.name(), device.board(),
                   EnumValueNameOf(device.kind()), DeviceState(device), image});
   }
   ctx.out << table.Render();

@@ -56,6 +56,11 @@ void EventPrinter::Handle(const gale::v1::JobEvent &event) {
   switch (event.event_case()) {
     case gale::v1::JobEvent::kProgress: {
       const gale::v1::Progress &progress = event.progress();
+      if (options_.hide_build_progress &&
+          (progress.phase() == "configure" || progress.phase() == "compile" ||
+           progress.phase() == "link")) {
+        break;
+      }
       if (options_.progress_bar) {
         const std::string bar = RenderProgressBar(progress, options_.width - 1);
         if (bar != bar_) {

@@ -21,6 +21,9 @@ struct PrinterOptions {
   bool verbose = false;       // tool output as it comes
   bool json = false;          // every event as a line of JSON on `out`, nothing else on `out`
   bool show_tests = true;     // test case lines
+  // Leave out the configure/compile/link progress of the builds inside a job (gale test runs
+  // several builds at once: their progress would interleave into noise).
+  bool hide_build_progress = false;
 };
 
 class EventPrinter {

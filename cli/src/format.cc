@@ -48,8 +48,10 @@ std::string Table::Render() const {
 
 std::string FormatSeconds(double seconds) {
   char buf[64];
-  if (seconds < 60) {
-    std::snprintf(buf, sizeof buf, "%.2f s", seconds < 0 ? 0.0 : seconds);
+  if (seconds < 0.995) {
+    std::snprintf(buf, sizeof buf, "%.0f ms", seconds < 0 ? 0.0 : seconds * 1000);
+  } else if (seconds < 60) {
+    std::snprintf(buf, sizeof buf, "%.2f s", seconds);
   } else if (seconds < 3600) {
     const long s = std::lround(seconds);
     std::snprintf(buf, sizeof buf, "%ldm %lds", s / 60, s % 60);
@@ -161,6 +163,21 @@ std::string FormatTestCase(const gale::v1::TestCaseEvent &c) {
   return out;
 }
 
+namespace {
+
+// "phase: message", or "phase: 2048 B of 7832 B" for a transfer without a message.
+std::string PhaseText(const gale::v1::Progress &p) {
+  std::string out = p.phase().empty() ? "working" : p.phase();
+  if (!p.message().empty()) {
+    out += ": " + p.message();
+  } else if (p.bytes_total() > 0) {
+    out += ": " + FormatBytes(p.bytes_done()) + " of " + FormatBytes(p.bytes_total());
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string FormatProgressLine(const gale::v1::Progress &p) {
   std::string out;
   if (p.percent() >= 0) {
@@ -168,11 +185,7 @@ std::string FormatProgressLine(const gale::v1::Progress &p) {
     std::snprintf(buf, sizeof buf, "[%3d%%] ", static_cast<int>(std::min(p.percent(), 100.0)));
     out = buf;
   }
-  out += p.phase().empty() ? "working" : p.phase();
-  if (!p.message().empty()) {
-    out += ": " + p.message();
-  }
-  return out;
+  return out + PhaseText(p);
 }
 
 std::string RenderProgressBar(const gale::v1::Progress &p, int width) {
@@ -186,10 +199,7 @@ std::string RenderProgressBar(const gale::v1::Progress &p, int width) {
     std::snprintf(buf, sizeof buf, "%3d%% ", static_cast<int>(percent));
     out += buf;
   }
-  out += p.phase().empty() ? "working" : p.phase();
-  if (!p.message().empty()) {
-    out += ": " + p.message();
-  }
+  out += PhaseText(p);
   for (char &c : out) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
       c = ' ';
@@ -205,11 +215,15 @@ bool ProgressThrottle::ShouldPrint(const gale::v1::Progress &p) {
   if (!started_ || p.phase() != phase_) {
     started_ = true;
     phase_ = p.phase();
+    message_ = p.message();
     bucket_ = p.percent() >= 0 ? static_cast<int>(std::min(p.percent(), 100.0)) / 10 : -1;
     return true;
   }
   if (p.percent() < 0) {
-    return false;
+    // Without a percent, a new message is the news ("build: native_sim kernel.sem").
+    const bool changed = p.message() != message_;
+    message_ = p.message();
+    return changed;
   }
   const int bucket = static_cast<int>(std::min(p.percent(), 100.0)) / 10;
   if (bucket > bucket_) {

@@ -24,7 +24,7 @@ class Table {
   std::vector<std::vector<std::string>> rows_;
 };
 
-/// 0.004 -> "0.00 s", 2.5 -> "2.50 s", 75 -> "1m 15s", 3725 -> "1h 2m".
+/// 0.004 -> "4 ms", 2.5 -> "2.50 s", 75 -> "1m 15s", 3725 -> "1h 2m".
 std::string FormatSeconds(double seconds);
 
 /// Microseconds since the epoch as local "YYYY-MM-DD HH:MM:SS"; "-" for 0.
@@ -46,7 +46,8 @@ std::string FormatTestCase(const gale::v1::TestCaseEvent &test_case);
 std::string TestStatusWord(const std::string &status);
 
 /// A plain progress line: "[ 45%] compile: [12/80] Building C object ..."; when the percent is
-/// unknown (< 0): "compile: ...". No newline.
+/// unknown (< 0): "compile: ..."; a transfer without a message: "[ 25%] load: 2048 B of
+/// 8192 B". No newline.
 std::string FormatProgressLine(const gale::v1::Progress &progress);
 
 /// A progress bar `width` columns wide at most (for a terminal): bar, percent, phase, message
@@ -55,7 +56,7 @@ std::string RenderProgressBar(const gale::v1::Progress &progress, int width);
 
 /// Decides which progress events deserve a line when output is not a terminal: the first, a
 /// new phase, and then one per ten percent (and 100 %). Events with an unknown percent print
-/// only when they start a phase.
+/// when they start a phase or bring a new message.
 class ProgressThrottle {
  public:
   bool ShouldPrint(const gale::v1::Progress &progress);
@@ -63,6 +64,7 @@ class ProgressThrottle {
  private:
   bool started_ = false;
   std::string phase_;
+  std::string message_;
   int bucket_ = -1;  // last printed percent / 10; -1 when none printed in this phase
 };
 

@@ -26,9 +26,14 @@ void PrintRunTable(Context &ctx, const gale::v1::TestRun &run) {
         ++skip;
       }
     }
+    // The reason in full is in the case lines above and in the job; the table keeps to a line.
+    std::string reason = scenario.reason();
+    if (reason.size() > 60) {
+      reason = reason.substr(0, 57) + "...";
+    }
     table.AddRow({scenario.board(), scenario.scenario(), scenario.status(), std::to_string(pass),
                   std::to_string(fail), std::to_string(skip), FormatSeconds(scenario.seconds()),
-                  scenario.reason()});
+                  reason});
   }
   if (!table.empty()) {
     ctx.out << '\n' << table.Render();
@@ -42,7 +47,9 @@ int RunTest(Context &ctx) {
   auto stub = gale::v1::Tests::NewStub(ctx.client.channel());
   auto context = ctx.client.NewContext();
   CancelOnInterrupt cancel(context.get());
-  EventPrinter printer(ctx.printer_options(), ctx.out, ctx.err);
+  PrinterOptions options = ctx.printer_options();
+  options.hide_build_progress = !options.verbose;
+  EventPrinter printer(options, ctx.out, ctx.err);
   auto reader = stub->Run(context.get(), request);
   const StreamOutcome outcome = DrainJobStream(*reader, printer);
   if (InterruptSignal() != 0 || !outcome.status.ok() || !outcome.has_result) {

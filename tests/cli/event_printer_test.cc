@@ -79,6 +79,17 @@ TEST(EventPrinter, PlainProgressIsThrottledAndPhasesRecorded) {
   EXPECT_EQ(printer.phases().size(), 2u);
 }
 
+TEST(EventPrinter, BuildProgressCanBeLeftOut) {
+  Printed p;
+  PrinterOptions options;
+  options.hide_build_progress = true;
+  EventPrinter printer(options, p.out, p.err);
+  printer.Handle(Progress("compile", 50));
+  printer.Handle(Progress("link", 100));
+  printer.Handle(Progress("test", 50));
+  EXPECT_EQ(p.err.str(), "[ 50%] test\n");
+}
+
 TEST(EventPrinter, ProgressBarIsClearedAroundOtherOutput) {
   Printed p;
   PrinterOptions options;

@@ -16,7 +16,9 @@ TEST(Table, AlignsColumnsWithoutTrailingSpaces) {
 }
 
 TEST(Format, Seconds) {
-  EXPECT_EQ(FormatSeconds(0.004), "0.00 s");
+  EXPECT_EQ(FormatSeconds(0.004), "4 ms");
+  EXPECT_EQ(FormatSeconds(0.9949), "995 ms");
+  EXPECT_EQ(FormatSeconds(0.996), "1.00 s");
   EXPECT_EQ(FormatSeconds(2.5), "2.50 s");
   EXPECT_EQ(FormatSeconds(75), "1m 15s");
   EXPECT_EQ(FormatSeconds(3725), "1h 2m");
@@ -80,6 +82,10 @@ TEST(Format, ProgressLine) {
             "[ 45%] compile: [12/80] Building C object x.o");
   EXPECT_EQ(FormatProgressLine(MakeProgress("boot", -1)), "boot");
   EXPECT_EQ(FormatProgressLine(MakeProgress("", 100)), "[100%] working");
+  gale::v1::Progress load = MakeProgress("load", 25);
+  load.set_bytes_done(2048);
+  load.set_bytes_total(8192);
+  EXPECT_EQ(FormatProgressLine(load), "[ 25%] load: 2048 B of 8192 B");
 }
 
 TEST(Format, ProgressBarFitsTheWidth) {
@@ -102,10 +108,11 @@ TEST(ProgressThrottle, OneLinePerPhaseAndPerTenPercent) {
   EXPECT_FALSE(throttle.ShouldPrint(MakeProgress("link", 100)));
 }
 
-TEST(ProgressThrottle, UnknownPercentPrintsOnlyPhaseChanges) {
+TEST(ProgressThrottle, UnknownPercentPrintsPhaseAndMessageChanges) {
   ProgressThrottle throttle;
   EXPECT_TRUE(throttle.ShouldPrint(MakeProgress("configure", -1, "a")));
-  EXPECT_FALSE(throttle.ShouldPrint(MakeProgress("configure", -1, "b")));
+  EXPECT_FALSE(throttle.ShouldPrint(MakeProgress("configure", -1, "a")));
+  EXPECT_TRUE(throttle.ShouldPrint(MakeProgress("configure", -1, "b")));
   EXPECT_TRUE(throttle.ShouldPrint(MakeProgress("compile", -1)));
   EXPECT_TRUE(throttle.ShouldPrint(MakeProgress("configure", -1)));
 }

@@ -80,11 +80,11 @@ grep -q "<testcase" junit.xml || fail "no test case in junit.xml"
 ok "test"
 
 grep -q '^CONFIG_BOARD=' <<<"$(gale config -d hello/build --get CONFIG_BOARD)" || fail "config --get"
-grep -q '"name": "BOARD"' <<<"$(gale config -d hello/build --list --json)" || fail "config --list --json"
+grep -q '"name": "PRINTK"' <<<"$(gale config -d hello/build --list --json)" || fail "config --list --json"
 ok "config"
 
 # Ctrl-C: the call is cancelled, gale exits 130, the job ends cancelled.
-"$BIN/gale" run -b qemu_cortex_m3 hello >int.out 2>int.err &
+"$BIN/gale" run -b qemu_cortex_m3 hello --timeout 600 >int.out 2>int.err &
 pid=$!
 for _ in $(seq 300); do grep -q "Hello World" int.out && break; sleep 0.2; done
 grep -q "Hello World" int.out || { kill $pid; fail "hello_world did not boot under gale run"; }
