@@ -81,8 +81,7 @@ TEST(SubprocessTest, ExitCodeAndSignal) {
 
 TEST(SubprocessTest, EnvironmentAndWorkingFolder) {
   ::setenv("GALE_SUBPROCESS_TEST_DROP", "x", 1);
-  SubprocessOptions options =
-      Shell("echo \"$GALE_T1|${GALE_SUBPROCESS_TEST_DROP-unset}|$(pwd)\"");
+  SubprocessOptions options = Shell("echo \"$GALE_T1|${GALE_SUBPROCESS_TEST_DROP-unset}|$(pwd)\"");
   options.env = {{"GALE_T1", "hello"}};
   options.unset_env = {"GALE_SUBPROCESS_TEST_DROP"};
   options.cwd = "/";
@@ -93,12 +92,13 @@ TEST(SubprocessTest, EnvironmentAndWorkingFolder) {
 
 TEST(SubprocessTest, RunsInItsOwnSessionWithDefaultSignals) {
   // The parent ignores SIGPIPE (as daemons do); the child must not inherit that.
-  struct sigaction ignore {}, old{};
+  struct sigaction ignore {
+  }, old{};
   ignore.sa_handler = SIG_IGN;
   ::sigaction(SIGPIPE, &ignore, &old);
   Captured c;
-  absl::StatusOr<std::unique_ptr<Subprocess>> child = Subprocess::Start(
-      Shell("cut -d' ' -f6 /proc/$$/stat; grep SigIgn /proc/$$/status"));
+  absl::StatusOr<std::unique_ptr<Subprocess>> child =
+      Subprocess::Start(Shell("cut -d' ' -f6 /proc/$$/stat; grep SigIgn /proc/$$/status"));
   ::sigaction(SIGPIPE, &old, nullptr);
   ASSERT_TRUE(child.ok()) << child.status();
   pid_t pid = (*child)->pid();
