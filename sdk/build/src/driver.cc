@@ -437,6 +437,7 @@ absl::StatusOr<BuildResult> BuildDriver::Run(const BuildOptions &options, bool c
     }
   };
   bool ninja_idle = false;
+  bool rerun_cmake = false;
   bool linked = false;
 
   SubprocessOptions tool;
@@ -471,6 +472,9 @@ absl::StatusOr<BuildResult> BuildDriver::Run(const BuildOptions &options, bool c
                 const char *phase = StartsWith(what, "Linking")            ? "link"
                                     : StartsWith(what, "Re-running CMake") ? "configure"
                                                                            : "compile";
+                if (StartsWith(what, "Re-running CMake")) {
+                  rerun_cmake = true;
+                }
                 if (StartsWith(what, "Linking") &&
                     (what.find("gale.elf") != std::string_view::npos ||
                      what.find("gale.exe") != std::string_view::npos)) {
@@ -557,7 +561,7 @@ absl::StatusOr<BuildResult> BuildDriver::Run(const BuildOptions &options, bool c
       result.memory_regions = parser.memory_regions();
       return result;
     }
-    result.up_to_date = ninja_idle && !result.configured;
+    result.up_to_date = ninja_idle && !result.configured && !rerun_cmake;
   }
 
   result.state = BuildState::kSucceeded;
