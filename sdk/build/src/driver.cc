@@ -443,6 +443,7 @@ absl::StatusOr<BuildResult> BuildDriver::Run(const BuildOptions &options, bool c
   SubprocessOptions tool;
   tool.cwd = app.string();
   tool.terminate_grace = config_.terminate_grace;
+  tool.kill_with_parent = config_.kill_with_parent;
   // English messages with ASCII quotes, as the diagnostics parser expects; a status line whose
   // format the driver knows.
   tool.env = {{"GALE_BASE", gale_base}, {"LC_ALL", "C"}, {"NINJA_STATUS", "[%f/%t] "}};

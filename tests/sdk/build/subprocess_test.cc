@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -200,6 +201,33 @@ TEST(SubprocessTest, DestructorTerminatesARunningChild) {
     EXPECT_TRUE(Alive(pid));
   }
   EXPECT_FALSE(Alive(pid));
+}
+
+TEST(SubprocessTest, KillWithParentOutlivesNoKilledParent) {
+  int report[2];
+  ASSERT_EQ(::pipe(report), 0);
+  pid_t parent = ::fork();
+  ASSERT_GE(parent, 0);
+  if (parent == 0) {
+    // The "daemon": starts a long child, reports its pid, waits to be killed.
+    SubprocessOptions options = Shell("sleep 1000");
+    options.kill_with_parent = true;
+    absl::StatusOr<std::unique_ptr<Subprocess>> child = Subprocess::Start(options);
+    pid_t pid = child.ok() ? (*child)->pid() : -1;
+    [[maybe_unused]] ssize_t n = ::write(report[1], &pid, sizeof pid);
+    for (;;) {
+      ::pause();
+    }
+  }
+  ::close(report[1]);
+  pid_t child = -1;
+  ASSERT_EQ(::read(report[0], &child, sizeof child), static_cast<ssize_t>(sizeof child));
+  ::close(report[0]);
+  ASSERT_GT(child, 0);
+  EXPECT_TRUE(Alive(child));
+  ::kill(parent, SIGKILL);
+  ::waitpid(parent, nullptr, 0);
+  EXPECT_TRUE(GoneSoon(child)) << "the child outlived its killed parent";
 }
 
 TEST(SubprocessTest, StdinPipe) {

@@ -110,6 +110,10 @@ struct DriverConfig {
   std::vector<std::pair<std::string, std::string>> env;
   /// Time a cancelled cmake or ninja has to stop after SIGTERM before SIGKILL.
   std::chrono::milliseconds terminate_grace{3000};
+  /// cmake and ninja die with the process that runs the build (PR_SET_PDEATHSIG, see
+  /// SubprocessOptions): a daemon killed mid-build leaves no ninja behind to race the next
+  /// build of the folder.
+  bool kill_with_parent = true;
 };
 
 /// Runs builds. Const and thread-safe: builds of different folders may run at once; a second
