@@ -161,6 +161,7 @@ TEST(SubprocessTest, CancelTerminatesTheWholeTree) {
   EXPECT_EQ(status.Describe(), "cancelled");
   ASSERT_GT(grandchild, 0);
   EXPECT_TRUE(GoneSoon(grandchild)) << "grandchild " << grandchild << " survived the cancel";
+  ::kill(grandchild, SIGKILL);  // no leftover if it did
 }
 
 TEST(SubprocessTest, CancelFromAnotherThreadEscalatesToSigkill) {
@@ -228,6 +229,7 @@ TEST(SubprocessTest, KillWithParentOutlivesNoKilledParent) {
   ::kill(parent, SIGKILL);
   ::waitpid(parent, nullptr, 0);
   EXPECT_TRUE(GoneSoon(child)) << "the child outlived its killed parent";
+  ::kill(child, SIGKILL);  // no leftover if it did
 }
 
 TEST(SubprocessTest, StdinPipe) {
