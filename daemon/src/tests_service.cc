@@ -335,7 +335,7 @@ class TestsService final : public v1::Tests::Service {
       std::lock_guard<std::mutex> lock(mutex);
       ++done;
       events.Progress("test", 100.0 * static_cast<double>(done) / static_cast<double>(total),
-                      absl::StrCat(r.board, " ", r.scenario, ": ", testing::ToString(r.status),
+                      absl::StrCat(r.board, " ", r.scenario, ": ", std::string(testing::ToString(r.status)),
                                    r.reason.empty() ? "" : absl::StrCat(" (", r.reason, ")")));
     };
     callbacks.on_phase = [&events](const testing::Instance& instance, std::string_view phase) {
