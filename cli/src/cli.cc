@@ -1,0 +1,237 @@
+#include "cli.h"
+
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+
+#include "exit_codes.h"
+
+#ifndef GALE_VERSION
+#define GALE_VERSION "unknown"
+#endif
+
+namespace gale::cli {
+namespace {
+
+// One value per occurrence: `-b a -b b PATH` must not take PATH as a board.
+CLI::Option *Repeatable(CLI::Option *option) {
+  return option->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
+void DefineCommands(CLI::App &app, Invocation &inv) {
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.set_version_flag("--version", "gale " GALE_VERSION);
+  app.add_option("--socket", inv.global.socket,
+                 "galed's address (default: $GALE_SOCKET, else "
+                 "unix:$XDG_RUNTIME_DIR/gale/galed.sock)")
+      ->option_text("ADDR");
+  app.add_flag("--json", inv.global.json, "machine-readable output");
+  app.add_flag("-v,--verbose", inv.global.verbose, "show tool output as it comes");
+
+  auto command = [&inv](Command c) { return [&inv, c]() { inv.command = c; }; };
+
+  // boards
+  CLI::App *boards = app.add_subcommand("boards", "list the boards Gale supports");
+  boards->add_option("--arch", inv.boards.arch, "only boards of this architecture");
+  boards->callback(command(Command::kBoards));
+
+  // build and run share the build options
+  auto build_options = [&inv](CLI::App *sub) {
+    sub->add_option("-b,--board", inv.build.board, "the board to build for")->required();
+    sub->add_option("-d,--build-dir", inv.build.build_dir, "build folder (default: APP_DIR/build)");
+    sub->add_option("APP_DIR", inv.build.app_dir, "the application (default: the current folder)");
+    sub->add_flag("-p,--pristine", inv.build.pristine, "remove the build folder first");
+    sub->footer("Arguments after `--` go to CMake (e.g. -- -DEXTRA_CONF_FILE=debug.conf).");
+  };
+  CLI::App *build = app.add_subcommand("build", "configure and build an application");
+  build_options(build);
+  build->callback(command(Command::kBuild));
+
+  CLI::App *run = app.add_subcommand(
+      "run", "build, boot on an emulated board, stream the console; exit with the image's code");
+  build_options(run);
+  run->add_option("--timeout", inv.run.timeout_s, "give up after S seconds (default: no limit)")
+      ->option_text("S");
+  run->add_option("--icount", inv.run.icount_shift, "QEMU -icount shift (default 0)")
+      ->option_text("SHIFT");
+  run->callback(command(Command::kRun));
+
+  // emu start | stop
+  CLI::App *emu = app.add_subcommand("emu", "emulated boards");
+  emu->require_subcommand(1);
+  CLI::App *emu_start = emu->add_subcommand(
+      "start", "start emulated boards, halted until flashed; prints each device id on a line");
+  emu_start->add_option("-b,--board", inv.emu.board, "the board to emulate")->required();
+  emu_start->add_option("-n,--count", inv.emu.count, "how many (default 1)")
+      ->check(CLI::PositiveNumber);
+  emu_start->add_option("--icount", inv.emu.icount_shift, "QEMU -icount shift (default 0)")
+      ->option_text("SHIFT");
+  emu_start->add_flag("--no-icount", inv.emu.no_icount, "run QEMU without -icount");
+  emu_start->add_option("--name", inv.emu.name, "a name for the device");
+  emu_start->callback(command(Command::kEmuStart));
+  CLI::App *emu_stop = emu->add_subcommand("stop", "stop emulated boards");
+  emu_stop->add_option("DEVICE", inv.emu.devices, "device ids")->required();
+  emu_stop->callback(command(Command::kEmuStop));
+
+  // devices
+  CLI::App *devices = app.add_subcommand("devices", "list physical and emulated devices");
+  devices->callback(command(Command::kDevices));
+
+  // flash
+  CLI::App *flash = app.add_subcommand("flash", "put a built image on a device");
+  flash->add_option("-d,--build-dir", inv.flash.build_dir, "build folder (default: ./build)");
+  flash->add_option("--elf", inv.flash.elf, "an image file instead of the build folder's");
+  flash->add_option("--device", inv.flash.device, "device id or name (default: the only one)");
+  flash->add_option("--runner", inv.flash.runner, "how to flash (default: gdbremote)");
+  flash->add_flag("--no-verify", inv.flash.no_verify, "do not read the image back");
+  flash->add_flag("--no-run", inv.flash.no_run, "leave the device halted at the entry point");
+  flash->callback(command(Command::kFlash));
+
+  // console
+  CLI::App *console = app.add_subcommand(
+      "console", "a device's serial console: recent output, then live; input is forwarded");
+  console->add_option("--device", inv.console.device, "device id or name (default: the only one)");
+  console->add_flag("--no-replay", inv.console.no_replay, "skip the output retained so far");
+  console->add_flag("-f,--follow", inv.console.follow, "keep going after the image exits");
+  console->callback(command(Command::kConsole));
+
+  // test
+  CLI::App *test = app.add_subcommand(
+      "test", "build and run the testcase.yaml scenarios under PATHs on emulated boards");
+  Repeatable(test->add_option("-b,--board", inv.test.boards, "a board (repeatable)"));
+  test->add_option("PATH", inv.test.paths, "folders searched (default: the current folder)");
+  test->add_option("--junit", inv.test.junit, "write JUnit XML here")->option_text("FILE");
+  Repeatable(test->add_option("-t,--tag", inv.test.tags, "only scenarios with this tag"));
+  test->add_option("-j,--jobs", inv.test.parallel, "scenarios at once (default: cores)")
+      ->option_text("N");
+  test->add_option("--work-dir", inv.test.work_dir, "where the build folders go");
+  test->callback(command(Command::kTest));
+
+  // config
+  CLI::App *config = app.add_subcommand("config", "read and change an application's Kconfig");
+  config->add_option("-d,--build-dir", inv.config.build_dir, "build folder (default: ./build)");
+  CLI::Option *list = config->add_flag("-l,--list", inv.config.list, "list the symbols");
+  config->add_flag("-a,--all", inv.config.all, "with --list: invisible symbols too");
+  CLI::Option *get =
+      config->add_option("-g,--get", inv.config.get, "a symbol, explained")->option_text("SYM");
+  CLI::Option *set =
+      Repeatable(config->add_option("-s,--set", inv.config.set, "set and reconfigure (repeatable)")
+                     ->option_text("SYM=VAL"));
+  list->excludes(get)->excludes(set);
+  get->excludes(set);
+  config->callback(command(Command::kConfig));
+
+  // jobs [show | cancel | watch]
+  CLI::App *jobs = app.add_subcommand("jobs", "recent jobs (builds, runs, flashes, tests)");
+  jobs->require_subcommand(0, 1);
+  jobs->add_option("--limit", inv.jobs.limit, "at most N (default 100)")->option_text("N");
+  jobs->add_option("--kind", inv.jobs.kind, "only this kind (build, run, flash, test, config)");
+  jobs->add_option("--state", inv.jobs.state, "only this state (running, failed, ...)");
+  jobs->callback([&inv, jobs]() {
+    if (jobs->get_subcommands().empty()) {
+      inv.command = Command::kJobs;
+    }
+  });
+  auto job_sub = [&](const char *name, const char *help, Command c) {
+    CLI::App *sub = jobs->add_subcommand(name, help);
+    sub->add_option("ID", inv.jobs.id, "job id")->required();
+    sub->callback(command(c));
+  };
+  job_sub("show", "a job's details", Command::kJobsShow);
+  job_sub("cancel", "cancel a job", Command::kJobsCancel);
+  job_sub("watch", "a job's events so far, then live ones until it ends", Command::kJobsWatch);
+
+  // daemon start | stop | status
+  CLI::App *daemon = app.add_subcommand("daemon", "the galed daemon");
+  daemon->require_subcommand(1);
+  daemon->add_subcommand("start", "start galed in the background unless one answers")
+      ->callback(command(Command::kDaemonStart));
+  daemon->add_subcommand("stop", "stop galed and wait until it is gone")
+      ->callback(command(Command::kDaemonStop));
+  daemon->add_subcommand("status", "galed's pid, socket, version and uptime; exit 1 if down")
+      ->callback(command(Command::kDaemonStatus));
+}
+
+}  // namespace
+
+bool NeedsDaemon(Command command) {
+  switch (command) {
+    case Command::kDaemonStart:
+    case Command::kDaemonStop:
+    case Command::kDaemonStatus:
+      return false;
+    case Command::kBoards:
+    case Command::kBuild:
+    case Command::kRun:
+    case Command::kEmuStart:
+    case Command::kEmuStop:
+    case Command::kDevices:
+    case Command::kFlash:
+    case Command::kConsole:
+    case Command::kTest:
+    case Command::kConfig:
+    case Command::kJobs:
+    case Command::kJobsShow:
+    case Command::kJobsCancel:
+    case Command::kJobsWatch:
+      return true;
+  }
+  return true;
+}
+
+ParseResult ParseCommandLine(int argc, const char *const *argv) {
+  ParseResult result;
+  Invocation &inv = result.invocation;
+
+  // Everything after the first `--` is for CMake; CLI11 sees only what comes before.
+  int split = argc;
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "--") {
+      split = i;
+      break;
+    }
+  }
+  std::vector<std::string> passthrough(argv + std::min(split + 1, argc), argv + argc);
+
+  CLI::App app("gale: build, run, flash and test Gale applications (a client of galed)", "gale");
+  DefineCommands(app, inv);
+  try {
+    app.parse(split, argv);
+  } catch (const CLI::ParseError &e) {
+    std::ostringstream out;
+    std::ostringstream err;
+    const int code = app.exit(e, out, err);
+    result.output = out.str();
+    result.error = err.str();
+    result.exit_code = code == 0 ? kExitOk : kExitUsage;
+    return result;
+  }
+  if (inv.command == Command::kConfig && !inv.config.list && inv.config.get.empty() &&
+      inv.config.set.empty()) {
+    result.error = "gale: error: gale config needs one of --list, --get SYM, --set SYM=VAL\n";
+    result.exit_code = kExitUsage;
+    return result;
+  }
+  if (split < argc) {
+    if (inv.command != Command::kBuild && inv.command != Command::kRun) {
+      result.error =
+          "gale: error: arguments after `--` are CMake arguments, for build and run only\n";
+      result.exit_code = kExitUsage;
+      return result;
+    }
+    inv.build.cmake_args = std::move(passthrough);
+  }
+  return result;
+}
+
+ParseResult ParseCommandLine(const std::vector<std::string> &args) {
+  std::vector<const char *> argv;
+  argv.push_back("gale");
+  for (const std::string &arg : args) {
+    argv.push_back(arg.c_str());
+  }
+  return ParseCommandLine(static_cast<int>(argv.size()), argv.data());
+}
+
+}  // namespace gale::cli

@@ -1,0 +1,135 @@
+// The command line of `gale`: what the user asked for, parsed into plain structs (no gRPC), so
+// that tests can check the parsing without a daemon.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gale::cli {
+
+enum class Command {
+  kBoards,
+  kBuild,
+  kRun,
+  kEmuStart,
+  kEmuStop,
+  kDevices,
+  kFlash,
+  kConsole,
+  kTest,
+  kConfig,
+  kJobs,
+  kJobsShow,
+  kJobsCancel,
+  kJobsWatch,
+  kDaemonStart,
+  kDaemonStop,
+  kDaemonStatus,
+};
+
+struct GlobalOptions {
+  std::string socket;  // --socket; empty: GALE_SOCKET or the default (see gale/cli/paths.h)
+  bool json = false;
+  int verbose = 0;
+};
+
+struct BoardsOptions {
+  std::string arch;
+};
+
+struct BuildOptions {
+  std::string board;
+  std::string build_dir;  // as given; empty: APP_DIR/build
+  std::string app_dir;    // as given; empty: the current folder
+  bool pristine = false;
+  std::vector<std::string> cmake_args;  // after `--`
+};
+
+struct RunOptions {
+  uint32_t timeout_s = 0;  // 0: no limit
+  std::optional<int> icount_shift;
+};
+
+struct EmuOptions {
+  std::string board;
+  int count = 1;
+  std::optional<int> icount_shift;
+  bool no_icount = false;
+  std::string name;
+  std::vector<std::string> devices;  // emu stop
+};
+
+struct FlashOptions {
+  std::string build_dir;  // empty: ./build when it exists
+  std::string elf;
+  std::string device;
+  std::string runner;
+  bool no_verify = false;
+  bool no_run = false;
+};
+
+struct ConsoleOptions {
+  std::string device;
+  bool no_replay = false;
+  bool follow = false;  // keep going after the image exits
+};
+
+struct TestOptions {
+  std::vector<std::string> boards;
+  std::vector<std::string> paths;  // empty: the current folder
+  std::vector<std::string> tags;
+  std::string junit;
+  std::string work_dir;
+  uint32_t parallel = 0;
+};
+
+struct ConfigOptions {
+  std::string build_dir;  // empty: ./build when it exists
+  bool list = false;
+  bool all = false;
+  std::string get;
+  std::vector<std::string> set;  // SYM=VALUE
+};
+
+struct JobsOptions {
+  uint32_t limit = 0;
+  std::string kind;
+  std::string state;
+  std::string id;  // show, cancel, watch
+};
+
+struct Invocation {
+  Command command = Command::kBoards;
+  GlobalOptions global;
+  BoardsOptions boards;
+  BuildOptions build;  // build and run
+  RunOptions run;
+  EmuOptions emu;
+  FlashOptions flash;
+  ConsoleOptions console;
+  TestOptions test;
+  ConfigOptions config;
+  JobsOptions jobs;
+};
+
+struct ParseResult {
+  Invocation invocation;
+  /// Set when gale must stop here: 0 after --help or --version, kExitUsage for bad usage.
+  std::optional<int> exit_code;
+  std::string output;  // help or version text (stdout)
+  std::string error;   // the usage error (stderr)
+};
+
+/// Parses argv (argv[0] is the program). Never throws.
+ParseResult ParseCommandLine(int argc, const char *const *argv);
+
+/// Convenience for tests: ParseCommandLine({"gale", args...}).
+ParseResult ParseCommandLine(const std::vector<std::string> &args);
+
+/// True for the commands that need a daemon (all but `daemon start|stop|status`, which manage
+/// it themselves).
+bool NeedsDaemon(Command command);
+
+}  // namespace gale::cli
