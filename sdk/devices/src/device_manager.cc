@@ -22,7 +22,9 @@ void RemoveRunDir(const std::string &run_dir) {
 
 DeviceManager::DeviceManager(DeviceManagerOptions options) : options_(std::move(options)) {}
 
-DeviceManager::~DeviceManager() { Shutdown(); }
+DeviceManager::~DeviceManager() {
+  Shutdown();
+}
 
 std::string DeviceManager::DefaultRuntimeDir() {
   const char *runtime = getenv("XDG_RUNTIME_DIR");
@@ -35,10 +37,13 @@ std::string DeviceManager::DefaultRuntimeDir() {
 absl::StatusOr<std::shared_ptr<Device>> DeviceManager::Create(const boards::Board &board,
                                                               const CreateOptions &options) {
   if (board.emulator != "qemu" && board.emulator != "native") {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "board ", board.name, " cannot be emulated (its board.yaml names no emulator); "
-        "attach a physical ", board.name, " instead, or pick an emulated board such as "
-        "qemu_cortex_m3 or native_sim"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("board ", board.name,
+                     " cannot be emulated (its board.yaml names no emulator); "
+                     "attach a physical ",
+                     board.name,
+                     " instead, or pick an emulated board such as "
+                     "qemu_cortex_m3 or native_sim"));
   }
   std::string id;
   std::string name;
@@ -89,8 +94,8 @@ absl::StatusOr<std::shared_ptr<Device>> DeviceManager::Create(const boards::Boar
     DeviceTimeouts timeouts;
     timeouts.emulator_start = options_.emulator_start_timeout;
     timeouts.gdb_reply = options_.gdb_reply_timeout;
-    device = CreateQemuDevice(std::move(info), std::move(*qemu), timeouts,
-                              options_.console_capacity);
+    device =
+        CreateQemuDevice(std::move(info), std::move(*qemu), timeouts, options_.console_capacity);
   }
   if (!device.ok()) {
     release();
@@ -108,8 +113,9 @@ absl::StatusOr<std::shared_ptr<Device>> DeviceManager::Create(const boards::Boar
       }
       devices_.push_back(*device);
     }
-    (*device)->SetChangeListener(
-        [this](const DeviceInfo &changed) { Dispatch({DeviceEvent::Kind::kChanged, changed}); });
+    (*device)->SetChangeListener([this](const DeviceInfo &changed) {
+      Dispatch({DeviceEvent::Kind::kChanged, changed});
+    });
     DeviceEvent added{DeviceEvent::Kind::kAdded, (*device)->Info()};
     for (auto &[watch_id, callback] : watchers_) {
       callback(added);

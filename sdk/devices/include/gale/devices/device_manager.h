@@ -93,10 +93,10 @@ class DeviceManager {
   void Dispatch(const DeviceEvent &event);
 
   const DeviceManagerOptions options_;
-  mutable std::mutex mu_;  ///< guards the fields below
+  mutable std::mutex mu_;                         ///< guards the fields below
   std::vector<std::shared_ptr<Device>> devices_;  ///< in creation order
-  std::map<std::string, std::string> names_;  ///< name -> id, including reserved ones
-  std::map<std::string, uint64_t> next_number_;  ///< per board
+  std::map<std::string, std::string> names_;      ///< name -> id, including reserved ones
+  std::map<std::string, uint64_t> next_number_;   ///< per board
   bool shut_down_ = false;
 
   std::mutex dispatch_mu_;  ///< held while callbacks run; guards watchers_
