@@ -243,6 +243,24 @@ TEST_F(DevicesTest, UnknownDeviceIsNotFoundAndNamesTheKnownOnes) {
   EXPECT_TRUE(absl::IsNotFound(manager_->Delete("no-such-device")));
 }
 
+TEST_F(DevicesTest, OneManagerPerRuntimeFolderAndStaleRunFoldersAreCleared) {
+  std::string stale = root_ + "/run/emu-qemu_cortex_m3-7";
+  std::filesystem::create_directories(stale);
+  std::ofstream(stale + "/gdb.sock") << "left by a daemon killed with -9";
+  std::shared_ptr<Device> device = Create(CortexM3());
+  ASSERT_NE(device, nullptr);
+  EXPECT_FALSE(std::filesystem::exists(stale));
+
+  DeviceManagerOptions options;
+  options.runtime_dir = root_ + "/run";
+  DeviceManager second(options);
+  absl::StatusOr<std::shared_ptr<Device>> refused = second.Create(CortexM3());
+  EXPECT_TRUE(absl::IsFailedPrecondition(refused.status())) << refused.status();
+  EXPECT_TRUE(absl::StrContains(refused.status().message(), absl::StrCat("pid ", getpid())))
+      << refused.status();
+  EXPECT_TRUE(std::filesystem::exists(RunDir(*device) + "/gdb.sock"));
+}
+
 TEST_F(DevicesTest, BoardWithoutEmulatorIsRefused) {
   boards::Board physical = CortexM3();
   physical.name = "nucleo_f429zi";
@@ -284,6 +302,18 @@ TEST_F(DevicesTest, FlashRunsTheImageAndTheConsoleShowsIt) {
   EXPECT_TRUE(absl::StrContains(seen, "Hello World! qemu_cortex_m3")) << seen;
   // Input reaches the UART while the emulator runs.
   EXPECT_TRUE(device->console().SendInput("x").ok());
+
+  // Flashing a running device resets it first: the image boots once more, from scratch.
+  ASSERT_OK(device->Flash(hello_elf_, {}));
+  EXPECT_EQ(device->Info().state, DeviceState::kRunning);
+  absl::Time again = absl::Now() + absl::Seconds(60);
+  while (Count(device->console().Retained(), "Hello World! qemu_cortex_m3") < 2 &&
+         absl::Now() < again) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  std::string all = device->console().Retained();
+  EXPECT_EQ(Count(all, "*** Booting Gale OS"), 2) << all;
+  EXPECT_EQ(Count(all, "Hello World! qemu_cortex_m3"), 2) << all;
 }
 
 TEST_F(DevicesTest, LateAttachReplaysTheBootBannerAndTwoReadersAgree) {
