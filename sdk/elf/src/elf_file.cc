@@ -4,8 +4,8 @@
 
 #include <bit>
 #include <cerrno>
-#include <filesystem>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <system_error>
@@ -51,7 +51,8 @@ class Parser {
   Parser(std::string_view bytes, const std::string &name) : bytes_(bytes), name_(name) {}
 
   absl::Status Error(std::string_view what) const {
-    return absl::InvalidArgumentError(absl::StrCat(name_, ": ", absl::string_view(what.data(), what.size())));
+    return absl::InvalidArgumentError(
+        absl::StrCat(name_, ": ", absl::string_view(what.data(), what.size())));
   }
 
   // Copies a structure of type T from `offset`; the caller has checked the bounds.
@@ -112,13 +113,14 @@ absl::Status Parser::Parse(uint16_t &machine, uint64_t &entry, std::vector<Segme
       }
       if (!InBounds(ph.p_offset, ph.p_filesz, size)) {
         return Error(absl::StrFormat(
-            "segment %u (load address 0x%x) extends past the end of the file (%u bytes at "
-            "offset %u, file is %u bytes)",
+            "the segment of program header %u (load address 0x%x) extends past the end of the "
+            "file (%u bytes at offset %u, file is %u bytes)",
             i, ph.p_paddr, ph.p_filesz, ph.p_offset, size));
       }
       if (ph.p_memsz < ph.p_filesz) {
         return Error(absl::StrFormat(
-            "segment %u (load address 0x%x) has a file size (%u) larger than its memory size (%u)",
+            "the segment of program header %u (load address 0x%x) has a file size (%u) larger "
+            "than its memory size (%u)",
             i, ph.p_paddr, ph.p_filesz, ph.p_memsz));
       }
       Segment segment;
@@ -148,9 +150,10 @@ absl::Status Parser::ParseSymbols(const typename Types::Ehdr &header,
                                  header.e_shentsize, sizeof(Shdr)));
   }
   if (!InBounds(header.e_shoff, sizeof(Shdr), size)) {
-    return Error(absl::StrFormat("section header table at offset %u is past the end of the file "
-                                 "(%u bytes)",
-                                 header.e_shoff, size));
+    return Error(
+        absl::StrFormat("section header table at offset %u is past the end of the file "
+                        "(%u bytes)",
+                        header.e_shoff, size));
   }
   // With 0xff00 sections or more, e_shnum is 0 and section 0 holds the count.
   uint64_t count = header.e_shnum;
@@ -172,11 +175,12 @@ absl::Status Parser::ParseSymbols(const typename Types::Ehdr &header,
       continue;
     }
     if (symtab.sh_entsize < sizeof(Sym)) {
-      return Error(absl::StrFormat("symbol table (section %u) entry size %u is smaller than %u",
-                                   i, symtab.sh_entsize, sizeof(Sym)));
+      return Error(absl::StrFormat("symbol table (section %u) entry size %u is smaller than %u", i,
+                                   symtab.sh_entsize, sizeof(Sym)));
     }
     if (!InBounds(symtab.sh_offset, symtab.sh_size, size)) {
-      return Error(absl::StrFormat("symbol table (section %u) extends past the end of the file", i));
+      return Error(
+          absl::StrFormat("symbol table (section %u) extends past the end of the file", i));
     }
     if (symtab.sh_link >= count) {
       return Error(absl::StrFormat("symbol table (section %u) names string table %u of %u sections",
@@ -193,8 +197,9 @@ absl::Status Parser::ParseSymbols(const typename Types::Ehdr &header,
     for (uint64_t j = 1; j < entries; ++j) {  // entry 0 is the undefined symbol
       const Sym sym = At<Sym>(symtab.sh_offset + j * symtab.sh_entsize);
       if (sym.st_name >= names.size()) {
-        return Error(absl::StrFormat("symbol %u names offset %u outside its string table (%u bytes)",
-                                     j, sym.st_name, names.size()));
+        return Error(
+            absl::StrFormat("symbol %u names offset %u outside its string table (%u bytes)", j,
+                            sym.st_name, names.size()));
       }
       const std::string_view rest = names.substr(sym.st_name);
       const size_t end = rest.find('\0');
@@ -204,8 +209,8 @@ absl::Status Parser::ParseSymbols(const typename Types::Ehdr &header,
       if (end == 0) {
         continue;  // section and file symbols without a name help nobody
       }
-      symbols.push_back(Symbol{std::string(rest.substr(0, end)), sym.st_value, sym.st_size,
-                               Types::SymType(sym)});
+      symbols.push_back(
+          Symbol{std::string(rest.substr(0, end)), sym.st_value, sym.st_size, Types::SymType(sym)});
     }
   }
   return absl::OkStatus();
@@ -223,8 +228,7 @@ absl::StatusOr<ElfFile> ElfFile::Load(const std::string &path) {
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return absl::PermissionDeniedError(
-        absl::StrCat(path, ": cannot open: ", std::strerror(errno)));
+    return absl::PermissionDeniedError(absl::StrCat(path, ": cannot open: ", std::strerror(errno)));
   }
   in.seekg(0, std::ios::end);
   const std::streamoff length = in.tellg();

@@ -24,9 +24,13 @@ constexpr size_t kMaxPacketSize = 1 << 20;
 constexpr size_t kPacketMargin = 32;
 // A reply this large without a '#' means the stream is not RSP (or is garbage).
 constexpr size_t kMaxBuffered = 4 * kMaxPacketSize;
+// The signal number of a stop at a breakpoint or after a step (gdb's SIGTRAP).
+constexpr int kSigTrap = 5;
 
 // Debian's Abseil has its own string_view type; this bridges std::string_view into StrCat.
-absl::string_view Av(std::string_view text) { return absl::string_view(text.data(), text.size()); }
+absl::string_view Av(std::string_view text) {
+  return absl::string_view(text.data(), text.size());
+}
 
 // Shortens a request for error messages (an M packet can hold kilobytes of hex).
 std::string Brief(std::string_view payload) {
@@ -58,9 +62,8 @@ bool ParseHex(std::string_view text, uint64_t &value) {
     if (!absl::ascii_isxdigit(static_cast<unsigned char>(c))) {
       return false;
     }
-    value = value << 4 | static_cast<uint64_t>(absl::ascii_isdigit(c) ? c - '0'
-                                                                       : absl::ascii_tolower(c) -
-                                                                             'a' + 10);
+    value = value << 4 | static_cast<uint64_t>(
+                             absl::ascii_isdigit(c) ? c - '0' : absl::ascii_tolower(c) - 'a' + 10);
   }
   return true;
 }
@@ -88,8 +91,8 @@ absl::StatusOr<StopReply> ParseStopReply(std::string_view reply) {
         break;
     }
   }
-  return absl::InternalError(absl::StrCat("expected a stop reply (S, T, W or X), got \"",
-                                          Brief(reply), "\""));
+  return absl::InternalError(
+      absl::StrCat("expected a stop reply (S, T, W or X), got \"", Brief(reply), "\""));
 }
 
 }  // namespace
@@ -97,7 +100,7 @@ absl::StatusOr<StopReply> ParseStopReply(std::string_view reply) {
 struct Client::Impl {
   std::unique_ptr<Transport> transport;
   ClientOptions options;
-  std::string rx;  // received bytes not yet consumed
+  std::string rx;        // received bytes not yet consumed
   bool ack_mode = true;  // until the server accepts QStartNoAckMode
   size_t packet_size = kDefaultPacketSize;
   std::map<std::string, std::string, std::less<>> features;  // qSupported: name -> "+", value
@@ -108,13 +111,20 @@ struct Client::Impl {
   std::string *capture = nullptr;  // Monitor() output goes here instead of `console`
   std::optional<TargetDescription> description;
   std::map<int, size_t> register_bytes;
+  struct Breakpoint {
+    uint64_t address;
+    bool hardware;
+    int kind;
+  };
+  std::vector<Breakpoint> breakpoints;    // inserted through this client
+  std::optional<StopReply> pending_stop;  // a stop that came while stepping off a breakpoint
 
   std::string Peer() const { return transport->Describe(); }
 
   absl::Status CheckUsable(std::string_view what) const {
     if (closed) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "cannot send ", Av(what), ": the connection to ", Peer(), " is closed; connect again"));
+      return absl::UnavailableError(absl::StrCat("cannot send ", Av(what), ": the connection to ",
+                                                 Peer(), " is closed; connect again"));
     }
     return absl::OkStatus();
   }
@@ -173,8 +183,7 @@ struct Client::Impl {
       }
       if (attempt >= options.max_retransmits) {
         return absl::DataLossError(absl::StrCat(Peer(), " rejected \"", Brief(payload), "\" ",
-                                                attempt + 1,
-                                                " times (bad checksum on the link?)"));
+                                                attempt + 1, " times (bad checksum on the link?)"));
       }
     }
   }
@@ -221,14 +230,15 @@ struct Client::Impl {
         continue;
       }
       if (ack_mode) {
-        if (absl::Status status = WriteRaw("+"); !status.ok()) {
-          return status;
-        }
+        // A failed ack does not lose the packet: a server that ends (QEMU after the target's
+        // semihosting exit) sends its last packet, W, and closes before the ack arrives. The
+        // broken connection shows on the next exchange.
+        WriteRaw("+").IgnoreError();
       }
       auto expanded = ExpandRunLength(body);
       if (!expanded.ok()) {
-        return absl::DataLossError(absl::StrCat("packet \"", Brief(body), "\" from ", Peer(),
-                                                ": ", expanded.status().message()));
+        return absl::DataLossError(absl::StrCat("packet \"", Brief(body), "\" from ", Peer(), ": ",
+                                                expanded.status().message()));
       }
       return *std::move(expanded);
     }
@@ -267,8 +277,8 @@ struct Client::Impl {
           Peer(), " did not answer within ", absl::FormatDuration(options.reply_timeout), " (",
           Av(doing), " \"", Brief(payload), "\")"));
     }
-    return absl::Status(status.code(),
-                        absl::StrCat(status.message(), " (", Av(doing), " \"", Brief(payload), "\")"));
+    return absl::Status(status.code(), absl::StrCat(status.message(), " (", Av(doing), " \"",
+                                                    Brief(payload), "\")"));
   }
 
   // One request and its reply, whatever the reply is (empty means "not supported").
@@ -298,8 +308,8 @@ struct Client::Impl {
   }
 
   absl::Status Unsupported(std::string_view payload, std::string_view what) const {
-    return absl::UnimplementedError(absl::StrCat(Peer(), " does not support ", Av(what), " (empty reply to \"",
-                                                 Brief(payload), "\")"));
+    return absl::UnimplementedError(absl::StrCat(Peer(), " does not support ", Av(what),
+                                                 " (empty reply to \"", Brief(payload), "\")"));
   }
 
   // A request that must be answered "OK".
@@ -324,12 +334,16 @@ struct Client::Impl {
   size_t PayloadLimit() const { return packet_size - kPacketMargin; }
 
   absl::StatusOr<StopReply> AwaitStop(absl::Duration timeout) {
+    if (pending_stop.has_value()) {
+      running = false;
+      return *std::exchange(pending_stop, std::nullopt);
+    }
     auto reply = ReceiveReply(absl::Now() + timeout);
     if (!reply.ok()) {
       if (absl::IsDeadlineExceeded(reply.status())) {
         return absl::DeadlineExceededError(
-            absl::StrCat("the target did not stop within ", absl::FormatDuration(timeout),
-                         " (", Peer(), " sent no stop reply); it is still running"));
+            absl::StrCat("the target did not stop within ", absl::FormatDuration(timeout), " (",
+                         Peer(), " sent no stop reply); it is still running"));
       }
       running = false;
       return reply.status();
@@ -374,11 +388,10 @@ absl::Status Client::Handshake() {
   if (auto it = d.features.find("PacketSize"); it != d.features.end()) {
     uint64_t size = 0;
     if (!ParseHex(it->second, size)) {
-      return absl::InternalError(absl::StrCat(d.Peer(), " sent an invalid PacketSize '",
-                                              it->second, "' in its qSupported reply"));
+      return absl::InternalError(absl::StrCat(d.Peer(), " sent an invalid PacketSize '", it->second,
+                                              "' in its qSupported reply"));
     }
-    d.packet_size = static_cast<size_t>(
-        std::clamp<uint64_t>(size, kMinPacketSize, kMaxPacketSize));
+    d.packet_size = static_cast<size_t>(std::clamp<uint64_t>(size, kMinPacketSize, kMaxPacketSize));
   }
   if (d.options.no_ack && d.ack_mode && Supports("QStartNoAckMode")) {
     auto ok = d.Exchange("QStartNoAckMode");
@@ -387,6 +400,17 @@ absl::Status Client::Handshake() {
     }
     // Anything but OK leaves the server in ack mode, which works too, only slower.
     d.ack_mode = *ok != "OK";
+  }
+  if (Supports("qXfer:features:read")) {
+    // Read the target description now: besides naming the registers, QEMU answers `p` and `P`
+    // only on a connection that has read target.xml. A malformed description is reported by
+    // FindRegister(); only a failing connection fails the handshake.
+    d.description.reset();
+    auto description = ReadTargetDescription();
+    if (!description.ok() && (absl::IsUnavailable(description.status()) ||
+                              absl::IsDeadlineExceeded(description.status()))) {
+      return description.status();
+    }
   }
   return absl::OkStatus();
 }
@@ -399,9 +423,15 @@ absl::StatusOr<std::string> Client::Request(std::string_view payload) {
   return reply;
 }
 
-size_t Client::packet_size() const { return impl_->packet_size; }
-bool Client::no_ack() const { return !impl_->ack_mode; }
-bool Client::running() const { return impl_->running; }
+size_t Client::packet_size() const {
+  return impl_->packet_size;
+}
+bool Client::no_ack() const {
+  return !impl_->ack_mode;
+}
+bool Client::running() const {
+  return impl_->running;
+}
 
 bool Client::Supports(std::string_view feature) const {
   auto it = impl_->features.find(feature);
@@ -413,7 +443,9 @@ std::string Client::Feature(std::string_view name) const {
   return it == impl_->features.end() ? std::string() : it->second;
 }
 
-std::string Client::TakeConsoleOutput() { return std::exchange(impl_->console, std::string()); }
+std::string Client::TakeConsoleOutput() {
+  return std::exchange(impl_->console, std::string());
+}
 
 absl::StatusOr<std::vector<uint8_t>> Client::ReadMemory(uint64_t address, size_t length,
                                                         const ProgressFn &progress) {
@@ -435,9 +467,9 @@ absl::StatusOr<std::vector<uint8_t>> Client::ReadMemory(uint64_t address, size_t
                                               request, "\", expected ", want, " bytes in hex"));
     }
     if (bytes->empty()) {
-      return absl::FailedPreconditionError(absl::StrFormat(
-          "%s returned no bytes for \"%s\" (memory at 0x%x cannot be read)", d.Peer(), request,
-          at));
+      return absl::FailedPreconditionError(
+          absl::StrFormat("%s returned no bytes for \"%s\" (memory at 0x%x cannot be read)",
+                          d.Peer(), request, at));
     }
     // A server may return fewer bytes than asked (the end of a readable region); ask again for
     // the rest, which either continues or fails with the server's error.
@@ -586,14 +618,14 @@ absl::StatusOr<std::string> Client::ReadFeatureDocument(std::string_view annex) 
       return d.Unsupported(request, "target descriptions (qXfer:features:read)");
     }
     if ((*reply)[0] != 'm' && (*reply)[0] != 'l') {
-      return absl::InternalError(absl::StrCat(d.Peer(), " replied \"", Brief(*reply),
-                                              "\" to \"", request, "\""));
+      return absl::InternalError(
+          absl::StrCat(d.Peer(), " replied \"", Brief(*reply), "\" to \"", request, "\""));
     }
     auto data = UnescapeBinary(std::string_view(*reply).substr(1));
     if (!data.ok()) {
-      return absl::InternalError(absl::StrCat(d.Peer(), " replied to \"", request,
-                                              "\" with bad binary data: ",
-                                              data.status().message()));
+      return absl::InternalError(
+          absl::StrCat(d.Peer(), " replied to \"", request,
+                       "\" with bad binary data: ", data.status().message()));
     }
     document += *data;
     if ((*reply)[0] == 'l') {
@@ -641,14 +673,43 @@ absl::StatusOr<RegisterInfo> Client::FindRegister(std::string_view name) {
                                           "\"; its registers: ", names));
 }
 
+namespace {
+
+std::string BreakpointPacket(char op, uint64_t address, bool hardware, int kind) {
+  return absl::StrFormat("%c%d,%x,%x", op, hardware ? 1 : 0, address, kind);
+}
+
+std::string_view BreakpointKind(bool hardware) {
+  return hardware ? "hardware breakpoints (Z1/z1)" : "software breakpoints (Z0/z0)";
+}
+
+}  // namespace
+
 absl::Status Client::InsertBreakpoint(uint64_t address, bool hardware, int kind) {
-  return impl_->ExpectOk(absl::StrFormat("Z%d,%x,%x", hardware ? 1 : 0, address, kind),
-                         hardware ? "hardware breakpoints (Z1)" : "software breakpoints (Z0)");
+  Impl &d = *impl_;
+  absl::Status status =
+      d.ExpectOk(BreakpointPacket('Z', address, hardware, kind), BreakpointKind(hardware));
+  if (status.ok()) {
+    auto &list = d.breakpoints;
+    if (std::none_of(list.begin(), list.end(), [&](const Impl::Breakpoint &b) {
+          return b.address == address && b.hardware == hardware;
+        })) {
+      list.push_back({address, hardware, kind});
+    }
+  }
+  return status;
 }
 
 absl::Status Client::RemoveBreakpoint(uint64_t address, bool hardware, int kind) {
-  return impl_->ExpectOk(absl::StrFormat("z%d,%x,%x", hardware ? 1 : 0, address, kind),
-                         hardware ? "hardware breakpoints (z1)" : "software breakpoints (z0)");
+  Impl &d = *impl_;
+  absl::Status status =
+      d.ExpectOk(BreakpointPacket('z', address, hardware, kind), BreakpointKind(hardware));
+  if (status.ok()) {
+    std::erase_if(d.breakpoints, [&](const Impl::Breakpoint &b) {
+      return b.address == address && b.hardware == hardware;
+    });
+  }
+  return status;
 }
 
 absl::Status Client::Continue() {
@@ -658,6 +719,52 @@ absl::Status Client::Continue() {
   }
   if (d.running) {
     return absl::FailedPreconditionError("the target is already running");
+  }
+  // A target stopped at one of our breakpoints would stop there again at once (QEMU does):
+  // step off it with the breakpoint lifted, as gdb does. This needs the pc's number, so only
+  // servers with a target description get it.
+  if (!d.breakpoints.empty() && Supports("qXfer:features:read")) {
+    auto pc_reg = FindRegister("pc");
+    if (pc_reg.ok()) {
+      auto pc = ReadRegister(pc_reg->number);
+      if (!pc.ok()) {
+        return pc.status();
+      }
+      for (const Impl::Breakpoint b : d.breakpoints) {
+        if (b.address != *pc) {
+          continue;
+        }
+        if (absl::Status status = d.ExpectOk(BreakpointPacket('z', b.address, b.hardware, b.kind),
+                                             BreakpointKind(b.hardware));
+            !status.ok()) {
+          return status;
+        }
+        auto stepped = Step();
+        if (!stepped.ok()) {
+          return stepped.status();
+        }
+        if (stepped->kind != StopReply::Kind::kSignal) {
+          // The program ended during the step: nothing to put the breakpoint back into. That
+          // end is the stop the caller's WaitStop() reports.
+          d.breakpoints.clear();
+          d.pending_stop = *stepped;
+          d.running = true;
+          return absl::OkStatus();
+        }
+        if (absl::Status status = d.ExpectOk(BreakpointPacket('Z', b.address, b.hardware, b.kind),
+                                             BreakpointKind(b.hardware));
+            !status.ok()) {
+          return status;
+        }
+        if (stepped->signal != kSigTrap) {
+          // The step stopped for another reason (a fault): report that rather than run on.
+          d.pending_stop = *stepped;
+          d.running = true;
+          return absl::OkStatus();
+        }
+        break;
+      }
+    }
   }
   if (absl::Status status = d.Send("c", absl::Now() + d.options.reply_timeout); !status.ok()) {
     return d.Annotate(status, "c", "sending");
@@ -695,7 +802,15 @@ absl::StatusOr<StopReply> Client::Interrupt(absl::Duration timeout) {
   if (!d.running) {
     return QueryHalt();
   }
+  // The target may have stopped on its own already (a breakpoint, or an exit after which the
+  // server closed the connection): that stop reply is the answer, and writing the interrupt
+  // byte to a closed connection would lose it.
+  auto early = d.AwaitStop(absl::ZeroDuration());
+  if (early.ok() || !absl::IsDeadlineExceeded(early.status())) {
+    return early;
+  }
   if (absl::Status status = d.WriteRaw("\x03"); !status.ok()) {
+    d.running = false;
     return status;
   }
   return d.AwaitStop(timeout);
@@ -767,9 +882,8 @@ absl::Status Client::Kill() {
     }
   } else if (*reply != "OK") {
     return IsErrorReply(*reply) ? d.ErrorReply("vKill;1", *reply)
-                                : absl::InternalError(absl::StrCat(d.Peer(), " replied \"",
-                                                                   Brief(*reply),
-                                                                   "\" to \"vKill;1\""));
+                                : absl::InternalError(absl::StrCat(
+                                      d.Peer(), " replied \"", Brief(*reply), "\" to \"vKill;1\""));
   }
   d.closed = true;
   return absl::OkStatus();

@@ -191,8 +191,8 @@ class DescriptionParser {
         reg.number = next_number_;
         if (auto it = tag->attributes.find("regnum"); it != tag->attributes.end()) {
           if (!ParseInt(it->second, reg.number) || reg.number < 0) {
-            return error(absl::StrCat("register ", reg.name, " has an invalid regnum '",
-                                      it->second, "'"));
+            return error(
+                absl::StrCat("register ", reg.name, " has an invalid regnum '", it->second, "'"));
           }
         }
         next_number_ = reg.number + 1;
@@ -230,7 +230,8 @@ absl::StatusOr<TargetDescription> ParseTargetDescription(std::string_view xml,
                                                          std::string_view annex) {
   DescriptionParser parser(fetch);
   if (absl::Status status = parser.Parse(absl::string_view(xml.data(), xml.size()),
-                                             absl::string_view(annex.data(), annex.size()), 0); !status.ok()) {
+                                         absl::string_view(annex.data(), annex.size()), 0);
+      !status.ok()) {
     return status;
   }
   return parser.Take();

@@ -76,8 +76,8 @@ class SocketTransport final : public Transport {
           return ready.status();
         }
         if (!*ready) {
-          return absl::DeadlineExceededError(absl::StrCat(
-              Describe(), " accepted no data for ", absl::FormatDuration(kWriteTimeout)));
+          return absl::DeadlineExceededError(absl::StrCat(Describe(), " accepted no data for ",
+                                                          absl::FormatDuration(kWriteTimeout)));
         }
         continue;
       }
@@ -151,26 +151,25 @@ int ConnectWithin(int fd, const sockaddr *addr, socklen_t length, absl::Time dea
 }
 
 absl::StatusOr<std::unique_ptr<Transport>> ConnectUnix(const std::string &address,
-                                                       std::string_view path,
-                                                       absl::Time deadline) {
+                                                       std::string_view path, absl::Time deadline) {
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   if (path.empty() || path.size() >= sizeof(addr.sun_path)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "gdbserver address ", address, ": a unix socket path must have 1 to ",
-        sizeof(addr.sun_path) - 1, " characters (use a shorter directory)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("gdbserver address ", address, ": a unix socket path must have 1 to ",
+                     sizeof(addr.sun_path) - 1, " characters (use a shorter directory)"));
   }
   std::memcpy(addr.sun_path, path.data(), path.size());
   const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (fd < 0) {
     return absl::InternalError(absl::StrCat("socket: ", std::strerror(errno)));
   }
-  const int error = ConnectWithin(fd, reinterpret_cast<const sockaddr *>(&addr), sizeof(addr),
-                                  deadline);
+  const int error =
+      ConnectWithin(fd, reinterpret_cast<const sockaddr *>(&addr), sizeof(addr), deadline);
   if (error != 0) {
     close(fd);
-    return absl::UnavailableError(absl::StrCat("cannot connect to gdbserver at ", address, ": ",
-                                               std::strerror(error)));
+    return absl::UnavailableError(
+        absl::StrCat("cannot connect to gdbserver at ", address, ": ", std::strerror(error)));
   }
   return std::make_unique<SocketTransport>(fd, address);
 }
@@ -180,9 +179,9 @@ absl::StatusOr<std::unique_ptr<Transport>> ConnectTcp(const std::string &address
                                                       absl::Time deadline) {
   const size_t colon = host_port.rfind(':');
   if (colon == std::string_view::npos) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "gdbserver address ", address,
-        " has no port; use unix:/path/to/socket, tcp:HOST:PORT or HOST:PORT"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("gdbserver address ", address,
+                     " has no port; use unix:/path/to/socket, tcp:HOST:PORT or HOST:PORT"));
   }
   std::string host(host_port.substr(0, colon));
   const std::string port(host_port.substr(colon + 1));
@@ -207,8 +206,8 @@ absl::StatusOr<std::unique_ptr<Transport>> ConnectTcp(const std::string &address
   }
   int last_error = ECONNREFUSED;
   for (addrinfo *ai = results; ai != nullptr; ai = ai->ai_next) {
-    const int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
-                          ai->ai_protocol);
+    const int fd =
+        socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
     if (fd < 0) {
       last_error = errno;
       continue;
@@ -224,8 +223,8 @@ absl::StatusOr<std::unique_ptr<Transport>> ConnectTcp(const std::string &address
     close(fd);
   }
   freeaddrinfo(results);
-  return absl::UnavailableError(absl::StrCat("cannot connect to gdbserver at ", address, ": ",
-                                             std::strerror(last_error)));
+  return absl::UnavailableError(
+      absl::StrCat("cannot connect to gdbserver at ", address, ": ", std::strerror(last_error)));
 }
 
 }  // namespace

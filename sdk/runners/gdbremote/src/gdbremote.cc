@@ -58,12 +58,11 @@ absl::StatusOr<int> RegisterNumber(gdb::Client &client, std::string_view name, i
   return reg.status();
 }
 
-absl::Status SetRegister(gdb::Client &client, std::string_view name, int fallback,
-                         uint64_t value) {
+absl::Status SetRegister(gdb::Client &client, std::string_view name, int fallback, uint64_t value) {
   auto number = RegisterNumber(client, name, fallback);
   if (!number.ok()) {
-    return absl::Status(number.status().code(),
-                        absl::StrCat("cannot set ", std::string(name), ": ", number.status().message()));
+    return absl::Status(number.status().code(), absl::StrCat("cannot set ", std::string(name), ": ",
+                                                             number.status().message()));
   }
   if (absl::Status status = client.WriteRegister(*number, value); !status.ok()) {
     return absl::Status(status.code(), absl::StrFormat("cannot set %s (register %d) to 0x%x: %s",
@@ -124,22 +123,23 @@ uint32_t Crc32(const uint8_t *data, size_t size, uint32_t crc) {
   return ~crc;
 }
 
-absl::Status GdbRemoteVerify(gdb::Client &client, const elf::ElfFile &image,
-                             const FlashOptions &options) {
+namespace {
+
+absl::Status Verify(gdb::Client &client, const elf::ElfFile &image, const FlashOptions &options,
+                    std::string_view hint) {
   const uint64_t total = image.LoadSize();
   uint64_t done = 0;
   Report(options, "verify", 0, total);
   const std::vector<elf::Segment> &segments = image.segments();
   for (size_t i = 0; i < segments.size(); ++i) {
     const elf::Segment &segment = segments[i];
-    auto target = client.ReadMemory(segment.load_address, segment.data.size(),
-                                    [&](uint64_t d, uint64_t) {
-                                      Report(options, "verify", done + d, total);
-                                    });
+    auto target = client.ReadMemory(
+        segment.load_address, segment.data.size(),
+        [&](uint64_t d, uint64_t) { Report(options, "verify", done + d, total); });
     if (!target.ok()) {
       return absl::Status(target.status().code(),
-                          absl::StrCat("verify: cannot read back ", SegmentName(i, segment),
-                                       " of ", image.name(), ": ", target.status().message()));
+                          absl::StrCat("verify: cannot read back ", SegmentName(i, segment), " of ",
+                                       image.name(), ": ", target.status().message()));
     }
     const uint32_t expected = Crc32(segment.data.data(), segment.data.size());
     const uint32_t actual = Crc32(target->data(), target->size());
@@ -150,15 +150,21 @@ absl::Status GdbRemoteVerify(gdb::Client &client, const elf::ElfFile &image,
       }
       return absl::DataLossError(absl::StrFormat(
           "verify failed for %s of %s: read-back CRC-32 0x%08x, image 0x%08x; first difference "
-          "at 0x%08x (image 0x%02x, target 0x%02x). The memory there did not take the write "
-          "(read-only or unmapped?) or the link corrupted it",
+          "at 0x%08x (image 0x%02x, target 0x%02x); %s",
           SegmentName(i, segment), image.name(), actual, expected, segment.load_address + at,
-          segment.data[at], (*target)[at]));
+          segment.data[at], (*target)[at], hint));
     }
     done += segment.data.size();
   }
   Report(options, "verify", total, total);
   return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status GdbRemoteVerify(gdb::Client &client, const elf::ElfFile &image,
+                             const FlashOptions &options) {
+  return Verify(client, image, options, "the target does not hold this image");
 }
 
 absl::StatusOr<FlashResult> GdbRemoteFlash(gdb::Client &client, const elf::ElfFile &image,
@@ -178,6 +184,15 @@ absl::StatusOr<FlashResult> GdbRemoteFlash(gdb::Client &client, const elf::ElfFi
                           absl::StrCat("cannot halt the target: ", stop.status().message()));
     }
   }
+  if (!options.reset_command.empty()) {
+    auto output = client.Monitor(options.reset_command);
+    if (!output.ok()) {
+      return absl::Status(output.status().code(),
+                          absl::StrCat("cannot reset the target with monitor command \"",
+                                       options.reset_command, "\": ", output.status().message()));
+    }
+    result.reset_output = *std::move(output);
+  }
   Report(options, "halt", 1, 1);
 
   const uint64_t total = image.LoadSize();
@@ -187,20 +202,22 @@ absl::StatusOr<FlashResult> GdbRemoteFlash(gdb::Client &client, const elf::ElfFi
   for (size_t i = 0; i < segments.size(); ++i) {
     const elf::Segment &segment = segments[i];
     absl::Status status =
-        client.WriteMemory(segment.load_address, segment.data, [&](uint64_t d, uint64_t) {
-          Report(options, "load", done + d, total);
-        });
+        client.WriteMemory(segment.load_address, segment.data,
+                           [&](uint64_t d, uint64_t) { Report(options, "load", done + d, total); });
     if (!status.ok()) {
-      return absl::Status(status.code(), absl::StrCat("cannot write ", SegmentName(i, segment),
-                                                      " of ", image.name(), ": ",
-                                                      status.message()));
+      return absl::Status(status.code(),
+                          absl::StrCat("cannot write ", SegmentName(i, segment), " of ",
+                                       image.name(), ": ", status.message()));
     }
     done += segment.data.size();
   }
   result.bytes_written = total;
 
   if (options.verify) {
-    if (absl::Status status = GdbRemoteVerify(client, image, options); !status.ok()) {
+    if (absl::Status status = Verify(client, image, options,
+                                     "the memory there did not keep what was written (read-only, "
+                                     "unmapped, or not programmable through this gdbserver?)");
+        !status.ok()) {
       return status;
     }
     result.verified = true;

@@ -15,10 +15,10 @@ namespace gale::elf {
 /// A PT_LOAD segment with its bytes as they must appear in target memory at `load_address`
 /// (the physical address: for an image with .data in RAM, the flash copy).
 struct Segment {
-  uint64_t load_address = 0;  ///< p_paddr
+  uint64_t load_address = 0;     ///< p_paddr
   uint64_t virtual_address = 0;  ///< p_vaddr
-  uint64_t memory_size = 0;  ///< p_memsz (bytes past data.size() are zero-filled by startup code)
-  uint32_t flags = 0;  ///< PF_R | PF_W | PF_X
+  uint64_t memory_size = 0;   ///< p_memsz (bytes past data.size() are zero-filled by startup code)
+  uint32_t flags = 0;         ///< PF_R | PF_W | PF_X
   std::vector<uint8_t> data;  ///< p_filesz bytes
 };
 
@@ -34,16 +34,16 @@ class ElfFile {
   /// Reads and validates `path`. Errors (InvalidArgument) name the file and what is wrong:
   /// "build/gale/gale.elf: not an ELF file (bad magic)", truncated headers, segments past the
   /// end of the file, big-endian images. NotFound when the file does not exist.
-  static absl::StatusOr<ElfFile> Load(const std::string& path);
+  static absl::StatusOr<ElfFile> Load(const std::string &path);
   /// Same, from bytes in memory; `name` is used in error messages.
-  static absl::StatusOr<ElfFile> Parse(std::string_view bytes, const std::string& name);
+  static absl::StatusOr<ElfFile> Parse(std::string_view bytes, const std::string &name);
 
   uint16_t machine() const { return machine_; }  ///< EM_ARM, EM_RISCV, EM_X86_64, ...
   bool is_64bit() const { return is_64bit_; }
   uint64_t entry() const { return entry_; }
   /// PT_LOAD segments with a non-zero file size, in file order.
-  const std::vector<Segment>& segments() const { return segments_; }
-  const std::vector<Symbol>& symbols() const { return symbols_; }
+  const std::vector<Segment> &segments() const { return segments_; }
+  const std::vector<Symbol> &symbols() const { return symbols_; }
   std::optional<Symbol> FindSymbol(std::string_view name) const;
   /// Sum of the loadable bytes.
   uint64_t LoadSize() const;
@@ -54,7 +54,7 @@ class ElfFile {
   /// bytes cover all four bytes.
   std::optional<uint32_t> ReadWord32(uint64_t load_address) const;
   /// The path or name the image was loaded from (used in error messages).
-  const std::string& name() const { return name_; }
+  const std::string &name() const { return name_; }
 
  private:
   std::string name_;

@@ -33,16 +33,16 @@ class Transport {
 /// Connects to "unix:/path", "tcp:HOST:PORT" or "HOST:PORT" ("[::1]:1234" for IPv6).
 /// InvalidArgument for a malformed address, Unavailable (naming the address and the system's
 /// reason) when nothing accepts the connection within `timeout`.
-absl::StatusOr<std::unique_ptr<Transport>> Connect(const std::string& address,
+absl::StatusOr<std::unique_ptr<Transport>> Connect(const std::string &address,
                                                    absl::Duration timeout = absl::Seconds(5));
 
 /// Why the target stopped (a stop-reply packet: S, T, W, X).
 struct StopReply {
   enum class Kind { kSignal, kExited, kTerminated };
   Kind kind = Kind::kSignal;
-  int signal = 0;  ///< for kSignal / kTerminated
+  int signal = 0;     ///< for kSignal / kTerminated
   int exit_code = 0;  ///< for kExited
-  std::string raw;  ///< the packet as received
+  std::string raw;    ///< the packet as received
 };
 
 struct ClientOptions {
@@ -65,7 +65,9 @@ class Client {
   explicit Client(std::unique_ptr<Transport> transport, ClientOptions options = {});
   ~Client();
 
-  /// qSupported exchange (learns PacketSize, binary upload, no-ack), then QStartNoAckMode.
+  /// qSupported exchange (learns PacketSize, binary upload, no-ack), then QStartNoAckMode, then
+  /// the target description when the server offers one (QEMU answers `p`/`P` only after it).
+  /// Call once, first.
   absl::Status Handshake();
   /// Sends one packet and returns the reply payload. Error replies ("Exx") become errors.
   absl::StatusOr<std::string> Request(std::string_view payload);
@@ -85,9 +87,9 @@ class Client {
   /// Memory, split into packets sized by PacketSize. Writes use binary `X` when the server
   /// accepts it, else hex `M`.
   absl::StatusOr<std::vector<uint8_t>> ReadMemory(uint64_t address, size_t length,
-                                                  const ProgressFn& progress = {});
+                                                  const ProgressFn &progress = {});
   absl::Status WriteMemory(uint64_t address, std::span<const uint8_t> data,
-                           const ProgressFn& progress = {});
+                           const ProgressFn &progress = {});
 
   /// All general registers as the `g` packet gives them (target byte order).
   absl::StatusOr<std::vector<uint8_t>> ReadRegisters();
@@ -109,14 +111,19 @@ class Client {
   absl::Status InsertBreakpoint(uint64_t address, bool hardware = false, int kind = 2);
   absl::Status RemoveBreakpoint(uint64_t address, bool hardware = false, int kind = 2);
 
-  /// `c`: resumes and returns at once; call WaitStop for the stop reply.
+  /// `c`: resumes and returns at once; call WaitStop for the stop reply. A target stopped at a
+  /// breakpoint this client inserted first steps off it with the breakpoint lifted (as gdb
+  /// does; QEMU would otherwise report the same breakpoint again at once).
   absl::Status Continue();
   /// `s`: one instruction; returns the stop reply.
   absl::StatusOr<StopReply> Step();
-  /// Waits for a stop reply after Continue. DeadlineExceeded when none arrives in `timeout`.
+  /// Waits for a stop reply after Continue. DeadlineExceeded when none arrives in `timeout`
+  /// (the target is still running); a zero timeout polls. Unavailable when the server closed the
+  /// connection without one.
   absl::StatusOr<StopReply> WaitStop(absl::Duration timeout);
-  /// Sends the interrupt byte (0x03) and waits for the stop reply. A target that is not running
-  /// is left as it is and its halt reason (`?`) returned.
+  /// Sends the interrupt byte (0x03) and waits for the stop reply. A stop reply that already
+  /// arrived (the target hit a breakpoint or exited) is returned without interrupting. A target
+  /// that is not running is left as it is and its halt reason (`?`) returned.
   absl::StatusOr<StopReply> Interrupt(absl::Duration timeout = absl::Seconds(5));
   /// `?`: why the target is stopped now.
   absl::StatusOr<StopReply> QueryHalt();

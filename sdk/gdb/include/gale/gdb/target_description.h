@@ -13,10 +13,10 @@ namespace gale::gdb {
 
 struct RegisterInfo {
   std::string name;  ///< as the server spells it: "pc", "sp", "xpsr", "x1", ...
-  int number = 0;  ///< the number `p` and `P` take
+  int number = 0;    ///< the number `p` and `P` take
   int bitsize = 0;
-  std::string type;  ///< "int", "code_ptr", "data_ptr", "ieee_single", ... ("" if not given)
-  std::string group;  ///< "general", "float", "system", ... ("" if not given)
+  std::string type;     ///< "int", "code_ptr", "data_ptr", "ieee_single", ... ("" if not given)
+  std::string group;    ///< "general", "float", "system", ... ("" if not given)
   std::string feature;  ///< the enclosing <feature name=...>
 };
 
