@@ -82,7 +82,8 @@ class DeviceManager {
 
   /// Calls `callback` with kAdded for every current device (when `send_current`), then with
   /// every change until Unwatch. Callbacks come from the threads that make the changes, one at a
-  /// time (never concurrently, in order), and must be quick and must not call Watch or Unwatch.
+  /// time (never concurrently, in order), and must be quick and must not call the manager (Watch,
+  /// Unwatch, Create, Delete, ...).
   using WatchId = uint64_t;
   WatchId Watch(std::function<void(const DeviceEvent &)> callback, bool send_current = true);
   /// After it returns, the callback is not running and is not called again.
