@@ -47,57 +47,6 @@ absl::Status WithContext(const absl::Status &status, absl::string_view context) 
   return absl::Status(status.code(), absl::StrCat(context, ": ", status.message()));
 }
 
-// QEMU stops a running VM when a gdb client connects and at once sends a stop packet
-// ("$T02thread:01;#xx") nobody asked for. gdb::Client would take it as the reply to its first
-// request (qSupported) and stay one reply behind from then on. The packet is always the first
-// thing on the connection (QEMU sends it when it accepts, before it reads anything), and the
-// reply to qSupported never starts with S or T: drop S/T packets until another packet comes.
-class InitialStopFilter final : public gdb::Transport {
- public:
-  explicit InitialStopFilter(std::unique_ptr<gdb::Transport> inner) : inner_(std::move(inner)) {}
-
-  absl::Status Write(std::string_view bytes) override { return inner_->Write(bytes); }
-  std::string Describe() const override { return inner_->Describe(); }
-
-  absl::StatusOr<std::string> Read(absl::Duration timeout) override {
-    if (passthrough_ && pending_.empty()) {
-      return inner_->Read(timeout);
-    }
-    const absl::Time deadline = absl::Now() + timeout;
-    while (true) {
-      size_t at = pending_.find_first_not_of('+');  // acks go through
-      if (!passthrough_ && at != std::string::npos && pending_[at] == '$' &&
-          at + 1 < pending_.size() && (pending_[at + 1] == 'T' || pending_[at + 1] == 'S')) {
-        size_t hash = pending_.find('#', at);
-        if (hash != std::string::npos && hash + 2 < pending_.size()) {
-          pending_.erase(at, hash + 3 - at);
-          continue;
-        }
-      } else if (!passthrough_ && at != std::string::npos &&
-                 (pending_[at] != '$' || at + 1 < pending_.size())) {
-        passthrough_ = true;
-      }
-      if (passthrough_ && !pending_.empty()) {
-        return std::exchange(pending_, std::string());
-      }
-      if (!passthrough_ && at == std::string::npos && !pending_.empty()) {
-        return std::exchange(pending_, std::string());  // only acks so far
-      }
-      absl::StatusOr<std::string> more =
-          inner_->Read(std::max(deadline - absl::Now(), absl::ZeroDuration()));
-      if (!more.ok()) {
-        return more.status();
-      }
-      pending_ += *more;
-    }
-  }
-
- private:
-  std::unique_ptr<gdb::Transport> inner_;
-  std::string pending_;
-  bool passthrough_ = false;
-};
-
 class QemuDevice final : public DeviceBase {
  public:
   QemuDevice(DeviceInfo info, runners::QemuOptions options, const DeviceTimeouts &timeouts,
@@ -434,8 +383,7 @@ class QemuDevice final : public DeviceBase {
     }
     gdb::ClientOptions client_options;
     client_options.reply_timeout = timeouts_.gdb_reply;
-    auto client = std::make_unique<gdb::Client>(
-        std::make_unique<InitialStopFilter>(std::move(*transport)), client_options);
+    auto client = std::make_unique<gdb::Client>(std::move(*transport), client_options);
     if (absl::Status status = client->Handshake(); !status.ok()) {
       if (absl::IsDeadlineExceeded(status)) {
         return absl::UnavailableError(
