@@ -23,7 +23,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+double Ms(Clock::duration d) {
+  return std::chrono::duration<double, std::milli>(d).count();
+}
 
 struct BootTimes {
   bool ok = false;
@@ -33,8 +35,8 @@ struct BootTimes {
   std::string error;
 };
 
-BootTimes FlashAndBoot(const std::shared_ptr<grpc::Channel>& channel, const std::string& build_dir,
-                       const std::string& board, const std::string& greeting) {
+BootTimes FlashAndBoot(const std::shared_ptr<grpc::Channel> &channel, const std::string &build_dir,
+                       const std::string &board, const std::string &greeting) {
   BootTimes t;
   auto devices = gale::v1::Devices::NewStub(channel);
   auto flash = gale::v1::Flash::NewStub(channel);
@@ -111,7 +113,7 @@ double Percentile(std::vector<double> v, double p) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char **argv) {
   if (argc < 3) {
     std::fprintf(stderr, "usage: %s ADDRESS BUILD_DIR [DEVICES]\n", argv[0]);
     return 2;
@@ -148,23 +150,25 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "flash and boot failed: %s\n", one.error.c_str());
     return 1;
   }
-  std::printf("one device: create %.0f ms, flash (load+verify+start) %.0f ms, flash to greeting "
-              "%.0f ms, total %.0f ms\n",
-              one.create_ms, one.flash_ms, one.greeting_ms, one.create_ms + one.greeting_ms);
+  std::printf(
+      "one device: create %.0f ms, flash (load+verify+start) %.0f ms, flash to greeting "
+      "%.0f ms, total %.0f ms\n",
+      one.create_ms, one.flash_ms, one.greeting_ms, one.create_ms + one.greeting_ms);
 
   std::vector<BootTimes> results(count);
   std::vector<std::thread> threads;
   Clock::time_point start = Clock::now();
   for (int i = 0; i < count; ++i) {
-    threads.emplace_back([&, i] { results[i] = FlashAndBoot(channel, build_dir, board, greeting); });
+    threads.emplace_back(
+        [&, i] { results[i] = FlashAndBoot(channel, build_dir, board, greeting); });
   }
-  for (std::thread& t : threads) {
+  for (std::thread &t : threads) {
     t.join();
   }
   double wall = Ms(Clock::now() - start);
   int ok = 0;
   double worst = 0;
-  for (const BootTimes& r : results) {
+  for (const BootTimes &r : results) {
     ok += r.ok ? 1 : 0;
     worst = std::max(worst, r.create_ms + r.greeting_ms);
     if (!r.ok) {

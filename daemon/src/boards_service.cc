@@ -7,7 +7,7 @@
 namespace gale::daemon {
 namespace {
 
-void ToProto(const boards::Board& board, v1::Board* out) {
+void ToProto(const boards::Board &board, v1::Board *out) {
   out->set_name(board.name);
   out->set_full_name(board.full_name);
   out->set_vendor(board.vendor);
@@ -23,11 +23,11 @@ void ToProto(const boards::Board& board, v1::Board* out) {
 
 class BoardsService final : public v1::Boards::Service {
  public:
-  explicit BoardsService(Context& context) : context_(context) {}
+  explicit BoardsService(Context &context) : context_(context) {}
 
-  grpc::Status ListBoards(grpc::ServerContext*, const v1::ListBoardsRequest* request,
-                          v1::ListBoardsResponse* reply) override {
-    for (const boards::Board& board : context_.catalog.boards()) {
+  grpc::Status ListBoards(grpc::ServerContext *, const v1::ListBoardsRequest *request,
+                          v1::ListBoardsResponse *reply) override {
+    for (const boards::Board &board : context_.catalog.boards()) {
       if (request->arch().empty() || request->arch() == board.arch) {
         ToProto(board, reply->add_boards());
       }
@@ -35,8 +35,8 @@ class BoardsService final : public v1::Boards::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status GetBoard(grpc::ServerContext*, const v1::GetBoardRequest* request,
-                        v1::Board* reply) override {
+  grpc::Status GetBoard(grpc::ServerContext *, const v1::GetBoardRequest *request,
+                        v1::Board *reply) override {
     absl::StatusOr<boards::Board> board = context_.catalog.Find(request->name());
     if (!board.ok()) {
       return ToGrpc(board.status());
@@ -46,12 +46,12 @@ class BoardsService final : public v1::Boards::Service {
   }
 
  private:
-  Context& context_;
+  Context &context_;
 };
 
 }  // namespace
 
-std::unique_ptr<grpc::Service> MakeBoardsService(Context& context) {
+std::unique_ptr<grpc::Service> MakeBoardsService(Context &context) {
   return std::make_unique<BoardsService>(context);
 }
 

@@ -7,8 +7,8 @@
 namespace gale::daemon {
 namespace fs = std::filesystem;
 
-absl::StatusOr<build::BuildOptions> CheckBuildRequest(Context& context,
-                                                      const v1::BuildRequest& request) {
+absl::StatusOr<build::BuildOptions> CheckBuildRequest(Context &context,
+                                                      const v1::BuildRequest &request) {
   if (request.board().empty()) {
     return absl::InvalidArgumentError("no board given (-b BOARD); `gale boards` lists them");
   }
@@ -44,7 +44,7 @@ absl::StatusOr<build::BuildOptions> CheckBuildRequest(Context& context,
   return options;
 }
 
-v1::Diagnostic ToProto(const build::Diagnostic& d) {
+v1::Diagnostic ToProto(const build::Diagnostic &d) {
   v1::Diagnostic out;
   out.set_file(d.file);
   out.set_line(d.line);
@@ -55,9 +55,9 @@ v1::Diagnostic ToProto(const build::Diagnostic& d) {
   return out;
 }
 
-absl::StatusOr<build::BuildResult> BuildInJob(Context& context, Events& events,
-                                              const build::BuildOptions& options,
-                                              const BuildJobOptions& job_options) {
+absl::StatusOr<build::BuildResult> BuildInJob(Context &context, Events &events,
+                                              const build::BuildOptions &options,
+                                              const BuildJobOptions &job_options) {
   store::NewBuild record;
   record.app_dir = options.app_dir;
   record.board = options.board;
@@ -71,7 +71,7 @@ absl::StatusOr<build::BuildResult> BuildInJob(Context& context, Events& events,
   build::BuildEvents build_events;
   std::string last_phase;
   int last_percent = -100;
-  build_events.on_progress = [&](const build::Progress& p) {
+  build_events.on_progress = [&](const build::Progress &p) {
     // Ninja reports every edge; clients need a few updates, not thousands of events.
     int percent = static_cast<int>(p.percent);
     if (p.phase == last_phase && percent < last_percent + 2 && percent != 100) {
@@ -81,9 +81,7 @@ absl::StatusOr<build::BuildResult> BuildInJob(Context& context, Events& events,
     last_percent = percent;
     events.Progress(p.phase, p.percent, p.message, p.bytes_done, p.bytes_total);
   };
-  build_events.on_diagnostic = [&](const build::Diagnostic& d) {
-    events.Diagnostic(ToProto(d));
-  };
+  build_events.on_diagnostic = [&](const build::Diagnostic &d) { events.Diagnostic(ToProto(d)); };
   if (job_options.log_output) {
     build_events.on_output = [&](build::OutputStream stream, std::string_view line) {
       events.Log(build::StreamName(stream), line);
@@ -97,13 +95,12 @@ absl::StatusOr<build::BuildResult> BuildInJob(Context& context, Events& events,
     if (!result.ok()) {
       done.state = store::JobState::kFailed;
     } else {
-      done.state = result->state == build::BuildState::kSucceeded ? store::JobState::kSucceeded
-                   : result->state == build::BuildState::kCancelled
-                       ? store::JobState::kCancelled
-                       : store::JobState::kFailed;
+      done.state = result->state == build::BuildState::kSucceeded   ? store::JobState::kSucceeded
+                   : result->state == build::BuildState::kCancelled ? store::JobState::kCancelled
+                                                                    : store::JobState::kFailed;
       done.flash_bytes = result->flash_bytes;
       done.ram_bytes = result->ram_bytes;
-      for (const build::Artifact& a : result->artifacts) {
+      for (const build::Artifact &a : result->artifacts) {
         store::Artifact artifact;
         artifact.kind = a.kind;
         artifact.path = a.path;
@@ -116,12 +113,12 @@ absl::StatusOr<build::BuildResult> BuildInJob(Context& context, Events& events,
   return result;
 }
 
-jobs::JobOutcome BuildOutcome(const absl::StatusOr<build::BuildResult>& result) {
+jobs::JobOutcome BuildOutcome(const absl::StatusOr<build::BuildResult> &result) {
   if (!result.ok()) {
     return jobs::JobOutcome::Failed(std::string(result.status().message()));
   }
   v1::JobResult detail;
-  v1::BuildSummary* summary = detail.mutable_build();
+  v1::BuildSummary *summary = detail.mutable_build();
   summary->set_build_dir(result->build_dir);
   summary->set_elf(result->elf);
   summary->set_flash_bytes(result->flash_bytes);

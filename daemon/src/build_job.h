@@ -15,23 +15,23 @@ namespace gale::daemon {
 /// Checks a BuildRequest against the catalog and the path policy and makes driver options:
 /// NotFound for an unknown board or a missing app folder, InvalidArgument for paths outside
 /// the roots or an app folder without CMakeLists.txt.
-absl::StatusOr<build::BuildOptions> CheckBuildRequest(Context& context,
-                                                      const v1::BuildRequest& request);
+absl::StatusOr<build::BuildOptions> CheckBuildRequest(Context &context,
+                                                      const v1::BuildRequest &request);
 
 struct BuildJobOptions {
   bool log_output = true;  ///< send every cmake/ninja line as a log event
-  std::stop_token stop;  ///< stops the build too (besides the job's cancellation)
+  std::stop_token stop;    ///< stops the build too (besides the job's cancellation)
 };
 
 /// Runs the build in the current job. Returns the driver's result (also when the build
 /// failed), or an error when it could not be attempted.
-absl::StatusOr<build::BuildResult> BuildInJob(Context& context, Events& events,
-                                              const build::BuildOptions& options,
-                                              const BuildJobOptions& job_options = {});
+absl::StatusOr<build::BuildResult> BuildInJob(Context &context, Events &events,
+                                              const build::BuildOptions &options,
+                                              const BuildJobOptions &job_options = {});
 
 /// The JobOutcome of a build job.
-jobs::JobOutcome BuildOutcome(const absl::StatusOr<build::BuildResult>& result);
+jobs::JobOutcome BuildOutcome(const absl::StatusOr<build::BuildResult> &result);
 
-v1::Diagnostic ToProto(const build::Diagnostic& diagnostic);
+v1::Diagnostic ToProto(const build::Diagnostic &diagnostic);
 
 }  // namespace gale::daemon

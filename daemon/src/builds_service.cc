@@ -9,7 +9,7 @@
 namespace gale::daemon {
 namespace {
 
-void BuildToProto(const store::Build& build, v1::BuildRecord* out) {
+void BuildToProto(const store::Build &build, v1::BuildRecord *out) {
   out->set_id(build.id);
   out->set_app_dir(build.app_dir);
   out->set_board(build.board);
@@ -20,8 +20,8 @@ void BuildToProto(const store::Build& build, v1::BuildRecord* out) {
   out->set_finished_us(build.finished_us);
   out->set_flash_bytes(build.flash_bytes);
   out->set_ram_bytes(build.ram_bytes);
-  for (const store::Artifact& a : build.artifacts) {
-    v1::Artifact* artifact = out->add_artifacts();
+  for (const store::Artifact &a : build.artifacts) {
+    v1::Artifact *artifact = out->add_artifacts();
     artifact->set_kind(a.kind);
     artifact->set_path(a.path);
     artifact->set_size(a.size);
@@ -30,10 +30,10 @@ void BuildToProto(const store::Build& build, v1::BuildRecord* out) {
 
 class BuildsService final : public v1::Builds::Service {
  public:
-  explicit BuildsService(Context& context) : context_(context) {}
+  explicit BuildsService(Context &context) : context_(context) {}
 
-  grpc::Status Build(grpc::ServerContext* server_context, const v1::BuildRequest* request,
-                     grpc::ServerWriter<v1::JobEvent>* writer) override {
+  grpc::Status Build(grpc::ServerContext *server_context, const v1::BuildRequest *request,
+                     grpc::ServerWriter<v1::JobEvent> *writer) override {
     absl::StatusOr<build::BuildOptions> options = CheckBuildRequest(context_, *request);
     if (!options.ok()) {
       return ToGrpc(options.status());
@@ -42,16 +42,16 @@ class BuildsService final : public v1::Builds::Service {
     spec.kind = "build";
     spec.summary = absl::StrCat("build ", options->app_dir, " for ", options->board);
     spec.board = options->board;
-    Context& context = context_;
+    Context &context = context_;
     return StreamJob(context_, server_context, writer, spec,
-                     [&context, opts = *options](jobs::JobContext& ctx) {
+                     [&context, opts = *options](jobs::JobContext &ctx) {
                        Events events(ctx);
                        return BuildOutcome(BuildInJob(context, events, opts));
                      });
   }
 
-  grpc::Status Run(grpc::ServerContext* server_context, const v1::RunRequest* request,
-                   grpc::ServerWriter<v1::JobEvent>* writer) override {
+  grpc::Status Run(grpc::ServerContext *server_context, const v1::RunRequest *request,
+                   grpc::ServerWriter<v1::JobEvent> *writer) override {
     absl::StatusOr<build::BuildOptions> options = CheckBuildRequest(context_, request->build());
     if (!options.ok()) {
       return ToGrpc(options.status());
@@ -67,20 +67,20 @@ class BuildsService final : public v1::Builds::Service {
     spec.kind = "run";
     spec.summary = absl::StrCat("run ", options->app_dir, " on ", options->board);
     spec.board = options->board;
-    Context& context = context_;
+    Context &context = context_;
     RunJobOptions run;
-    run.timeout = request->timeout_s() == 0 ? absl::InfiniteDuration()
-                                            : absl::Seconds(request->timeout_s());
+    run.timeout =
+        request->timeout_s() == 0 ? absl::InfiniteDuration() : absl::Seconds(request->timeout_s());
     run.icount_shift = static_cast<int>(request->icount_shift());
     return StreamJob(context_, server_context, writer, spec,
-                     [&context, opts = *options, run](jobs::JobContext& ctx) {
+                     [&context, opts = *options, run](jobs::JobContext &ctx) {
                        Events events(ctx);
                        return RunInJob(context, events, opts, run);
                      });
   }
 
-  grpc::Status ListBuilds(grpc::ServerContext*, const v1::ListBuildsRequest* request,
-                          v1::ListBuildsResponse* reply) override {
+  grpc::Status ListBuilds(grpc::ServerContext *, const v1::ListBuildsRequest *request,
+                          v1::ListBuildsResponse *reply) override {
     store::BuildFilter filter;
     filter.board = request->board();
     filter.limit = request->limit();
@@ -88,14 +88,14 @@ class BuildsService final : public v1::Builds::Service {
     if (!builds.ok()) {
       return ToGrpc(builds.status());
     }
-    for (const store::Build& build : *builds) {
+    for (const store::Build &build : *builds) {
       BuildToProto(build, reply->add_builds());
     }
     return grpc::Status::OK;
   }
 
-  grpc::Status GetBuild(grpc::ServerContext*, const v1::GetBuildRequest* request,
-                        v1::BuildRecord* reply) override {
+  grpc::Status GetBuild(grpc::ServerContext *, const v1::GetBuildRequest *request,
+                        v1::BuildRecord *reply) override {
     absl::StatusOr<store::Build> build = context_.store->GetBuild(request->id());
     if (!build.ok()) {
       return ToGrpc(build.status());
@@ -105,12 +105,12 @@ class BuildsService final : public v1::Builds::Service {
   }
 
  private:
-  Context& context_;
+  Context &context_;
 };
 
 }  // namespace
 
-std::unique_ptr<grpc::Service> MakeBuildsService(Context& context) {
+std::unique_ptr<grpc::Service> MakeBuildsService(Context &context) {
   return std::make_unique<BuildsService>(context);
 }
 

@@ -13,11 +13,11 @@ namespace {
 
 class ConsoleService final : public v1::Console::Service {
  public:
-  explicit ConsoleService(Context& context) : context_(context) {}
+  explicit ConsoleService(Context &context) : context_(context) {}
 
-  grpc::Status Attach(grpc::ServerContext* server_context,
-                      grpc::ServerReaderWriter<v1::ConsoleOutput, v1::ConsoleInput>* stream)
-      override {
+  grpc::Status Attach(
+      grpc::ServerContext *server_context,
+      grpc::ServerReaderWriter<v1::ConsoleOutput, v1::ConsoleInput> *stream) override {
     v1::ConsoleInput first;
     if (!stream->Read(&first)) {
       return grpc::Status(grpc::StatusCode::CANCELLED, "the client went away before opening");
@@ -26,13 +26,13 @@ class ConsoleService final : public v1::Console::Service {
       return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                           "the first Console.Attach message must be `open` naming a device");
     }
-    const v1::ConsoleOpen& open = first.open();
+    const v1::ConsoleOpen &open = first.open();
     absl::StatusOr<std::shared_ptr<devices::Device>> device =
         ResolveDevice(context_, open.device_id());
     if (!device.ok()) {
       return ToGrpc(device.status());
     }
-    devices::ConsoleHub& hub = (*device)->console();
+    devices::ConsoleHub &hub = (*device)->console();
     std::unique_ptr<devices::ConsoleReader> reader = hub.Attach(!open.no_replay());
 
     // Input runs on its own thread: a client may type while output streams.
@@ -95,12 +95,12 @@ class ConsoleService final : public v1::Console::Service {
   }
 
  private:
-  Context& context_;
+  Context &context_;
 };
 
 }  // namespace
 
-std::unique_ptr<grpc::Service> MakeConsoleService(Context& context) {
+std::unique_ptr<grpc::Service> MakeConsoleService(Context &context) {
   return std::make_unique<ConsoleService>(context);
 }
 

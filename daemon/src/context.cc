@@ -10,7 +10,7 @@
 
 namespace gale::daemon {
 
-absl::Status InitContext(Context& context) {
+absl::Status InitContext(Context &context) {
   std::string db = context.options.state_dir + "/galed.db";
   absl::StatusOr<std::unique_ptr<store::Store>> store = store::Store::Open(db);
   if (!store.ok()) {
@@ -43,7 +43,7 @@ absl::Status InitContext(Context& context) {
   return absl::OkStatus();
 }
 
-void StopContext(Context& context) {
+void StopContext(Context &context) {
   context.shutting_down = true;
   // Jobs first: their emulators belong to the device manager.
   if (context.jobs != nullptr) {
@@ -54,7 +54,7 @@ void StopContext(Context& context) {
   }
 }
 
-std::vector<std::unique_ptr<grpc::Service>> MakeServices(Context& context) {
+std::vector<std::unique_ptr<grpc::Service>> MakeServices(Context &context) {
   std::vector<std::unique_ptr<grpc::Service>> services;
   services.push_back(MakeSdkService(context));
   services.push_back(MakeBoardsService(context));
@@ -68,7 +68,7 @@ std::vector<std::unique_ptr<grpc::Service>> MakeServices(Context& context) {
   return services;
 }
 
-void FillStatusCounters(Context& context, v1::DaemonStatus* status) {
+void FillStatusCounters(Context &context, v1::DaemonStatus *status) {
   store::JobFilter filter;
   filter.state = store::JobState::kRunning;
   if (auto running = context.store->ListJobs(filter); running.ok()) {

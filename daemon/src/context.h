@@ -11,9 +11,9 @@
 
 #include "absl/time/time.h"
 #include "gale/boards/catalog.h"
+#include "gale/build/driver.h"
 #include "gale/daemon/daemon.h"
 #include "gale/daemon/paths.h"
-#include "gale/build/driver.h"
 #include "gale/devices/device_manager.h"
 #include "gale/jobs/job_manager.h"
 #include "gale/store/store.h"

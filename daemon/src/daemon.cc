@@ -33,7 +33,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-absl::Status MakePrivateDir(const std::string& dir) {
+absl::Status MakePrivateDir(const std::string &dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) {
@@ -49,15 +49,15 @@ absl::Status MakePrivateDir(const std::string& dir) {
 
 // A live daemon answers on the socket; a dead one left the file behind. Asking with a short
 // deadline tells the two apart without trusting pid files.
-bool SocketAnswers(const std::string& address) {
+bool SocketAnswers(const std::string &address) {
   auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
   return channel->WaitForConnected(absl::ToChronoTime(absl::Now() + absl::Milliseconds(300)));
 }
 
 }  // namespace
 
-absl::StatusOr<std::string> FindGaleBase(const std::string& hint) {
-  auto is_base = [](const fs::path& dir) {
+absl::StatusOr<std::string> FindGaleBase(const std::string &hint) {
+  auto is_base = [](const fs::path &dir) {
     std::error_code ec;
     return fs::is_directory(dir / "boards", ec) && fs::is_directory(dir / "kernel", ec) &&
            fs::exists(dir / "Kconfig.gale", ec);
@@ -69,7 +69,7 @@ absl::StatusOr<std::string> FindGaleBase(const std::string& hint) {
     }
     return fs::canonical(hint).string();
   }
-  if (const char* env = std::getenv("GALE_BASE"); env != nullptr && *env != '\0') {
+  if (const char *env = std::getenv("GALE_BASE"); env != nullptr && *env != '\0') {
     if (!is_base(env)) {
       return absl::InvalidArgumentError(
           absl::StrCat("GALE_BASE='", env, "' is not a Gale SDK tree (no boards/, kernel/)"));
@@ -116,8 +116,8 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(Options options) {
   options.gale_base = *base;
   if (options.runtime_dir.empty()) {
     std::string socket = UnixSocketPath(options.listen.front());
-    options.runtime_dir = socket.empty() ? options.state_dir + "/run"
-                                         : fs::path(socket).parent_path().string();
+    options.runtime_dir =
+        socket.empty() ? options.state_dir + "/run" : fs::path(socket).parent_path().string();
   }
   std::unique_ptr<Daemon> daemon(new Daemon(options));
   if (absl::Status s = MakePrivateDir(options.state_dir); !s.ok()) {
@@ -151,7 +151,7 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(Options options) {
   context->pid = getpid();
   context->started = absl::Now();
   context->paths = PathPolicy(options.roots);
-  Daemon* self = daemon.get();
+  Daemon *self = daemon.get();
   context->request_shutdown = [self] { self->RequestShutdown(); };
   absl::StatusOr<boards::Catalog> catalog = boards::Catalog::Load(options.gale_base);
   if (!catalog.ok()) {
@@ -173,7 +173,7 @@ absl::Status Daemon::Start() {
   builder.SetMaxReceiveMessageSize(static_cast<int>(options_.max_message_bytes));
   builder.SetMaxSendMessageSize(static_cast<int>(options_.max_message_bytes));
   std::vector<std::string> unix_paths;
-  for (const std::string& address : options_.listen) {
+  for (const std::string &address : options_.listen) {
     std::string path = UnixSocketPath(address);
     if (!path.empty()) {
       if (absl::Status s = MakePrivateDir(fs::path(path).parent_path().string()); !s.ok()) {
@@ -194,7 +194,7 @@ absl::Status Daemon::Start() {
         "cannot listen on '", address,
         "': only unix:PATH addresses are supported by this galed (TCP with TLS is not yet)"));
   }
-  for (const auto& service : services_) {
+  for (const auto &service : services_) {
     builder.RegisterService(service.get());
   }
   // Sockets are created with the process umask: make them private from the first instant.
@@ -206,7 +206,7 @@ absl::Status Daemon::Start() {
                                                absl::StrJoin(options_.listen, ", "),
                                                " (address in use or folder not writable?)"));
   }
-  for (const std::string& path : unix_paths) {
+  for (const std::string &path : unix_paths) {
     chmod(path.c_str(), 0600);
   }
   server_->GetHealthCheckService()->SetServingStatus(true);
@@ -241,7 +241,7 @@ void Daemon::Shutdown(absl::Duration grace) {
   if (server_ != nullptr) {
     server_->GetHealthCheckService()->SetServingStatus(false);
     server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
-    for (const std::string& address : options_.listen) {
+    for (const std::string &address : options_.listen) {
       std::string path = UnixSocketPath(address);
       if (!path.empty()) {
         std::error_code ec;

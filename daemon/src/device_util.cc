@@ -5,7 +5,7 @@
 
 namespace gale::daemon {
 
-void DeviceToProto(const devices::DeviceInfo& info, v1::Device* out) {
+void DeviceToProto(const devices::DeviceInfo &info, v1::Device *out) {
   out->set_id(info.id);
   out->set_name(info.name);
   out->set_board(info.board);
@@ -36,8 +36,8 @@ void DeviceToProto(const devices::DeviceInfo& info, v1::Device* out) {
   out->set_error(info.error);
 }
 
-absl::StatusOr<std::shared_ptr<devices::Device>> ResolveDevice(Context& context,
-                                                               const std::string& id) {
+absl::StatusOr<std::shared_ptr<devices::Device>> ResolveDevice(Context &context,
+                                                               const std::string &id) {
   if (!id.empty()) {
     return context.devices->Get(id);
   }
@@ -50,7 +50,7 @@ absl::StatusOr<std::shared_ptr<devices::Device>> ResolveDevice(Context& context,
         "there are no devices; start an emulated one with `gale emu start -b BOARD`");
   }
   std::vector<std::string> ids;
-  for (const devices::DeviceInfo& info : all) {
+  for (const devices::DeviceInfo &info : all) {
     ids.push_back(info.id);
   }
   return absl::FailedPreconditionError(absl::StrCat(

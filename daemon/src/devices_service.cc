@@ -16,18 +16,18 @@ constexpr uint32_t kMaxMemoryAccess = 1 << 20;
 
 class DevicesService final : public v1::Devices::Service {
  public:
-  explicit DevicesService(Context& context) : context_(context) {}
+  explicit DevicesService(Context &context) : context_(context) {}
 
-  grpc::Status ListDevices(grpc::ServerContext*, const v1::ListDevicesRequest*,
-                           v1::ListDevicesResponse* reply) override {
-    for (const devices::DeviceInfo& info : context_.devices->List()) {
+  grpc::Status ListDevices(grpc::ServerContext *, const v1::ListDevicesRequest *,
+                           v1::ListDevicesResponse *reply) override {
+    for (const devices::DeviceInfo &info : context_.devices->List()) {
       DeviceToProto(info, reply->add_devices());
     }
     return grpc::Status::OK;
   }
 
-  grpc::Status GetDevice(grpc::ServerContext*, const v1::GetDeviceRequest* request,
-                         v1::Device* reply) override {
+  grpc::Status GetDevice(grpc::ServerContext *, const v1::GetDeviceRequest *request,
+                         v1::Device *reply) override {
     absl::StatusOr<std::shared_ptr<devices::Device>> device =
         ResolveDevice(context_, request->id());
     if (!device.ok()) {
@@ -37,8 +37,8 @@ class DevicesService final : public v1::Devices::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status Create(grpc::ServerContext*, const v1::CreateDeviceRequest* request,
-                      v1::Device* reply) override {
+  grpc::Status Create(grpc::ServerContext *, const v1::CreateDeviceRequest *request,
+                      v1::Device *reply) override {
     if (request->board().empty()) {
       return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                           "no board given (-b BOARD); `gale boards` lists them");
@@ -52,9 +52,9 @@ class DevicesService final : public v1::Devices::Service {
     if (request->no_icount()) {
       options.icount_shift.reset();
     } else if (request->icount_shift() < 0 || request->icount_shift() > 10) {
-      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                          absl::StrCat("icount shift ", request->icount_shift(),
-                                       " is out of range (0..10)"));
+      return grpc::Status(
+          grpc::StatusCode::INVALID_ARGUMENT,
+          absl::StrCat("icount shift ", request->icount_shift(), " is out of range (0..10)"));
     } else {
       options.icount_shift = request->icount_shift();
     }
@@ -74,8 +74,8 @@ class DevicesService final : public v1::Devices::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status Delete(grpc::ServerContext*, const v1::DeleteDeviceRequest* request,
-                      v1::DeleteDeviceResponse*) override {
+  grpc::Status Delete(grpc::ServerContext *, const v1::DeleteDeviceRequest *request,
+                      v1::DeleteDeviceResponse *) override {
     absl::StatusOr<std::shared_ptr<devices::Device>> device =
         ResolveDevice(context_, request->id());
     if (!device.ok()) {
@@ -89,13 +89,13 @@ class DevicesService final : public v1::Devices::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status Watch(grpc::ServerContext* server_context, const v1::WatchDevicesRequest*,
-                     grpc::ServerWriter<v1::DeviceEvent>* writer) override {
+  grpc::Status Watch(grpc::ServerContext *server_context, const v1::WatchDevicesRequest *,
+                     grpc::ServerWriter<v1::DeviceEvent> *writer) override {
     std::mutex mutex;
     std::condition_variable changed;
     std::deque<v1::DeviceEvent> pending;
     devices::DeviceManager::WatchId watch = context_.devices->Watch(
-        [&](const devices::DeviceEvent& event) {
+        [&](const devices::DeviceEvent &event) {
           v1::DeviceEvent out;
           switch (event.kind) {
             case devices::DeviceEvent::Kind::kAdded:
@@ -123,7 +123,7 @@ class DevicesService final : public v1::Devices::Service {
         batch.swap(pending);
       }
       bool gone = server_context->IsCancelled() || context_.shutting_down;
-      for (const v1::DeviceEvent& event : batch) {
+      for (const v1::DeviceEvent &event : batch) {
         if (gone || !writer->Write(event)) {
           gone = true;
           break;
@@ -137,21 +137,21 @@ class DevicesService final : public v1::Devices::Service {
     return result;
   }
 
-  grpc::Status Reset(grpc::ServerContext*, const v1::DeviceRequest* request,
-                     v1::Device* reply) override {
-    return Act(request->id(), reply, [](devices::Device& d) { return d.Reset(false); });
+  grpc::Status Reset(grpc::ServerContext *, const v1::DeviceRequest *request,
+                     v1::Device *reply) override {
+    return Act(request->id(), reply, [](devices::Device &d) { return d.Reset(false); });
   }
-  grpc::Status Halt(grpc::ServerContext*, const v1::DeviceRequest* request,
-                    v1::Device* reply) override {
-    return Act(request->id(), reply, [](devices::Device& d) { return d.Halt(); });
+  grpc::Status Halt(grpc::ServerContext *, const v1::DeviceRequest *request,
+                    v1::Device *reply) override {
+    return Act(request->id(), reply, [](devices::Device &d) { return d.Halt(); });
   }
-  grpc::Status Resume(grpc::ServerContext*, const v1::DeviceRequest* request,
-                      v1::Device* reply) override {
-    return Act(request->id(), reply, [](devices::Device& d) { return d.Resume(); });
+  grpc::Status Resume(grpc::ServerContext *, const v1::DeviceRequest *request,
+                      v1::Device *reply) override {
+    return Act(request->id(), reply, [](devices::Device &d) { return d.Resume(); });
   }
 
-  grpc::Status ReadMemory(grpc::ServerContext*, const v1::ReadMemoryRequest* request,
-                          v1::ReadMemoryResponse* reply) override {
+  grpc::Status ReadMemory(grpc::ServerContext *, const v1::ReadMemoryRequest *request,
+                          v1::ReadMemoryResponse *reply) override {
     if (request->length() > kMaxMemoryAccess) {
       return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                           absl::StrCat("read of ", request->length(),
@@ -171,8 +171,8 @@ class DevicesService final : public v1::Devices::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status WriteMemory(grpc::ServerContext*, const v1::WriteMemoryRequest* request,
-                           v1::WriteMemoryResponse*) override {
+  grpc::Status WriteMemory(grpc::ServerContext *, const v1::WriteMemoryRequest *request,
+                           v1::WriteMemoryResponse *) override {
     if (request->data().size() > kMaxMemoryAccess) {
       return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                           "write is too large; at most 1 MiB per call");
@@ -182,14 +182,14 @@ class DevicesService final : public v1::Devices::Service {
     if (!device.ok()) {
       return ToGrpc(device.status());
     }
-    const auto* bytes = reinterpret_cast<const uint8_t*>(request->data().data());
+    const auto *bytes = reinterpret_cast<const uint8_t *>(request->data().data());
     return ToGrpc((*device)->WriteMemory(request->address(),
                                          std::span<const uint8_t>(bytes, request->data().size())));
   }
 
  private:
   template <typename Fn>
-  grpc::Status Act(const std::string& id, v1::Device* reply, Fn fn) {
+  grpc::Status Act(const std::string &id, v1::Device *reply, Fn fn) {
     absl::StatusOr<std::shared_ptr<devices::Device>> device = ResolveDevice(context_, id);
     if (!device.ok()) {
       return ToGrpc(device.status());
@@ -201,12 +201,12 @@ class DevicesService final : public v1::Devices::Service {
     return grpc::Status::OK;
   }
 
-  Context& context_;
+  Context &context_;
 };
 
 }  // namespace
 
-std::unique_ptr<grpc::Service> MakeDevicesService(Context& context) {
+std::unique_ptr<grpc::Service> MakeDevicesService(Context &context) {
   return std::make_unique<DevicesService>(context);
 }
 

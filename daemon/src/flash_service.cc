@@ -14,10 +14,10 @@ namespace {
 
 class FlashService final : public v1::Flash::Service {
  public:
-  explicit FlashService(Context& context) : context_(context) {}
+  explicit FlashService(Context &context) : context_(context) {}
 
-  grpc::Status Flash(grpc::ServerContext* server_context, const v1::FlashRequest* request,
-                     grpc::ServerWriter<v1::JobEvent>* writer) override {
+  grpc::Status Flash(grpc::ServerContext *server_context, const v1::FlashRequest *request,
+                     grpc::ServerWriter<v1::JobEvent> *writer) override {
     if (!request->runner().empty() && request->runner() != "gdbremote" &&
         request->runner() != "native") {
       return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
@@ -58,36 +58,36 @@ class FlashService final : public v1::Flash::Service {
     devices::FlashOptions options;
     options.verify = !request->no_verify();
     options.run = !request->no_run();
-    return StreamJob(
-        context_, server_context, writer, spec,
-        [dev = *device, image, options](jobs::JobContext& ctx) mutable {
-          Events events(ctx);
-          options.progress = [&events](const devices::FlashProgress& p) {
-            double percent = p.total == 0 ? -1 : 100.0 * static_cast<double>(p.done) / p.total;
-            events.Progress(p.phase, percent, "", p.done, p.total);
-          };
-          absl::StatusOr<devices::FlashResult> result = dev->Flash(image, options);
-          if (!result.ok()) {
-            return jobs::JobOutcome::Failed(std::string(result.status().message()));
-          }
-          v1::JobResult detail;
-          v1::FlashSummary* summary = detail.mutable_flash();
-          summary->set_device_id(dev->id());
-          summary->set_bytes_written(result->bytes_written);
-          summary->set_verified(result->verified);
-          summary->set_entry(static_cast<uint32_t>(result->entry));
-          summary->set_seconds(result->seconds);
-          return jobs::JobOutcome::Succeeded(0, Detail(detail));
-        });
+    return StreamJob(context_, server_context, writer, spec,
+                     [dev = *device, image, options](jobs::JobContext &ctx) mutable {
+                       Events events(ctx);
+                       options.progress = [&events](const devices::FlashProgress &p) {
+                         double percent =
+                             p.total == 0 ? -1 : 100.0 * static_cast<double>(p.done) / p.total;
+                         events.Progress(p.phase, percent, "", p.done, p.total);
+                       };
+                       absl::StatusOr<devices::FlashResult> result = dev->Flash(image, options);
+                       if (!result.ok()) {
+                         return jobs::JobOutcome::Failed(std::string(result.status().message()));
+                       }
+                       v1::JobResult detail;
+                       v1::FlashSummary *summary = detail.mutable_flash();
+                       summary->set_device_id(dev->id());
+                       summary->set_bytes_written(result->bytes_written);
+                       summary->set_verified(result->verified);
+                       summary->set_entry(static_cast<uint32_t>(result->entry));
+                       summary->set_seconds(result->seconds);
+                       return jobs::JobOutcome::Succeeded(0, Detail(detail));
+                     });
   }
 
  private:
-  Context& context_;
+  Context &context_;
 };
 
 }  // namespace
 
-std::unique_ptr<grpc::Service> MakeFlashService(Context& context) {
+std::unique_ptr<grpc::Service> MakeFlashService(Context &context) {
   return std::make_unique<FlashService>(context);
 }
 

@@ -25,7 +25,7 @@ v1::JobState ToProto(store::JobState state) {
   return v1::JOB_STATE_UNSPECIFIED;
 }
 
-std::string_view EventKind(const v1::JobEvent& event) {
+std::string_view EventKind(const v1::JobEvent &event) {
   switch (event.event_case()) {
     case v1::JobEvent::kProgress:
       return "progress";
@@ -43,7 +43,7 @@ std::string_view EventKind(const v1::JobEvent& event) {
   return "none";
 }
 
-v1::JobEvent DecodeEvent(const store::Event& stored) {
+v1::JobEvent DecodeEvent(const store::Event &stored) {
   v1::JobEvent event;
   if (!event.ParseFromString(stored.payload)) {
     event.mutable_log()->set_stream("daemon");
@@ -55,11 +55,13 @@ v1::JobEvent DecodeEvent(const store::Event& stored) {
   return event;
 }
 
-std::string Detail(const v1::JobResult& result) { return result.SerializeAsString(); }
+std::string Detail(const v1::JobResult &result) {
+  return result.SerializeAsString();
+}
 
-std::string ResultEvent(const store::Job& job, const std::string& detail) {
+std::string ResultEvent(const store::Job &job, const std::string &detail) {
   v1::JobEvent event;
-  v1::JobResult* result = event.mutable_result();
+  v1::JobResult *result = event.mutable_result();
   if (!detail.empty()) {
     result->ParseFromString(detail);
   }
@@ -69,7 +71,7 @@ std::string ResultEvent(const store::Job& job, const std::string& detail) {
   return event.SerializeAsString();
 }
 
-void Events::Emit(const v1::JobEvent& event) {
+void Events::Emit(const v1::JobEvent &event) {
   // An event that cannot be stored is lost to the log, not to the job: the job goes on.
   (void)ctx_.Emit(EventKind(event), event.SerializeAsString());
 }
@@ -77,7 +79,7 @@ void Events::Emit(const v1::JobEvent& event) {
 void Events::Progress(std::string_view phase, double percent, std::string_view message,
                       uint64_t done, uint64_t total) {
   v1::JobEvent event;
-  v1::Progress* p = event.mutable_progress();
+  v1::Progress *p = event.mutable_progress();
   p->set_phase(std::string(phase));
   p->set_percent(percent);
   p->set_message(std::string(message));
@@ -88,22 +90,22 @@ void Events::Progress(std::string_view phase, double percent, std::string_view m
 
 void Events::Log(std::string_view stream, std::string_view text, std::string_view device_id) {
   v1::JobEvent event;
-  v1::LogLine* line = event.mutable_log();
+  v1::LogLine *line = event.mutable_log();
   line->set_stream(std::string(stream));
   line->set_text(std::string(text));
   line->set_device_id(std::string(device_id));
   Emit(event);
 }
 
-void Events::Diagnostic(const v1::Diagnostic& diagnostic) {
+void Events::Diagnostic(const v1::Diagnostic &diagnostic) {
   v1::JobEvent event;
   *event.mutable_diagnostic() = diagnostic;
   Emit(event);
 }
 
-grpc::Status RelayJob(Context& context, grpc::ServerContext* server_context,
-                      grpc::ServerWriterInterface<v1::JobEvent>* writer,
-                      const std::string& job_id, bool cancel_on_disconnect) {
+grpc::Status RelayJob(Context &context, grpc::ServerContext *server_context,
+                      grpc::ServerWriterInterface<v1::JobEvent> *writer, const std::string &job_id,
+                      bool cancel_on_disconnect) {
   absl::StatusOr<std::unique_ptr<jobs::Subscription>> sub = context.jobs->Subscribe(job_id);
   if (!sub.ok()) {
     return ToGrpc(sub.status());
@@ -139,8 +141,8 @@ grpc::Status RelayJob(Context& context, grpc::ServerContext* server_context,
   }
 }
 
-grpc::Status StreamJob(Context& context, grpc::ServerContext* server_context,
-                       grpc::ServerWriterInterface<v1::JobEvent>* writer, jobs::JobSpec spec,
+grpc::Status StreamJob(Context &context, grpc::ServerContext *server_context,
+                       grpc::ServerWriterInterface<v1::JobEvent> *writer, jobs::JobSpec spec,
                        jobs::WorkFn work) {
   absl::StatusOr<std::string> job_id = context.jobs->Submit(std::move(spec), std::move(work));
   if (!job_id.ok()) {

@@ -7,7 +7,7 @@
 namespace gale::daemon {
 namespace {
 
-void JobToProto(const store::Job& job, v1::Job* out) {
+void JobToProto(const store::Job &job, v1::Job *out) {
   out->set_id(job.id);
   out->set_kind(job.kind);
   out->set_state(ToProto(job.state));
@@ -42,10 +42,10 @@ std::optional<store::JobState> FromProto(v1::JobState state) {
 
 class JobsService final : public v1::Jobs::Service {
  public:
-  explicit JobsService(Context& context) : context_(context) {}
+  explicit JobsService(Context &context) : context_(context) {}
 
-  grpc::Status ListJobs(grpc::ServerContext*, const v1::ListJobsRequest* request,
-                        v1::ListJobsResponse* reply) override {
+  grpc::Status ListJobs(grpc::ServerContext *, const v1::ListJobsRequest *request,
+                        v1::ListJobsResponse *reply) override {
     store::JobFilter filter;
     filter.kind = request->kind();
     filter.state = FromProto(request->state());
@@ -54,25 +54,25 @@ class JobsService final : public v1::Jobs::Service {
     if (!jobs.ok()) {
       return ToGrpc(jobs.status());
     }
-    for (const store::Job& job : *jobs) {
+    for (const store::Job &job : *jobs) {
       JobToProto(job, reply->add_jobs());
     }
     return grpc::Status::OK;
   }
 
-  grpc::Status GetJob(grpc::ServerContext*, const v1::GetJobRequest* request,
-                      v1::Job* reply) override {
+  grpc::Status GetJob(grpc::ServerContext *, const v1::GetJobRequest *request,
+                      v1::Job *reply) override {
     return GetJobById(request->id(), reply);
   }
 
-  grpc::Status Watch(grpc::ServerContext* server_context, const v1::WatchJobRequest* request,
-                     grpc::ServerWriter<v1::JobEvent>* writer) override {
+  grpc::Status Watch(grpc::ServerContext *server_context, const v1::WatchJobRequest *request,
+                     grpc::ServerWriter<v1::JobEvent> *writer) override {
     return RelayJob(context_, server_context, writer, request->id(),
                     /*cancel_on_disconnect=*/false);
   }
 
-  grpc::Status Cancel(grpc::ServerContext*, const v1::CancelJobRequest* request,
-                      v1::Job* reply) override {
+  grpc::Status Cancel(grpc::ServerContext *, const v1::CancelJobRequest *request,
+                      v1::Job *reply) override {
     if (absl::Status s = context_.jobs->Cancel(request->id()); !s.ok()) {
       return ToGrpc(s);
     }
@@ -80,7 +80,7 @@ class JobsService final : public v1::Jobs::Service {
   }
 
  private:
-  grpc::Status GetJobById(const std::string& id, v1::Job* reply) {
+  grpc::Status GetJobById(const std::string &id, v1::Job *reply) {
     absl::StatusOr<store::Job> job = context_.store->GetJob(id);
     if (!job.ok()) {
       return ToGrpc(job.status());
@@ -89,12 +89,12 @@ class JobsService final : public v1::Jobs::Service {
     return grpc::Status::OK;
   }
 
-  Context& context_;
+  Context &context_;
 };
 
 }  // namespace
 
-std::unique_ptr<grpc::Service> MakeJobsService(Context& context) {
+std::unique_ptr<grpc::Service> MakeJobsService(Context &context) {
   return std::make_unique<JobsService>(context);
 }
 

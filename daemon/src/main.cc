@@ -9,24 +9,26 @@
 #include "gale/daemon/daemon.h"
 #include "gale/daemon/paths.h"
 
-int main(int argc, char** argv) {
+int main(int argc, char **argv) {
   gale::daemon::Options options;
   std::vector<std::string> listen;
   CLI::App app{"galed: the Gale daemon (gRPC API gale.v1)"};
-  app.add_option("--listen", listen,
-                 "address to listen on (repeatable); default unix:$XDG_RUNTIME_DIR/gale/galed.sock");
+  app.add_option(
+      "--listen", listen,
+      "address to listen on (repeatable); default unix:$XDG_RUNTIME_DIR/gale/galed.sock");
   app.add_option("--root", options.roots,
                  "workspace root a request's paths must lie under (repeatable; none: any path)");
   app.add_option("--state-dir", options.state_dir,
                  "where the database and logs live; default $XDG_STATE_HOME/gale");
   app.add_option("--runtime-dir", options.runtime_dir,
                  "where emulator sockets live; default the socket's folder");
-  app.add_option("--gale-base", options.gale_base, "the Gale SDK tree; default GALE_BASE or "
-                                                   "the tree galed was built from");
+  app.add_option("--gale-base", options.gale_base,
+                 "the Gale SDK tree; default GALE_BASE or "
+                 "the tree galed was built from");
   app.add_option("--max-builds", options.max_builds, "concurrent builds (default: cores)");
   app.add_option("--max-tests", options.max_tests, "concurrent test scenarios (default: cores)");
   CLI11_PARSE(app, argc, argv);
-  for (const std::string& address : listen) {
+  for (const std::string &address : listen) {
     options.listen.push_back(gale::daemon::ResolveSocketAddress(address));
   }
 
@@ -49,7 +51,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::cerr << "galed: serving on";
-  for (const std::string& address : (*daemon)->options().listen) {
+  for (const std::string &address : (*daemon)->options().listen) {
     std::cerr << " " << address;
   }
   std::cerr << " (state " << (*daemon)->options().state_dir << ")\n";

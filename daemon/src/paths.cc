@@ -14,8 +14,8 @@ namespace gale::daemon {
 namespace fs = std::filesystem;
 
 namespace {
-std::string Env(const char* name) {
-  const char* value = std::getenv(name);
+std::string Env(const char *name) {
+  const char *value = std::getenv(name);
   return value != nullptr ? value : "";
 }
 }  // namespace
@@ -28,7 +28,7 @@ std::string DefaultSocketAddress() {
   return absl::StrCat("unix:", runtime, "/gale/galed.sock");
 }
 
-std::string ResolveSocketAddress(const std::string& flag_value) {
+std::string ResolveSocketAddress(const std::string &flag_value) {
   std::string address = flag_value;
   if (address.empty()) {
     address = Env("GALE_SOCKET");
@@ -54,7 +54,7 @@ std::string DefaultStateDir() {
   return absl::StrCat(home, "/.local/state/gale");
 }
 
-std::string UnixSocketPath(const std::string& address) {
+std::string UnixSocketPath(const std::string &address) {
   if (absl::StartsWith(address, "unix://")) {
     return address.substr(7);
   }
@@ -65,15 +65,15 @@ std::string UnixSocketPath(const std::string& address) {
 }
 
 PathPolicy::PathPolicy(std::vector<std::string> roots) {
-  for (const std::string& root : roots) {
+  for (const std::string &root : roots) {
     std::error_code ec;
     fs::path canonical = fs::weakly_canonical(fs::absolute(root), ec);
     roots_.push_back(ec ? fs::absolute(root).lexically_normal().string() : canonical.string());
   }
 }
 
-absl::StatusOr<std::string> PathPolicy::Check(const std::string& path,
-                                              const std::string& what) const {
+absl::StatusOr<std::string> PathPolicy::Check(const std::string &path,
+                                              const std::string &what) const {
   if (path.empty()) {
     return absl::InvalidArgumentError(absl::StrCat("no ", what, " given"));
   }
@@ -91,14 +91,14 @@ absl::StatusOr<std::string> PathPolicy::Check(const std::string& path,
   if (roots_.empty()) {
     return normal;
   }
-  for (const std::string& root : roots_) {
+  for (const std::string &root : roots_) {
     if (normal == root || absl::StartsWith(normal, root == "/" ? root : root + "/")) {
       return normal;
     }
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      what, " '", path, "' is outside the daemon's workspace roots (", absl::StrJoin(roots_, ", "),
-      "); start galed with --root to allow it"));
+  return absl::InvalidArgumentError(
+      absl::StrCat(what, " '", path, "' is outside the daemon's workspace roots (",
+                   absl::StrJoin(roots_, ", "), "); start galed with --root to allow it"));
 }
 
 }  // namespace gale::daemon

@@ -26,9 +26,9 @@ void LineSplitter::Flush() {
 }
 
 absl::StatusOr<devices::TransientRunResult> RunImage(
-    Context& context, const boards::Board& board, const std::string& build_dir,
-    absl::Duration timeout, int icount_shift, const std::atomic<bool>* cancel,
-    const std::function<void(std::string_view)>& on_line, Events* events) {
+    Context &context, const boards::Board &board, const std::string &build_dir,
+    absl::Duration timeout, int icount_shift, const std::atomic<bool> *cancel,
+    const std::function<void(std::string_view)> &on_line, Events *events) {
   devices::TransientRunOptions options;
   options.board = board;
   options.image = devices::ImageInBuildDir(build_dir, board.emulator);
@@ -38,7 +38,7 @@ absl::StatusOr<devices::TransientRunResult> RunImage(
   LineSplitter lines(on_line);
   options.on_output = [&lines](std::string_view bytes) { lines.Feed(bytes); };
   if (events != nullptr) {
-    options.on_progress = [events](const devices::FlashProgress& p) {
+    options.on_progress = [events](const devices::FlashProgress &p) {
       double percent = p.total == 0 ? -1 : 100.0 * static_cast<double>(p.done) / p.total;
       events->Progress(p.phase, percent, "", p.done, p.total);
     };
@@ -49,8 +49,8 @@ absl::StatusOr<devices::TransientRunResult> RunImage(
   return result;
 }
 
-jobs::JobOutcome RunInJob(Context& context, Events& events, const build::BuildOptions& options,
-                          const RunJobOptions& run) {
+jobs::JobOutcome RunInJob(Context &context, Events &events, const build::BuildOptions &options,
+                          const RunJobOptions &run) {
   absl::StatusOr<build::BuildResult> built;
   {
     // The build shares the daemon's build slots with build jobs.

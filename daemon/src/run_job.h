@@ -18,8 +18,8 @@ struct RunJobOptions {
   int icount_shift = 0;
 };
 
-jobs::JobOutcome RunInJob(Context& context, Events& events, const build::BuildOptions& options,
-                          const RunJobOptions& run);
+jobs::JobOutcome RunInJob(Context &context, Events &events, const build::BuildOptions &options,
+                          const RunJobOptions &run);
 
 /// Splits a byte stream into lines ("\n", a trailing "\r" dropped); Flush() delivers a partial
 /// last line.
@@ -38,8 +38,8 @@ class LineSplitter {
 /// Runs the image of `build_dir` for `board` on a transient device, calling `on_line` per console
 /// line (and `events` for flash progress, if given).
 absl::StatusOr<devices::TransientRunResult> RunImage(
-    Context& context, const boards::Board& board, const std::string& build_dir,
-    absl::Duration timeout, int icount_shift, const std::atomic<bool>* cancel,
-    const std::function<void(std::string_view)>& on_line, Events* events);
+    Context &context, const boards::Board &board, const std::string &build_dir,
+    absl::Duration timeout, int icount_shift, const std::atomic<bool> *cancel,
+    const std::function<void(std::string_view)> &on_line, Events *events);
 
 }  // namespace gale::daemon

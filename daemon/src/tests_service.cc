@@ -19,17 +19,20 @@ namespace gale::daemon {
 namespace fs = std::filesystem;
 namespace {
 
-void ScenarioToProto(const testing::Scenario& s, v1::Scenario* out) {
+void ScenarioToProto(const testing::Scenario &s, v1::Scenario *out) {
   out->set_name(s.name);
   out->set_app_dir(s.app_dir);
-  for (const auto& t : s.tags) out->add_tags(t);
-  for (const auto& p : s.platform_allow) out->add_platform_allow(p);
-  for (const auto& c : s.extra_configs) out->add_extra_configs(c);
+  for (const auto &t : s.tags)
+    out->add_tags(t);
+  for (const auto &p : s.platform_allow)
+    out->add_platform_allow(p);
+  for (const auto &c : s.extra_configs)
+    out->add_extra_configs(c);
   out->set_timeout_s(s.timeout_s);
   out->set_build_only(s.build_only);
 }
 
-store::TestCase CaseToStore(const testing::TestCase& c) {
+store::TestCase CaseToStore(const testing::TestCase &c) {
   store::TestCase out;
   out.suite = c.suite;
   out.name = c.name;
@@ -39,14 +42,14 @@ store::TestCase CaseToStore(const testing::TestCase& c) {
   return out;
 }
 
-store::ScenarioResult ResultToStore(const testing::ScenarioResult& r) {
+store::ScenarioResult ResultToStore(const testing::ScenarioResult &r) {
   store::ScenarioResult out;
   out.scenario = r.scenario;
   out.board = r.board;
   out.status = std::string(testing::ToString(r.status));
   out.reason = r.reason;
   out.seconds = r.seconds;
-  for (const testing::TestCase& c : r.cases) {
+  for (const testing::TestCase &c : r.cases) {
     out.cases.push_back(CaseToStore(c));
   }
   out.build_dir = r.build_dir;
@@ -54,21 +57,21 @@ store::ScenarioResult ResultToStore(const testing::ScenarioResult& r) {
   return out;
 }
 
-void RunToProto(const store::TestRun& run, v1::TestRun* out) {
+void RunToProto(const store::TestRun &run, v1::TestRun *out) {
   out->set_id(run.id);
   out->set_job_id(run.job_id);
   out->set_state(ToProto(run.state));
   out->set_started_us(run.started_us);
   out->set_finished_us(run.finished_us);
-  v1::TestRunSummary* summary = out->mutable_summary();
+  v1::TestRunSummary *summary = out->mutable_summary();
   summary->set_run_id(run.id);
   summary->set_passed(run.summary.passed);
   summary->set_failed(run.summary.failed);
   summary->set_skipped(run.summary.skipped);
   summary->set_errors(run.summary.errors);
   summary->set_junit(run.summary.junit_path);
-  for (const store::ScenarioResult& r : run.scenarios) {
-    v1::ScenarioResult* sr = out->add_scenarios();
+  for (const store::ScenarioResult &r : run.scenarios) {
+    v1::ScenarioResult *sr = out->add_scenarios();
     sr->set_scenario(r.scenario);
     sr->set_board(r.board);
     sr->set_status(r.status);
@@ -76,8 +79,8 @@ void RunToProto(const store::TestRun& run, v1::TestRun* out) {
     sr->set_seconds(r.seconds);
     sr->set_build_dir(r.build_dir);
     sr->set_log_path(r.log_path);
-    for (const store::TestCase& c : r.cases) {
-      v1::TestCase* tc = sr->add_cases();
+    for (const store::TestCase &c : r.cases) {
+      v1::TestCase *tc = sr->add_cases();
       tc->set_suite(c.suite);
       tc->set_name(c.name);
       tc->set_status(c.status);
@@ -97,22 +100,22 @@ struct TestPlan {
 
 class TestsService final : public v1::Tests::Service {
  public:
-  explicit TestsService(Context& context) : context_(context) {}
+  explicit TestsService(Context &context) : context_(context) {}
 
-  grpc::Status Discover(grpc::ServerContext*, const v1::DiscoverTestsRequest* request,
-                        v1::DiscoverTestsResponse* reply) override {
+  grpc::Status Discover(grpc::ServerContext *, const v1::DiscoverTestsRequest *request,
+                        v1::DiscoverTestsResponse *reply) override {
     absl::StatusOr<std::vector<testing::Scenario>> scenarios = DiscoverChecked(request->paths());
     if (!scenarios.ok()) {
       return ToGrpc(scenarios.status());
     }
-    for (const testing::Scenario& s : *scenarios) {
+    for (const testing::Scenario &s : *scenarios) {
       ScenarioToProto(s, reply->add_scenarios());
     }
     return grpc::Status::OK;
   }
 
-  grpc::Status Run(grpc::ServerContext* server_context, const v1::RunTestsRequest* request,
-                   grpc::ServerWriter<v1::JobEvent>* writer) override {
+  grpc::Status Run(grpc::ServerContext *server_context, const v1::RunTestsRequest *request,
+                   grpc::ServerWriter<v1::JobEvent> *writer) override {
     absl::StatusOr<TestPlan> plan = Plan(*request);
     if (!plan.ok()) {
       return ToGrpc(plan.status());
@@ -122,29 +125,29 @@ class TestsService final : public v1::Tests::Service {
     spec.summary = absl::StrCat("test ", plan->instances.size(), " scenario instance(s) on ",
                                 absl::StrJoin(plan->boards, ", "));
     spec.board = plan->boards.size() == 1 ? plan->boards.front() : "";
-    Context& context = context_;
+    Context &context = context_;
     return StreamJob(context_, server_context, writer, spec,
-                     [&context, p = *plan](jobs::JobContext& ctx) {
+                     [&context, p = *plan](jobs::JobContext &ctx) {
                        Events events(ctx);
                        return RunTests(context, events, p);
                      });
   }
 
-  grpc::Status ListRuns(grpc::ServerContext*, const v1::ListTestRunsRequest* request,
-                        v1::ListTestRunsResponse* reply) override {
+  grpc::Status ListRuns(grpc::ServerContext *, const v1::ListTestRunsRequest *request,
+                        v1::ListTestRunsResponse *reply) override {
     absl::StatusOr<std::vector<store::TestRun>> runs =
         context_.store->ListTestRuns(request->limit());
     if (!runs.ok()) {
       return ToGrpc(runs.status());
     }
-    for (const store::TestRun& run : *runs) {
+    for (const store::TestRun &run : *runs) {
       RunToProto(run, reply->add_runs());
     }
     return grpc::Status::OK;
   }
 
-  grpc::Status GetRun(grpc::ServerContext*, const v1::GetTestRunRequest* request,
-                      v1::TestRun* reply) override {
+  grpc::Status GetRun(grpc::ServerContext *, const v1::GetTestRunRequest *request,
+                      v1::TestRun *reply) override {
     absl::StatusOr<store::TestRun> run = context_.store->GetTestRun(request->id());
     if (!run.ok()) {
       return ToGrpc(run.status());
@@ -155,12 +158,12 @@ class TestsService final : public v1::Tests::Service {
 
  private:
   absl::StatusOr<std::vector<testing::Scenario>> DiscoverChecked(
-      const google::protobuf::RepeatedPtrField<std::string>& paths) {
+      const google::protobuf::RepeatedPtrField<std::string> &paths) {
     if (paths.empty()) {
       return absl::InvalidArgumentError("no test paths given");
     }
     std::vector<std::string> checked;
-    for (const std::string& path : paths) {
+    for (const std::string &path : paths) {
       absl::StatusOr<std::string> p = context_.paths.Check(path, "test path");
       if (!p.ok()) {
         return p.status();
@@ -171,16 +174,15 @@ class TestsService final : public v1::Tests::Service {
       }
       checked.push_back(*p);
     }
-    absl::StatusOr<std::vector<testing::Scenario>> scenarios =
-        testing::DiscoverScenarios(checked);
+    absl::StatusOr<std::vector<testing::Scenario>> scenarios = testing::DiscoverScenarios(checked);
     if (scenarios.ok() && scenarios->empty()) {
-      return absl::NotFoundError(absl::StrCat("no testcase.yaml or sample.yaml under ",
-                                              absl::StrJoin(checked, ", ")));
+      return absl::NotFoundError(
+          absl::StrCat("no testcase.yaml or sample.yaml under ", absl::StrJoin(checked, ", ")));
     }
     return scenarios;
   }
 
-  absl::StatusOr<TestPlan> Plan(const v1::RunTestsRequest& request) {
+  absl::StatusOr<TestPlan> Plan(const v1::RunTestsRequest &request) {
     absl::StatusOr<std::vector<testing::Scenario>> scenarios = DiscoverChecked(request.paths());
     if (!scenarios.ok()) {
       return scenarios.status();
@@ -189,13 +191,13 @@ class TestsService final : public v1::Tests::Service {
     std::vector<testing::BoardInfo> boards;
     std::vector<std::string> names(request.boards().begin(), request.boards().end());
     if (names.empty()) {
-      for (const boards::Board& b : context_.catalog.boards()) {
+      for (const boards::Board &b : context_.catalog.boards()) {
         if (!b.emulator.empty()) {
           names.push_back(b.name);
         }
       }
     }
-    for (const std::string& name : names) {
+    for (const std::string &name : names) {
       absl::StatusOr<boards::Board> board = context_.catalog.Find(name);
       if (!board.ok()) {
         return board.status();
@@ -232,21 +234,21 @@ class TestsService final : public v1::Tests::Service {
     return plan;
   }
 
-  static jobs::JobOutcome RunTests(Context& context, Events& events, const TestPlan& plan) {
-    jobs::JobContext& ctx = events.ctx();
+  static jobs::JobOutcome RunTests(Context &context, Events &events, const TestPlan &plan) {
+    jobs::JobContext &ctx = events.ctx();
     absl::StatusOr<store::TestRun> run = context.store->CreateTestRun(ctx.job_id());
     if (!run.ok()) {
       return jobs::JobOutcome::Failed(std::string(run.status().message()));
     }
     testing::RunnerOptions options;
-    options.parallel = plan.parallel != 0 ? plan.parallel
-                                          : std::max(1u, std::thread::hardware_concurrency());
+    options.parallel =
+        plan.parallel != 0 ? plan.parallel : std::max(1u, std::thread::hardware_concurrency());
     options.work_dir = plan.work_dir.empty()
                            ? absl::StrCat(context.options.state_dir, "/tests/", run->id)
                            : plan.work_dir;
 
-    testing::BuildFn build_fn = [&context, &events](const testing::Instance& instance,
-                                                    const testing::BuildSpec& spec,
+    testing::BuildFn build_fn = [&context, &events](const testing::Instance &instance,
+                                                    const testing::BuildSpec &spec,
                                                     std::stop_token stop) -> absl::Status {
       absl::StatusOr<jobs::ResourceLease> slot = events.ctx().Acquire("build");
       if (!slot.ok()) {
@@ -260,8 +262,7 @@ class TestsService final : public v1::Tests::Service {
       BuildJobOptions job_options;
       job_options.log_output = false;  // thousands of lines per scenario; the result keeps errors
       job_options.stop = stop;
-      absl::StatusOr<build::BuildResult> result =
-          BuildInJob(context, events, options, job_options);
+      absl::StatusOr<build::BuildResult> result = BuildInJob(context, events, options, job_options);
       if (!result.ok()) {
         return result.status();
       }
@@ -277,9 +278,8 @@ class TestsService final : public v1::Tests::Service {
       return absl::InternalError(result->error);
     };
 
-    testing::RunFn run_fn = [&context](const testing::Instance& instance,
-                                       const std::string& build_dir,
-                                       const testing::LineFn& on_line,
+    testing::RunFn run_fn = [&context](const testing::Instance &instance,
+                                       const std::string &build_dir, const testing::LineFn &on_line,
                                        std::chrono::milliseconds timeout,
                                        std::stop_token stop) -> testing::RunOutcome {
       testing::RunOutcome outcome;
@@ -290,9 +290,9 @@ class TestsService final : public v1::Tests::Service {
       }
       std::atomic<bool> cancel{false};
       std::stop_callback on_stop(stop, [&cancel] { cancel = true; });
-      absl::StatusOr<devices::TransientRunResult> result =
-          RunImage(context, *board, build_dir, absl::FromChrono(timeout), 0, &cancel,
-                   [&on_line](std::string_view line) { on_line(line); }, nullptr);
+      absl::StatusOr<devices::TransientRunResult> result = RunImage(
+          context, *board, build_dir, absl::FromChrono(timeout), 0, &cancel,
+          [&on_line](std::string_view line) { on_line(line); }, nullptr);
       if (!result.ok()) {
         outcome.flash_error = std::string(result.status().message());
         return outcome;
@@ -318,9 +318,9 @@ class TestsService final : public v1::Tests::Service {
     size_t done = 0;
     const size_t total = plan.instances.size();
     testing::RunnerCallbacks callbacks;
-    callbacks.on_case = [&events](const testing::Instance& instance, const testing::TestCase& c) {
+    callbacks.on_case = [&events](const testing::Instance &instance, const testing::TestCase &c) {
       v1::JobEvent event;
-      v1::TestCaseEvent* tc = event.mutable_test_case();
+      v1::TestCaseEvent *tc = event.mutable_test_case();
       tc->set_scenario(instance.scenario.name);
       tc->set_board(instance.board.name);
       tc->set_suite(c.suite);
@@ -330,15 +330,16 @@ class TestsService final : public v1::Tests::Service {
       tc->set_message(c.message);
       events.Emit(event);
     };
-    callbacks.on_result = [&](const testing::ScenarioResult& r) {
+    callbacks.on_result = [&](const testing::ScenarioResult &r) {
       (void)context.store->AddScenarioResult(run->id, ResultToStore(r));
       std::lock_guard<std::mutex> lock(mutex);
       ++done;
-      events.Progress("test", 100.0 * static_cast<double>(done) / static_cast<double>(total),
-                      absl::StrCat(r.board, " ", r.scenario, ": ", testing::ToString(r.status),
-                                   r.reason.empty() ? "" : absl::StrCat(" (", r.reason, ")")));
+      events.Progress(
+          "test", 100.0 * static_cast<double>(done) / static_cast<double>(total),
+          absl::StrCat(r.board, " ", r.scenario, ": ", std::string(testing::ToString(r.status)),
+                       r.reason.empty() ? "" : absl::StrCat(" (", r.reason, ")")));
     };
-    callbacks.on_phase = [&events](const testing::Instance& instance, std::string_view phase) {
+    callbacks.on_phase = [&events](const testing::Instance &instance, std::string_view phase) {
       if (phase != "done") {
         events.Progress(phase, -1, absl::StrCat(instance.board.name, " ", instance.scenario.name));
       }
@@ -368,7 +369,7 @@ class TestsService final : public v1::Tests::Service {
     (void)context.store->FinishTestRun(run->id, state, summary);
 
     v1::JobResult detail;
-    v1::TestRunSummary* s = detail.mutable_tests();
+    v1::TestRunSummary *s = detail.mutable_tests();
     s->set_run_id(run->id);
     s->set_passed(summary.passed);
     s->set_failed(summary.failed);
@@ -390,12 +391,12 @@ class TestsService final : public v1::Tests::Service {
     return jobs::JobOutcome::Succeeded(0, Detail(detail));
   }
 
-  Context& context_;
+  Context &context_;
 };
 
 }  // namespace
 
-std::unique_ptr<grpc::Service> MakeTestsService(Context& context) {
+std::unique_ptr<grpc::Service> MakeTestsService(Context &context) {
   return std::make_unique<TestsService>(context);
 }
 

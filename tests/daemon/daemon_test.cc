@@ -1,5 +1,6 @@
 // galed's services driven through a real gRPC channel on a unix socket: the same calls the CLI,
 // Studio and lab scripts make, against real builds, a real SQLite store and real QEMU.
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -27,8 +28,53 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string ImageDir() {
-  const char* dir = std::getenv("GALE_TEST_IMAGE_DIR");
+  const char *dir = std::getenv("GALE_TEST_IMAGE_DIR");
   return dir != nullptr ? dir : "";
+}
+
+// Calls a method by name with raw protobuf bytes, as a generic tool (grpcurl, a health checker)
+// would: the daemon's health and reflection services are not Gale's own protos.
+std::string RawCall(const std::shared_ptr<grpc::Channel> &channel, const std::string &method,
+                    const std::string &request, bool streaming, grpc::Status *status) {
+  grpc::GenericStub stub(channel);
+  grpc::CompletionQueue cq;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  grpc::Slice slice(request);
+  grpc::ByteBuffer in(&slice, 1);
+  grpc::ByteBuffer out;
+  void *tag = nullptr;
+  bool ok = false;
+  auto next = [&] { return cq.Next(&tag, &ok) && ok; };
+  if (!streaming) {
+    auto call = stub.PrepareUnaryCall(&ctx, method, in, &cq);
+    call->StartCall();
+    call->Finish(&out, status, reinterpret_cast<void *>(1));
+    cq.Next(&tag, &ok);
+  } else {
+    auto call = stub.PrepareCall(&ctx, method, &cq);
+    call->StartCall(reinterpret_cast<void *>(1));
+    next();
+    call->Write(in, reinterpret_cast<void *>(2));
+    next();
+    call->WritesDone(reinterpret_cast<void *>(3));
+    next();
+    call->Read(&out, reinterpret_cast<void *>(4));
+    next();
+    call->Finish(status, reinterpret_cast<void *>(5));
+    cq.Next(&tag, &ok);
+  }
+  cq.Shutdown();
+  while (cq.Next(&tag, &ok)) {
+  }
+  std::vector<grpc::Slice> slices;
+  std::string bytes;
+  if (out.Dump(&slices).ok()) {
+    for (const grpc::Slice &s : slices) {
+      bytes.append(reinterpret_cast<const char *>(s.begin()), s.size());
+    }
+  }
+  return bytes;
 }
 
 class DaemonTest : public ::testing::Test {
@@ -60,7 +106,7 @@ class DaemonTest : public ::testing::Test {
 
   // Runs a streaming job call to its end; returns the events.
   template <typename Stream>
-  std::vector<v1::JobEvent> Drain(Stream& stream, grpc::Status* status) {
+  std::vector<v1::JobEvent> Drain(Stream &stream, grpc::Status *status) {
     std::vector<v1::JobEvent> events;
     v1::JobEvent event;
     while (stream->Read(&event)) {
@@ -70,7 +116,7 @@ class DaemonTest : public ::testing::Test {
     return events;
   }
 
-  static const v1::JobResult* ResultOf(const std::vector<v1::JobEvent>& events) {
+  static const v1::JobResult *ResultOf(const std::vector<v1::JobEvent> &events) {
     return events.empty() || !events.back().has_result() ? nullptr : &events.back().result();
   }
 
@@ -95,6 +141,24 @@ TEST_F(DaemonTest, StatusAndPrivateSocket) {
   EXPECT_TRUE(fs::exists(dir_ + "/state/galed.db"));
 }
 
+TEST_F(DaemonTest, HealthAndReflectionForGenericTools) {
+  StartDaemon();
+  grpc::Status status;
+  // HealthCheckRequest{service: ""} is empty; the reply is HealthCheckResponse{status: SERVING}:
+  // field 1, varint 1.
+  std::string health = RawCall(channel_, "/grpc.health.v1.Health/Check", "", false, &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(health, std::string("\x08\x01", 2));
+  // ServerReflectionRequest{list_services: ""} (field 7): the reply lists Gale's services.
+  std::string services =
+      RawCall(channel_, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+              std::string("\x3a\x00", 2), true, &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  for (const char *name : {"gale.v1.Builds", "gale.v1.Devices", "gale.v1.Jobs", "gale.v1.Tests"}) {
+    EXPECT_NE(services.find(name), std::string::npos) << name;
+  }
+}
+
 TEST_F(DaemonTest, SecondDaemonOnOneStateFolderIsRefused) {
   StartDaemon();
   Options options;
@@ -104,8 +168,7 @@ TEST_F(DaemonTest, SecondDaemonOnOneStateFolderIsRefused) {
   auto second = Daemon::Create(options);
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_NE(second.status().message().find("another galed"), std::string::npos)
-      << second.status();
+  EXPECT_NE(second.status().message().find("another galed"), std::string::npos) << second.status();
 }
 
 TEST_F(DaemonTest, BoardsAndUnknownBoard) {
@@ -115,7 +178,7 @@ TEST_F(DaemonTest, BoardsAndUnknownBoard) {
   v1::ListBoardsResponse list;
   ASSERT_TRUE(boards->ListBoards(&ctx, v1::ListBoardsRequest(), &list).ok());
   bool found = false;
-  for (const auto& b : list.boards()) {
+  for (const auto &b : list.boards()) {
     found = found || (b.name() == "qemu_cortex_m3" && b.qemu_machine() == "lm3s6965evb");
   }
   EXPECT_TRUE(found);
@@ -145,7 +208,7 @@ TEST_F(DaemonTest, BuildRejectsBadInputAndKeepsServing) {
       {std::string(GALE_SOURCE_DIR) + "/samples/hello_world", "qemu_cortex_m3",
        grpc::StatusCode::INVALID_ARGUMENT, "outside the daemon's workspace roots"},
   };
-  for (const Case& c : cases) {
+  for (const Case &c : cases) {
     grpc::ClientContext ctx;
     v1::BuildRequest req;
     req.set_app_dir(c.app);
@@ -154,8 +217,7 @@ TEST_F(DaemonTest, BuildRejectsBadInputAndKeepsServing) {
     grpc::Status status;
     Drain(stream, &status);
     EXPECT_EQ(status.error_code(), c.code) << c.app << ": " << status.error_message();
-    EXPECT_NE(status.error_message().find(c.mentions), std::string::npos)
-        << status.error_message();
+    EXPECT_NE(status.error_message().find(c.mentions), std::string::npos) << status.error_message();
   }
   // An oversized request is refused by the transport; the daemon goes on.
   grpc::ClientContext big_ctx;
@@ -184,13 +246,13 @@ TEST_F(DaemonTest, BuildStreamsProgressAndIsRecorded) {
   grpc::Status status;
   std::vector<v1::JobEvent> events = Drain(stream, &status);
   ASSERT_TRUE(status.ok()) << status.error_message();
-  const v1::JobResult* result = ResultOf(events);
+  const v1::JobResult *result = ResultOf(events);
   ASSERT_NE(result, nullptr);
   EXPECT_EQ(result->state(), v1::JOB_STATE_SUCCEEDED) << result->error();
   EXPECT_GT(result->build().flash_bytes(), 0u);
   EXPECT_TRUE(fs::exists(dir_ + "/hello/gale/gale.elf"));
   int progress = 0;
-  for (const auto& e : events) {
+  for (const auto &e : events) {
     progress += e.has_progress() ? 1 : 0;
   }
   EXPECT_GT(progress, 0);
@@ -219,11 +281,11 @@ TEST_F(DaemonTest, BuildErrorsArriveAsDiagnostics) {
   grpc::Status status;
   std::vector<v1::JobEvent> events = Drain(stream, &status);
   ASSERT_TRUE(status.ok());
-  const v1::JobResult* result = ResultOf(events);
+  const v1::JobResult *result = ResultOf(events);
   ASSERT_NE(result, nullptr);
   EXPECT_EQ(result->state(), v1::JOB_STATE_FAILED);
   bool located = false;
-  for (const auto& e : events) {
+  for (const auto &e : events) {
     if (e.has_diagnostic() && e.diagnostic().severity() == v1::SEVERITY_ERROR) {
       located = located || (absl::EndsWith(e.diagnostic().file(), "broken/src/main.c") &&
                             e.diagnostic().line() == 2);
@@ -254,7 +316,7 @@ TEST_F(DaemonTest, EmulatedDeviceFlashConsoleAndBadImage) {
     grpc::Status status;
     std::vector<v1::JobEvent> events = Drain(stream, &status);
     ASSERT_TRUE(status.ok()) << status.error_message();
-    const v1::JobResult* result = ResultOf(events);
+    const v1::JobResult *result = ResultOf(events);
     ASSERT_NE(result, nullptr);
     EXPECT_EQ(result->state(), v1::JOB_STATE_FAILED);
     EXPECT_NE(result->error().find("bogus.elf"), std::string::npos) << result->error();
@@ -268,7 +330,7 @@ TEST_F(DaemonTest, EmulatedDeviceFlashConsoleAndBadImage) {
     grpc::Status status;
     std::vector<v1::JobEvent> events = Drain(stream, &status);
     ASSERT_TRUE(status.ok()) << status.error_message();
-    const v1::JobResult* result = ResultOf(events);
+    const v1::JobResult *result = ResultOf(events);
     ASSERT_NE(result, nullptr);
     EXPECT_EQ(result->state(), v1::JOB_STATE_SUCCEEDED) << result->error();
     EXPECT_TRUE(result->flash().verified());

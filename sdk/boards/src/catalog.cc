@@ -32,8 +32,8 @@ absl::StatusOr<uint32_t> ParseKb(const std::string &file, const std::string &key
   const char *end = text.data() + text.size();
   auto [ptr, ec] = std::from_chars(text.data(), end, value);
   if (text.empty() || ec != std::errc() || ptr != end) {
-    return Malformed(file, absl::StrCat("'", key, "' must be a whole number of KiB, not '", text,
-                                        "'"));
+    return Malformed(file,
+                     absl::StrCat("'", key, "' must be a whole number of KiB, not '", text, "'"));
   }
   return value;
 }
@@ -95,9 +95,9 @@ absl::StatusOr<Board> ParseBoardYaml(const fs::path &path) {
   board.dir = dir.string();
   // The CMake package finds a board by its folder's name, so the two must agree.
   if (dir.filename() != board.name) {
-    return Malformed(file, absl::StrCat("the board is named '", board.name,
-                                        "' but its folder is '", dir.filename().string(),
-                                        "'; a board's name is its folder's name"));
+    return Malformed(
+        file, absl::StrCat("the board is named '", board.name, "' but its folder is '",
+                           dir.filename().string(), "'; a board's name is its folder's name"));
   }
   if (!board.emulator.empty() && board.emulator != "qemu" && board.emulator != "native") {
     return Malformed(file, absl::StrCat("'emulator' must be 'qemu' or 'native' (or absent for "

@@ -72,8 +72,9 @@ std::optional<long long> ParseInt(std::string_view s) {
     return std::nullopt;
   }
   size_t i = (text[0] == '-' || text[0] == '+') ? 1 : 0;
-  if (i == text.size() ||
-      !std::all_of(text.begin() + static_cast<long>(i), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+  if (i == text.size() || !std::all_of(text.begin() + static_cast<long>(i), text.end(), [](char c) {
+        return std::isdigit(static_cast<unsigned char>(c));
+      })) {
     return std::nullopt;
   }
   errno = 0;
@@ -245,8 +246,8 @@ absl::StatusOr<BuildConfig> BuildConfig::Load(const std::string &build_dir) {
   const fs::path path = fs::path(folder->build_dir) / "gale" / "config.json";
   std::ifstream in(path);
   if (!in) {
-    return absl::NotFoundError(absl::StrCat(folder->build_dir, " has no gale/config.json: ",
-                                            "configure it first (gale build)"));
+    return absl::NotFoundError(absl::StrCat(
+        folder->build_dir, " has no gale/config.json: ", "configure it first (gale build)"));
   }
   std::stringstream text;
   text << in.rdbuf();
@@ -261,9 +262,9 @@ absl::StatusOr<BuildConfig> BuildConfig::Parse(const std::string &config_json,
         "the config.json of ", folder.build_dir, " is not valid JSON; reconfigure the folder"));
   }
   if (Str(doc, "format") != "gale-kconfig-1") {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the config.json of ", folder.build_dir, " has format '", Str(doc, "format"),
-        "', not gale-kconfig-1; reconfigure it with this Gale"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the config.json of ", folder.build_dir, " has format '", Str(doc, "format"),
+                     "', not gale-kconfig-1; reconfigure it with this Gale"));
   }
   BuildConfig config;
   config.folder_ = std::move(folder);
@@ -390,7 +391,8 @@ ConfigSymbol BuildConfig::Explain(const Entry &e) const {
     return out;
   };
   const bool is_bool = e.type == "bool" || e.type == "tristate";
-  const std::vector<std::string> selectors = is_bool ? active(e.selected_by) : std::vector<std::string>{};
+  const std::vector<std::string> selectors =
+      is_bool ? active(e.selected_by) : std::vector<std::string>{};
   const bool user_took = e.has_user_value && SameValue(e.type, e.user_value, e.value);
   const std::string user_at = Location(e.user_file, e.user_line);
 
@@ -418,10 +420,10 @@ ConfigSymbol BuildConfig::Explain(const Entry &e) const {
                            " does not take effect");
   }
   if (!e.has_prompt) {
-    std::string from = e.selected_by.empty()
-                           ? "its defaults"
-                           : absl::StrCat("select (by ", absl::StrJoin(e.selected_by, ", "),
-                                          ") and its defaults");
+    std::string from =
+        e.selected_by.empty()
+            ? "its defaults"
+            : absl::StrCat("select (by ", absl::StrJoin(e.selected_by, ", "), ") and its defaults");
     s.why_not_settable = absl::StrCat(
         "CONFIG_", e.name, " has no prompt, so it is not user-settable: its value comes from ",
         from, ignored);
@@ -433,9 +435,8 @@ ConfigSymbol BuildConfig::Explain(const Entry &e) const {
       values.push_back(v ? absl::StrCat("CONFIG_", name, "=", *v)
                          : absl::StrCat("CONFIG_", name, " undefined"));
     }
-    s.why_not_settable =
-        absl::StrCat("unmet dependency: ", condition, " (", absl::StrJoin(values, ", "), ")",
-                     ignored);
+    s.why_not_settable = absl::StrCat("unmet dependency: ", condition, " (",
+                                      absl::StrJoin(values, ", "), ")", ignored);
   } else if (is_bool && e.value == "y" && !selectors.empty()) {
     std::vector<std::string> values;
     for (const std::string &name : selectors) {
@@ -474,16 +475,15 @@ absl::StatusOr<ConfigSymbol> BuildConfig::Get(std::string_view name) const {
     }
   }
   return absl::NotFoundError(absl::StrCat("unknown Kconfig symbol CONFIG_", wanted,
-                                          best.empty() ? "" : "; did you mean CONFIG_",
-                                          best, best.empty() ? "" : "?"));
+                                          best.empty() ? "" : "; did you mean CONFIG_", best,
+                                          best.empty() ? "" : "?"));
 }
 
 absl::StatusOr<ConfigAssignment> BuildConfig::CheckAssignment(std::string_view text) const {
   size_t eq = text.find('=');
   if (eq == std::string_view::npos || Trim(text.substr(0, eq)).empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("expected SYMBOL=VALUE (e.g. CONFIG_MAIN_STACK_SIZE=2048), not '",
-                     std::string(text), "'"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "expected SYMBOL=VALUE (e.g. CONFIG_MAIN_STACK_SIZE=2048), not '", std::string(text), "'"));
   }
   absl::StatusOr<ConfigSymbol> symbol = Get(text.substr(0, eq));
   if (!symbol.ok()) {
@@ -508,23 +508,26 @@ absl::StatusOr<ConfigAssignment> BuildConfig::CheckAssignment(std::string_view t
     if (value == "n" && !e.choice.empty()) {
       auto sel = choice_selection_.find(e.choice);
       if (sel != choice_selection_.end() && sel->second == e.name) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            name, " is the selected member of the choice ", e.choice,
-            ": set another member to y instead"));
+        return absl::FailedPreconditionError(
+            absl::StrCat(name, " is the selected member of the choice ", e.choice,
+                         ": set another member to y instead"));
       }
     }
   } else if (e.type == "int" || e.type == "hex") {
     const bool is_int = e.type == "int";
     if (is_int ? !ParseInt(value) : !ParseHex(value)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          name, " is ", is_int ? "an int: its value is a decimal number" : "a hex: its value is a "
-                                                                         "hexadecimal number (0x...)",
-          ", not '", value, "'"));
+      return absl::InvalidArgumentError(absl::StrCat(name, " is ",
+                                                     is_int
+                                                         ? "an int: its value is a decimal number"
+                                                         : "a hex: its value is a "
+                                                           "hexadecimal number (0x...)",
+                                                     ", not '", value, "'"));
     }
     if (!symbol->ranges.empty()) {
       // Kconfig uses the first active range.
       const std::string &range = symbol->ranges.front();
-      std::string low = range.substr(0, range.find("..")), high = range.substr(range.find("..") + 2);
+      std::string low = range.substr(0, range.find("..")),
+                  high = range.substr(range.find("..") + 2);
       bool inside = true;
       if (is_int) {
         auto v = ParseInt(value), lo = ParseInt(low), hi = ParseInt(high);
@@ -556,8 +559,8 @@ absl::StatusOr<SetConfigResult> SetConfig(const BuildDriver &driver, const std::
   }
   const BuildFolderInfo folder = config->folder();
   if (folder.app_dir.empty() || folder.board.empty()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        build_dir, " does not record its application and board; build it once first"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(build_dir, " does not record its application and board; build it once first"));
   }
   std::vector<ConfigAssignment> wanted;
   for (const std::string &text : assignments) {
@@ -609,10 +612,9 @@ absl::StatusOr<SetConfigResult> SetConfig(const BuildDriver &driver, const std::
     }
     lines.erase(std::remove_if(lines.begin(), lines.end(),
                                [&](const std::string &line) {
-                                 return std::any_of(drop.begin(), drop.end(),
-                                                    [&](const std::string &s) {
-                                                      return assigns(line, s);
-                                                    });
+                                 return std::any_of(
+                                     drop.begin(), drop.end(),
+                                     [&](const std::string &s) { return assigns(line, s); });
                                }),
                 lines.end());
     lines.push_back(absl::StrCat("CONFIG_", a.symbol, "=",
@@ -653,14 +655,14 @@ absl::StatusOr<SetConfigResult> SetConfig(const BuildDriver &driver, const std::
   }
   if (configured->state == BuildState::kCancelled) {
     restore(false);
-    return absl::CancelledError(absl::StrCat(
-        "cancelled; ", overlay.string(), " was restored (the next build reconfigures)"));
+    return absl::CancelledError(absl::StrCat("cancelled; ", overlay.string(),
+                                             " was restored (the next build reconfigures)"));
   }
   if (configured->state == BuildState::kFailed) {
     restore(true);
-    return absl::FailedPreconditionError(absl::StrCat(
-        "reconfiguring with the new values failed: ", configured->error, "; ", overlay.string(),
-        " was restored"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("reconfiguring with the new values failed: ", configured->error, "; ",
+                     overlay.string(), " was restored"));
   }
 
   absl::StatusOr<BuildConfig> after = BuildConfig::Load(folder.build_dir);
@@ -672,9 +674,9 @@ absl::StatusOr<SetConfigResult> SetConfig(const BuildDriver &driver, const std::
   if (!after->folder().kconfig_fragments.empty() &&
       std::find(used.begin(), used.end(), overlay.string()) == used.end()) {
     restore(true);
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the CMake package did not apply ", overlay.string(),
-        ": the Gale tree at GALE_BASE is too old for `gale config --set`"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the CMake package did not apply ", overlay.string(),
+                     ": the Gale tree at GALE_BASE is too old for `gale config --set`"));
   }
   SetConfigResult result;
   result.overlay = overlay.string();
@@ -706,8 +708,8 @@ absl::StatusOr<SetConfigResult> SetConfig(const BuildDriver &driver, const std::
   }
   if (!failures.empty()) {
     restore(true);
-    return absl::FailedPreconditionError(absl::StrCat(absl::StrJoin(failures, "; "), "; ",
-                                                      overlay.string(), " was restored"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(absl::StrJoin(failures, "; "), "; ", overlay.string(), " was restored"));
   }
   result.configure = std::move(*configured);
   return result;

@@ -37,7 +37,9 @@ std::string_view Trim(std::string_view s) {
   }
   return s;
 }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsDigit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 uint32_t ToNumber(std::string_view digits) {
   uint64_t n = 0;
@@ -198,8 +200,8 @@ bool LooksLikeKconfigFile(std::string_view file) {
 // "error: ", "fatal error: ", ... at the start of `rest`; the message after it.
 bool ParseSeverity(std::string_view rest, Severity &severity, std::string_view &message) {
   static const std::pair<std::string_view, Severity> kWords[] = {
-      {"fatal error: ", Severity::kFatal},   {"internal compiler error: ", Severity::kFatal},
-      {"error: ", Severity::kError},         {"warning: ", Severity::kWarning},
+      {"fatal error: ", Severity::kFatal}, {"internal compiler error: ", Severity::kFatal},
+      {"error: ", Severity::kError},       {"warning: ", Severity::kWarning},
       {"note: ", Severity::kNote},
   };
   for (const auto &[word, sev] : kWords) {
@@ -215,8 +217,7 @@ bool ParseSeverity(std::string_view rest, Severity &severity, std::string_view &
 bool IsLdProblem(std::string_view rest) {
   return StartsWith(rest, "undefined reference to ") ||
          StartsWith(rest, "multiple definition of ") ||
-         StartsWith(rest, "relocation truncated to fit") ||
-         StartsWith(rest, "undefined symbol ");
+         StartsWith(rest, "relocation truncated to fit") || StartsWith(rest, "undefined symbol ");
 }
 
 uint64_t UnitBytes(std::string_view unit) {
@@ -309,7 +310,8 @@ std::string DiagnosticParser::Resolve(std::string_view path, const std::string &
       return (fs::path(*dir) / p).lexically_normal().string();
     }
   }
-  return base.empty() ? p.lexically_normal().string() : (fs::path(base) / p).lexically_normal().string();
+  return base.empty() ? p.lexically_normal().string()
+                      : (fs::path(base) / p).lexically_normal().string();
 }
 
 void DiagnosticParser::Count(const std::vector<Diagnostic> &diagnostics) {
@@ -373,7 +375,8 @@ std::vector<Diagnostic> DiagnosticParser::FeedLine(std::string_view line, Stream
   }
 
   // A new ninja edge: what follows belongs to another command.
-  if ((line.size() > 1 && line.front() == '[' && IsDigit(line[1])) || StartsWith(line, "FAILED: ")) {
+  if ((line.size() > 1 && line.front() == '[' && IsDigit(line[1])) ||
+      StartsWith(line, "FAILED: ")) {
     state.gcc_context.clear();
     state.gcc_context_file.clear();
     state.ld_context.clear();
@@ -477,8 +480,9 @@ bool DiagnosticParser::ParseToolLine(std::string_view line, StreamState &state, 
         size_t close = r.find("): ");
         std::string_view message = close == std::string_view::npos ? r : r.substr(close + 3);
         std::string check(r.substr(0, close == std::string_view::npos ? 0 : close));
-        return set(severity, absl::StrCat(std::string(message), check.empty() ? "" : " [", check,
-                                          check.empty() ? "" : "]"),
+        return set(severity,
+                   absl::StrCat(std::string(message), check.empty() ? "" : " [", check,
+                                check.empty() ? "" : "]"),
                    "dtc", Resolve(loc.file, options_.source_dir), loc.line, loc.column);
       }
     }

@@ -124,9 +124,9 @@ absl::Status MakePristine(const fs::path &build, const fs::path &app, const fs::
     holds = "is the home folder";
   }
   if (!holds.empty()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "refusing to delete ", build.string(), " for --pristine: it ", holds,
-        "; pick a build folder of its own (-d)"));
+    return absl::FailedPreconditionError(absl::StrCat("refusing to delete ", build.string(),
+                                                      " for --pristine: it ", holds,
+                                                      "; pick a build folder of its own (-d)"));
   }
   const fs::path cache = b / "CMakeCache.txt";
   if (!fs::exists(cache, ec) && !fs::is_empty(b, ec)) {
@@ -141,8 +141,8 @@ absl::Status MakePristine(const fs::path &build, const fs::path &app, const fs::
     if (entry.path() != cache) {
       fs::remove_all(entry.path(), ec);
       if (ec) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "--pristine: cannot remove ", entry.path().string(), ": ", ec.message()));
+        return absl::FailedPreconditionError(
+            absl::StrCat("--pristine: cannot remove ", entry.path().string(), ": ", ec.message()));
       }
     }
   }
@@ -231,8 +231,8 @@ absl::StatusOr<BuildFolderInfo> ReadBuildFolder(const std::string &build_dir) {
   const fs::path dir = Absolute(build_dir);
   std::ifstream in(dir / "CMakeCache.txt");
   if (!in) {
-    return absl::NotFoundError(absl::StrCat(
-        dir.string(), " is not a configured build folder (it has no CMakeCache.txt)"));
+    return absl::NotFoundError(
+        absl::StrCat(dir.string(), " is not a configured build folder (it has no CMakeCache.txt)"));
   }
   BuildFolderInfo info;
   info.build_dir = dir.string();
@@ -273,8 +273,8 @@ absl::StatusOr<BuildFolderInfo> ReadBuildFolder(const std::string &build_dir) {
   }
   info.board = get("GALE_CACHED_BOARD");
   info.generator = get("CMAKE_GENERATOR");
-  for (absl::string_view f : absl::StrSplit(get("GALE_KCONFIG_FRAGMENT_LIST"), ';',
-                                            absl::SkipEmpty())) {
+  for (absl::string_view f :
+       absl::StrSplit(get("GALE_KCONFIG_FRAGMENT_LIST"), ';', absl::SkipEmpty())) {
     info.kconfig_fragments.emplace_back(f);
   }
   return info;
@@ -282,10 +282,14 @@ absl::StatusOr<BuildFolderInfo> ReadBuildFolder(const std::string &build_dir) {
 
 std::vector<Artifact> FindArtifacts(const std::string &build_dir) {
   static const std::pair<const char *, const char *> kFiles[] = {
-      {"elf", "gale/gale.elf"},          {"exe", "gale/gale.exe"},
-      {"bin", "gale/gale.bin"},          {"hex", "gale/gale.hex"},
-      {"map", "gale/gale.map"},          {"dts", "gale/gale.dts"},
-      {"config", "gale/.config"},        {"config_json", "gale/config.json"},
+      {"elf", "gale/gale.elf"},
+      {"exe", "gale/gale.exe"},
+      {"bin", "gale/gale.bin"},
+      {"hex", "gale/gale.hex"},
+      {"map", "gale/gale.map"},
+      {"dts", "gale/gale.dts"},
+      {"config", "gale/.config"},
+      {"config_json", "gale/config.json"},
       {"compile_commands", "compile_commands.json"},
   };
   std::vector<Artifact> out;
@@ -332,8 +336,8 @@ absl::StatusOr<BuildResult> BuildDriver::Run(const BuildOptions &options, bool c
         absl::StrCat("application folder ", app.string(), " does not exist"));
   }
   if (!fs::exists(app / "CMakeLists.txt", ec)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        app.string(), " is not an application folder: it has no CMakeLists.txt"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(app.string(), " is not an application folder: it has no CMakeLists.txt"));
   }
   const fs::path build = options.build_dir.empty() ? app / "build" : Absolute(options.build_dir);
 
@@ -353,8 +357,8 @@ absl::StatusOr<BuildResult> BuildDriver::Run(const BuildOptions &options, bool c
 
   std::string board = options.board.empty() && info ? info->board : options.board;
   if (board.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "no board given to build ", app.string(), ": name one (e.g. qemu_cortex_m3)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("no board given to build ", app.string(), ": name one (e.g. qemu_cortex_m3)"));
   }
   std::replace(board.begin(), board.end(), '/', '_');  // mps2/an385 -> mps2_an385
   static const std::map<std::string, std::string> kNoCache;
@@ -372,14 +376,15 @@ absl::StatusOr<BuildResult> BuildDriver::Run(const BuildOptions &options, bool c
   } else if (info) {
     if (!info->app_dir.empty() && !SameFolder(info->app_dir, app)) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "build folder ", build.string(), " belongs to the application ", info->app_dir,
-          ", not ", app.string(), ": use another build folder, or --pristine to start over"));
+          "build folder ", build.string(), " belongs to the application ", info->app_dir, ", not ",
+          app.string(), ": use another build folder, or --pristine to start over"));
     }
     if (!info->board.empty() && info->board != board) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "build folder ", build.string(), " is configured for board '", info->board, "', not '",
-          board, "': a board change needs a pristine build (--pristine deletes the folder's "
-          "contents), or use another build folder"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("build folder ", build.string(), " is configured for board '", info->board,
+                       "', not '", board,
+                       "': a board change needs a pristine build (--pristine deletes the folder's "
+                       "contents), or use another build folder"));
     }
     if (!info->generator.empty() && info->generator != "Ninja") {
       return absl::FailedPreconditionError(absl::StrCat(
@@ -432,11 +437,13 @@ absl::StatusOr<BuildResult> BuildDriver::Run(const BuildOptions &options, bool c
     }
   };
   bool ninja_idle = false;
+  bool rerun_cmake = false;
   bool linked = false;
 
   SubprocessOptions tool;
   tool.cwd = app.string();
   tool.terminate_grace = config_.terminate_grace;
+  tool.kill_with_parent = config_.kill_with_parent;
   // English messages with ASCII quotes, as the diagnostics parser expects; a status line whose
   // format the driver knows.
   tool.env = {{"GALE_BASE", gale_base}, {"LC_ALL", "C"}, {"NINJA_STATUS", "[%f/%t] "}};
@@ -466,6 +473,9 @@ absl::StatusOr<BuildResult> BuildDriver::Run(const BuildOptions &options, bool c
                 const char *phase = StartsWith(what, "Linking")            ? "link"
                                     : StartsWith(what, "Re-running CMake") ? "configure"
                                                                            : "compile";
+                if (StartsWith(what, "Re-running CMake")) {
+                  rerun_cmake = true;
+                }
                 if (StartsWith(what, "Linking") &&
                     (what.find("gale.elf") != std::string_view::npos ||
                      what.find("gale.exe") != std::string_view::npos)) {
@@ -492,7 +502,8 @@ absl::StatusOr<BuildResult> BuildDriver::Run(const BuildOptions &options, bool c
       result.error =
           absl::StrCat(step, " failed: ", program, " ", status.Describe(), "; see its output");
     } else if (result.error_count > 1) {
-      result.error = absl::StrCat(step, " failed (", result.error_count, " errors); first: ", first);
+      result.error =
+          absl::StrCat(step, " failed (", result.error_count, " errors); first: ", first);
     } else {
       result.error = absl::StrCat(step, " failed: ", first);
     }
@@ -511,8 +522,8 @@ absl::StatusOr<BuildResult> BuildDriver::Run(const BuildOptions &options, bool c
     result.configured = true;
     progress("configure", -1,
              absl::StrCat("Configuring ", app.string(), " for ", board, " in ", build.string()));
-    std::vector<std::string> argv = {config_.cmake, "-GNinja",       "-S", app.string(),
-                                     "-B",          build.string(), "-DBOARD=" + board};
+    std::vector<std::string> argv = {config_.cmake,  "-GNinja",         "-S", app.string(), "-B",
+                                     build.string(), "-DBOARD=" + board};
     argv.insert(argv.end(), options.cmake_args.begin(), options.cmake_args.end());
     absl::StatusOr<ExitStatus> status = run(std::move(argv), false);
     if (!status.ok()) {
@@ -551,7 +562,7 @@ absl::StatusOr<BuildResult> BuildDriver::Run(const BuildOptions &options, bool c
       result.memory_regions = parser.memory_regions();
       return result;
     }
-    result.up_to_date = ninja_idle && !result.configured;
+    result.up_to_date = ninja_idle && !result.configured && !rerun_cmake;
   }
 
   result.state = BuildState::kSucceeded;

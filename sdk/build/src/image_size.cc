@@ -51,7 +51,10 @@ absl::StatusOr<ImageSize> ImageSizeFromElf(const std::string &path) {
   auto bad = [&](const char *what) {
     return absl::InvalidArgumentError(absl::StrCat(path, " is not a usable ELF file: ", what));
   };
-  if (bytes.size() < 16 || std::memcmp(bytes.data(), "\x7f" "ELF", 4) != 0) {
+  if (bytes.size() < 16 || std::memcmp(bytes.data(),
+                                       "\x7f"
+                                       "ELF",
+                                       4) != 0) {
     return bad("no ELF magic number");
   }
   const bool is64 = bytes[4] == 2;

@@ -32,7 +32,9 @@ namespace gale::build {
 
 // ---- CancelToken ----
 
-CancelToken::CancelToken() { fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK); }
+CancelToken::CancelToken() {
+  fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+}
 
 CancelToken::~CancelToken() {
   if (fd_ >= 0) {
@@ -70,7 +72,9 @@ void CloseFd(int &fd) {
   }
 }
 
-std::string ErrnoText(int err) { return std::string(::strerror(err)); }
+std::string ErrnoText(int err) {
+  return std::string(::strerror(err));
+}
 
 // Splits a stream's bytes into lines.
 class LineSplitter {
@@ -233,8 +237,7 @@ absl::StatusOr<std::unique_ptr<Subprocess>> Subprocess::Start(const SubprocessOp
     struct stat st;
     if (::stat(options.cwd.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
       return absl::FailedPreconditionError(
-          absl::StrCat("cannot run ", options.argv[0], " in '", options.cwd,
-                       "': no such folder"));
+          absl::StrCat("cannot run ", options.argv[0], " in '", options.cwd, "': no such folder"));
     }
   }
 
@@ -341,8 +344,8 @@ absl::StatusOr<std::unique_ptr<Subprocess>> Subprocess::Start(const SubprocessOp
     const char *what = report[0] == 1   ? "cannot set up the standard streams of"
                        : report[0] == 2 ? "cannot enter the working folder of"
                                         : "cannot execute";
-    return absl::FailedPreconditionError(absl::StrCat(what, " ", *program, ": ",
-                                                      ErrnoText(report[1])));
+    return absl::FailedPreconditionError(
+        absl::StrCat(what, " ", *program, ": ", ErrnoText(report[1])));
   }
 
   std::unique_ptr<Subprocess> child(new Subprocess());
@@ -367,7 +370,9 @@ Subprocess::~Subprocess() {
   CloseFd(pid_fd_);
 }
 
-void Subprocess::CloseStdin() { CloseFd(stdin_fd_); }
+void Subprocess::CloseStdin() {
+  CloseFd(stdin_fd_);
+}
 
 bool Subprocess::Reap(bool block) {
   if (reaped_) {

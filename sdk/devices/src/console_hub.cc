@@ -42,9 +42,9 @@ void EmitLine(Listener &listener, std::string_view line) {
 struct ConsoleReader::State {
   uint64_t pos = 0;
   uint64_t replay_end = 0;  ///< output before this position was retained, not live
-  uint64_t next_seq = 0;  ///< the first marker not yet delivered
+  uint64_t next_seq = 0;    ///< the first marker not yet delivered
   uint64_t attach_seq = 0;  ///< markers before this one happened before the reader attached
-  uint64_t dropped = 0;  ///< lost bytes not yet reported
+  uint64_t dropped = 0;     ///< lost bytes not yet reported
   bool cancelled = false;
   bool finished = false;
 };
@@ -182,7 +182,9 @@ absl::StatusOr<ConsoleChunk> ConsoleReader::Read(absl::Duration timeout) {
 ConsoleHub::ConsoleHub(size_t capacity)
     : shared_(std::make_shared<ConsoleReader::Shared>(capacity)) {}
 
-ConsoleHub::~ConsoleHub() { Close("the console was closed"); }
+ConsoleHub::~ConsoleHub() {
+  Close("the console was closed");
+}
 
 std::unique_ptr<ConsoleReader> ConsoleHub::Attach(bool replay) {
   auto state = std::make_shared<ConsoleReader::State>();
@@ -289,7 +291,9 @@ void ConsoleHub::FlushLines() {
   }
 }
 
-void ConsoleHub::MarkStarted() { shared_->AddMarker(Marker{0, 0, Marker::Kind::kStarted, 0, {}}); }
+void ConsoleHub::MarkStarted() {
+  shared_->AddMarker(Marker{0, 0, Marker::Kind::kStarted, 0, {}});
+}
 
 void ConsoleHub::MarkExited(int exit_code) {
   FlushLines();
@@ -346,6 +350,8 @@ uint64_t ConsoleHub::total_bytes() const {
   return shared_->total;
 }
 
-size_t ConsoleHub::capacity() const { return shared_->capacity; }
+size_t ConsoleHub::capacity() const {
+  return shared_->capacity;
+}
 
 }  // namespace gale::devices

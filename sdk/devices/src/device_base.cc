@@ -80,15 +80,14 @@ absl::Status DeviceBase::DeletedError() const {
       absl::StrCat("device ", id_, " was deleted; create a new one (gale emu start)"));
 }
 
-absl::StatusOr<int> DeviceBase::WaitExit(absl::Duration timeout,
-                                         const std::atomic<bool> *cancel) {
+absl::StatusOr<int> DeviceBase::WaitExit(absl::Duration timeout, const std::atomic<bool> *cancel) {
   const auto start = std::chrono::steady_clock::now();
   const auto deadline = start + absl::ToChronoNanoseconds(timeout);
   std::unique_lock lock(mu_);
   while (true) {
     if (deleted_) {
-      return absl::CancelledError(absl::StrCat("device ", id_, " was deleted while waiting for ",
-                                               "its image to exit"));
+      return absl::CancelledError(
+          absl::StrCat("device ", id_, " was deleted while waiting for ", "its image to exit"));
     }
     if (info_.state == DeviceState::kExited) {
       return info_.exit_code;

@@ -1,5 +1,10 @@
 #include "gale/devices/device_manager.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -8,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "emulated_devices.h"
 
 namespace gale::devices {
@@ -22,7 +28,60 @@ void RemoveRunDir(const std::string &run_dir) {
 
 DeviceManager::DeviceManager(DeviceManagerOptions options) : options_(std::move(options)) {}
 
-DeviceManager::~DeviceManager() { Shutdown(); }
+DeviceManager::~DeviceManager() {
+  Shutdown();
+  if (lock_fd_ >= 0) {
+    close(lock_fd_);
+  }
+}
+
+absl::Status DeviceManager::LockRuntimeDirLocked() {
+  if (lock_fd_ >= 0) {
+    return absl::OkStatus();
+  }
+  const std::string &dir = options_.runtime_dir;
+  if (dir.empty()) {
+    return absl::InvalidArgumentError("the device manager has no runtime folder");
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec || chmod(dir.c_str(), 0700) != 0) {
+    return absl::PermissionDeniedError(absl::StrCat("cannot create the runtime folder ", dir, ": ",
+                                                    ec ? ec.message() : strerror(errno)));
+  }
+  std::string lock_path = dir + "/lock";
+  int fd = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("cannot open ", lock_path, ": ", strerror(errno)));
+  }
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    std::string holder;
+    char buffer[32] = {};
+    if (pread(fd, buffer, sizeof buffer - 1, 0) > 0) {
+      holder = absl::StrCat(" (pid ", absl::StripTrailingAsciiWhitespace(buffer), ")");
+    }
+    close(fd);
+    return absl::FailedPreconditionError(absl::StrCat("another process", holder,
+                                                      " runs emulated devices in ", dir,
+                                                      "; give each daemon its own runtime folder"));
+  }
+  std::string pid = absl::StrCat(getpid(), "\n");
+  (void)!ftruncate(fd, 0);
+  (void)!pwrite(fd, pid.data(), pid.size(), 0);
+  lock_fd_ = fd;
+  // Run folders of a predecessor that died without cleaning up (its emulators died with it).
+  std::vector<std::string> stale;
+  for (const auto &entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.is_directory(ec) && entry.path().filename().string().rfind("emu-", 0) == 0) {
+      stale.push_back(entry.path().string());
+    }
+  }
+  for (const std::string &run_dir : stale) {
+    RemoveRunDir(run_dir);
+  }
+  return absl::OkStatus();
+}
 
 std::string DeviceManager::DefaultRuntimeDir() {
   const char *runtime = getenv("XDG_RUNTIME_DIR");
@@ -35,10 +94,13 @@ std::string DeviceManager::DefaultRuntimeDir() {
 absl::StatusOr<std::shared_ptr<Device>> DeviceManager::Create(const boards::Board &board,
                                                               const CreateOptions &options) {
   if (board.emulator != "qemu" && board.emulator != "native") {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "board ", board.name, " cannot be emulated (its board.yaml names no emulator); "
-        "attach a physical ", board.name, " instead, or pick an emulated board such as "
-        "qemu_cortex_m3 or native_sim"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("board ", board.name,
+                     " cannot be emulated (its board.yaml names no emulator); "
+                     "attach a physical ",
+                     board.name,
+                     " instead, or pick an emulated board such as "
+                     "qemu_cortex_m3 or native_sim"));
   }
   std::string id;
   std::string name;
@@ -46,6 +108,9 @@ absl::StatusOr<std::shared_ptr<Device>> DeviceManager::Create(const boards::Boar
     std::lock_guard lock(mu_);
     if (shut_down_) {
       return absl::FailedPreconditionError("the device manager is shutting down");
+    }
+    if (absl::Status status = LockRuntimeDirLocked(); !status.ok()) {
+      return status;
     }
     if (!options.name.empty() && names_.count(options.name) != 0) {
       return absl::AlreadyExistsError(absl::StrCat("a device named '", options.name,
@@ -89,8 +154,8 @@ absl::StatusOr<std::shared_ptr<Device>> DeviceManager::Create(const boards::Boar
     DeviceTimeouts timeouts;
     timeouts.emulator_start = options_.emulator_start_timeout;
     timeouts.gdb_reply = options_.gdb_reply_timeout;
-    device = CreateQemuDevice(std::move(info), std::move(*qemu), timeouts,
-                              options_.console_capacity);
+    device =
+        CreateQemuDevice(std::move(info), std::move(*qemu), timeouts, options_.console_capacity);
   }
   if (!device.ok()) {
     release();
@@ -108,8 +173,9 @@ absl::StatusOr<std::shared_ptr<Device>> DeviceManager::Create(const boards::Boar
       }
       devices_.push_back(*device);
     }
-    (*device)->SetChangeListener(
-        [this](const DeviceInfo &changed) { Dispatch({DeviceEvent::Kind::kChanged, changed}); });
+    (*device)->SetChangeListener([this](const DeviceInfo &changed) {
+      Dispatch({DeviceEvent::Kind::kChanged, changed});
+    });
     DeviceEvent added{DeviceEvent::Kind::kAdded, (*device)->Info()};
     for (auto &[watch_id, callback] : watchers_) {
       callback(added);

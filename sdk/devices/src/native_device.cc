@@ -18,6 +18,7 @@
 #include "emulated_devices.h"
 #include "gale/elf/elf_file.h"
 #include "gale/runners/child_process.h"
+#include "input.h"
 
 namespace gale::devices {
 
@@ -141,9 +142,7 @@ class NativeDevice final : public DeviceBase {
     return NotRunning("resume");
   }
 
-  absl::StatusOr<std::vector<uint8_t>> ReadMemory(uint64_t, size_t) override {
-    return NoMemory();
-  }
+  absl::StatusOr<std::vector<uint8_t>> ReadMemory(uint64_t, size_t) override { return NoMemory(); }
   absl::Status WriteMemory(uint64_t, std::span<const uint8_t>) override { return NoMemory(); }
 
   void Shutdown() override {
@@ -162,7 +161,7 @@ class NativeDevice final : public DeviceBase {
   struct Program {
     std::unique_ptr<runners::ChildProcess> child;
     int output_fd = -1;  ///< read end of the program's stdout and stderr
-    int input_fd = -1;  ///< our end of its stdin (a socket: writes never raise SIGPIPE)
+    int input_fd = -1;   ///< our end of its stdin (a socket: writes never raise SIGPIPE)
     std::thread reader;
     uint64_t generation = 0;
     std::atomic<bool> stopping{false};
@@ -186,15 +185,15 @@ class NativeDevice final : public DeviceBase {
     int output[2];
     int input[2];
     if (pipe2(output, O_CLOEXEC) != 0) {
-      return absl::InternalError(absl::StrCat("cannot make a pipe for ", id_, ": ",
-                                              strerror(errno)));
+      return absl::InternalError(
+          absl::StrCat("cannot make a pipe for ", id_, ": ", strerror(errno)));
     }
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, input) != 0) {
       int err = errno;
       close(output[0]);
       close(output[1]);
-      return absl::InternalError(absl::StrCat("cannot make a socket pair for ", id_, ": ",
-                                              strerror(err)));
+      return absl::InternalError(
+          absl::StrCat("cannot make a socket pair for ", id_, ": ", strerror(err)));
     }
     runners::SpawnOptions spawn;
     spawn.argv = {image};
@@ -209,8 +208,8 @@ class NativeDevice final : public DeviceBase {
     if (!child.ok()) {
       close(output[0]);
       close(input[0]);
-      std::string error = absl::StrCat("cannot run ", image, " on ", id_, ": ",
-                                       child.status().message());
+      std::string error =
+          absl::StrCat("cannot run ", image, " on ", id_, ": ", child.status().message());
       Update([&](DeviceInfo &info) {
         info.state = DeviceState::kOffline;
         info.error = error;
@@ -233,21 +232,10 @@ class NativeDevice final : public DeviceBase {
       std::lock_guard lock(mu_);
       current_generation_ = raw->generation;
     }
-    console_.SetInputSink([raw, what = absl::StrCat("the program of ", id_)](
-                              std::string_view bytes) -> absl::Status {
-      while (!bytes.empty()) {
-        ssize_t n = send(raw->input_fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-        if (n < 0) {
-          if (errno == EINTR) {
-            continue;
-          }
-          return absl::UnavailableError(absl::StrCat("cannot send input to ", what, ": ",
-                                                     strerror(errno)));
-        }
-        bytes.remove_prefix(static_cast<size_t>(n));
-      }
-      return absl::OkStatus();
-    });
+    console_.SetInputSink(
+        [raw, what = absl::StrCat("the program of ", id_)](std::string_view bytes) {
+          return SendInputBytes(raw->input_fd, bytes, what);
+        });
     program->reader = std::thread([this, raw] { ReaderMain(raw); });
     program_ = std::move(program);
     return absl::OkStatus();
@@ -329,8 +317,8 @@ absl::StatusOr<std::shared_ptr<Device>> CreateNativeDevice(DeviceInfo info, std:
   std::error_code ec;
   std::filesystem::create_directories(run_dir, ec);
   if (ec || chmod(run_dir.c_str(), 0700) != 0) {
-    return absl::PermissionDeniedError(absl::StrCat("cannot create the run folder ", run_dir,
-                                                    ": ", ec ? ec.message() : strerror(errno)));
+    return absl::PermissionDeniedError(absl::StrCat("cannot create the run folder ", run_dir, ": ",
+                                                    ec ? ec.message() : strerror(errno)));
   }
   info.state = DeviceState::kHalted;
   return std::make_shared<NativeDevice>(std::move(info), std::move(run_dir), console_capacity);

@@ -20,28 +20,13 @@
 #include "emulated_devices.h"
 #include "gale/elf/elf_file.h"
 #include "gale/gdb/client.h"
+#include "input.h"
 
 namespace gale::devices {
 
 namespace {
 
 constexpr size_t kMaxMemoryAccess = 1 << 20;
-
-// Sends all of `bytes` on a socket without SIGPIPE (the emulator may be gone).
-absl::Status SendAll(int fd, std::string_view bytes, const std::string &what) {
-  while (!bytes.empty()) {
-    ssize_t n = send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      return absl::UnavailableError(absl::StrCat("cannot send input to ", what, ": ",
-                                                 strerror(errno)));
-    }
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
-  return absl::OkStatus();
-}
 
 std::string StateDuring(DeviceState state) {
   switch (state) {
@@ -61,57 +46,6 @@ std::string StateDuring(DeviceState state) {
 absl::Status WithContext(const absl::Status &status, absl::string_view context) {
   return absl::Status(status.code(), absl::StrCat(context, ": ", status.message()));
 }
-
-// QEMU stops a running VM when a gdb client connects and at once sends a stop packet
-// ("$T02thread:01;#xx") nobody asked for. gdb::Client would take it as the reply to its first
-// request (qSupported) and stay one reply behind from then on. The packet is always the first
-// thing on the connection (QEMU sends it when it accepts, before it reads anything), and the
-// reply to qSupported never starts with S or T: drop S/T packets until another packet comes.
-class InitialStopFilter final : public gdb::Transport {
- public:
-  explicit InitialStopFilter(std::unique_ptr<gdb::Transport> inner) : inner_(std::move(inner)) {}
-
-  absl::Status Write(std::string_view bytes) override { return inner_->Write(bytes); }
-  std::string Describe() const override { return inner_->Describe(); }
-
-  absl::StatusOr<std::string> Read(absl::Duration timeout) override {
-    if (passthrough_ && pending_.empty()) {
-      return inner_->Read(timeout);
-    }
-    const absl::Time deadline = absl::Now() + timeout;
-    while (true) {
-      size_t at = pending_.find_first_not_of('+');  // acks go through
-      if (!passthrough_ && at != std::string::npos && pending_[at] == '$' &&
-          at + 1 < pending_.size() && (pending_[at + 1] == 'T' || pending_[at + 1] == 'S')) {
-        size_t hash = pending_.find('#', at);
-        if (hash != std::string::npos && hash + 2 < pending_.size()) {
-          pending_.erase(at, hash + 3 - at);
-          continue;
-        }
-      } else if (!passthrough_ && at != std::string::npos &&
-                 (pending_[at] != '$' || at + 1 < pending_.size())) {
-        passthrough_ = true;
-      }
-      if (passthrough_ && !pending_.empty()) {
-        return std::exchange(pending_, std::string());
-      }
-      if (!passthrough_ && at == std::string::npos && !pending_.empty()) {
-        return std::exchange(pending_, std::string());  // only acks so far
-      }
-      absl::StatusOr<std::string> more = inner_->Read(std::max(deadline - absl::Now(),
-                                                               absl::ZeroDuration()));
-      if (!more.ok()) {
-        return more.status();
-      }
-      pending_ += *more;
-    }
-  }
-
- private:
-  std::unique_ptr<gdb::Transport> inner_;
-  std::string pending_;
-  bool passthrough_ = false;
-};
 
 class QemuDevice final : public DeviceBase {
  public:
@@ -255,9 +189,8 @@ class QemuDevice final : public DeviceBase {
                                                      kMaxMemoryAccess));
     }
     std::lock_guard op(op_mu_);
-    return WithPausedLocked("memory write", [&](gdb::Client &client) {
-      return client.WriteMemory(address, bytes);
-    });
+    return WithPausedLocked(
+        "memory write", [&](gdb::Client &client) { return client.WriteMemory(address, bytes); });
   }
 
   void Shutdown() override {
@@ -296,10 +229,10 @@ class QemuDevice final : public DeviceBase {
     }
     uint16_t want = absl::StartsWith(options_.arch, "riscv") ? EM_RISCV : EM_ARM;
     if (elf->machine() != want) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "cannot flash ", image, " to ", id_, ": the image is for ELF machine ", elf->machine(),
-          " but the board ", Info().board, " is ", options_.arch,
-          " (", want, "); build the application for this board"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("cannot flash ", image, " to ", id_, ": the image is for ELF machine ",
+                       elf->machine(), " but the board ", Info().board, " is ", options_.arch, " (",
+                       want, "); build the application for this board"));
     }
     return elf;
   }
@@ -343,7 +276,7 @@ class QemuDevice final : public DeviceBase {
     }
     Instance *raw = instance.get();
     console_.SetInputSink([raw, what = absl::StrCat("the UART of ", id_)](std::string_view bytes) {
-      return SendAll(raw->qemu->uart_fd(), bytes, what);
+      return SendInputBytes(raw->qemu->uart_fd(), bytes, what);
     });
     instance->reader = std::thread([this, raw] { ReaderMain(raw); });
     return absl::OkStatus();
@@ -450,13 +383,14 @@ class QemuDevice final : public DeviceBase {
     }
     gdb::ClientOptions client_options;
     client_options.reply_timeout = timeouts_.gdb_reply;
-    auto client = std::make_unique<gdb::Client>(
-        std::make_unique<InitialStopFilter>(std::move(*transport)), client_options);
+    auto client = std::make_unique<gdb::Client>(std::move(*transport), client_options);
     if (absl::Status status = client->Handshake(); !status.ok()) {
       if (absl::IsDeadlineExceeded(status)) {
-        return absl::UnavailableError(absl::StrCat(
-            "the gdbstub of ", id_, " at ", address, " does not answer: is a debugger attached "
-            "to it? QEMU serves one at a time; detach it and retry (", status.message(), ")"));
+        return absl::UnavailableError(
+            absl::StrCat("the gdbstub of ", id_, " at ", address,
+                         " does not answer: is a debugger attached "
+                         "to it? QEMU serves one at a time; detach it and retry (",
+                         status.message(), ")"));
       }
       return WithContext(status, absl::StrCat("gdb handshake with ", id_, " failed"));
     }
@@ -558,8 +492,7 @@ class QemuDevice final : public DeviceBase {
     if (instance != nullptr) {
       // The connection breaks an instant before the reaper sees the process end.
       std::optional<runners::ExitStatus> status;
-      if (absl::IsUnavailable(cause) || absl::IsDeadlineExceeded(cause) ||
-          absl::IsAborted(cause)) {
+      if (absl::IsUnavailable(cause) || absl::IsDeadlineExceeded(cause) || absl::IsAborted(cause)) {
         status = instance->qemu->process().Wait(absl::Seconds(1));
       } else {
         status = instance->qemu->process().exit_status();
@@ -594,9 +527,9 @@ class QemuDevice final : public DeviceBase {
 
   runners::QemuOptions options_;
   DeviceTimeouts timeouts_;
-  std::mutex op_mu_;  ///< one operation (and gdb connection) at a time
+  std::mutex op_mu_;                    ///< one operation (and gdb connection) at a time
   std::shared_ptr<Instance> instance_;  ///< replaced under op_mu_ and mu_; read under either
-  uint64_t next_generation_ = 1;  ///< guarded by op_mu_
+  uint64_t next_generation_ = 1;        ///< guarded by op_mu_
   bool loaded_ = false;  ///< something was loaded into the current instance; guarded by op_mu_
 };
 

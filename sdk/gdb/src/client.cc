@@ -370,6 +370,14 @@ absl::Status Client::Handshake() {
   // gdb's own offer, minus what this client cannot follow (multiprocess ids, fork events).
   constexpr std::string_view kSupported = "qSupported:swbreak+;hwbreak+;vContSupported+";
   auto reply = d.Exchange(kSupported);
+  // A server that stops a running target when a debugger connects (QEMU does) may send that
+  // stop reply unasked, before it reads anything. No qSupported reply starts with S or T, so
+  // such packets are skipped here; otherwise every later reply would be one behind.
+  for (int skipped = 0; reply.ok() && skipped < 4 && !reply->empty() &&
+                        ((*reply)[0] == 'S' || (*reply)[0] == 'T');
+       ++skipped) {
+    reply = d.ReceiveReply(absl::Now() + d.options.reply_timeout);
+  }
   if (!reply.ok()) {
     return reply.status();
   }

@@ -48,8 +48,8 @@ TEST(CatalogTest, LoadsTheTreesBoards) {
   for (const Board &board : catalog->boards()) {
     names.push_back(board.name);
   }
-  EXPECT_THAT(names, ::testing::ElementsAre("mps2_an385", "mps2_an386", "native_sim",
-                                            "qemu_cortex_m3"));
+  EXPECT_THAT(names,
+              ::testing::ElementsAre("mps2_an385", "mps2_an386", "native_sim", "qemu_cortex_m3"));
 
   absl::StatusOr<Board> m3 = catalog->Find("qemu_cortex_m3");
   ASSERT_TRUE(m3.ok()) << m3.status();
@@ -163,7 +163,8 @@ TEST(CatalogTest, DuplicateNamesNameBothFiles) {
   ASSERT_FALSE(catalog.ok());
   EXPECT_EQ(catalog.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(catalog.status().message(), HasSubstr("two boards are named 'widget'"));
-  EXPECT_THAT(catalog.status().message(), HasSubstr(tree.root() + "/boards/acme/widget/board.yaml"));
+  EXPECT_THAT(catalog.status().message(),
+              HasSubstr(tree.root() + "/boards/acme/widget/board.yaml"));
   EXPECT_THAT(catalog.status().message(),
               HasSubstr(tree.root() + "/boards/other/widget/board.yaml"));
 }

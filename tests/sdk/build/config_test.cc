@@ -15,10 +15,10 @@ namespace gale::build {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::CopyHelloWorld;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using testing::CopyHelloWorld;
 using testing::ReadFile;
 using testing::TempFolder;
 using testing::TestDriver;
@@ -156,8 +156,8 @@ TEST(BuildConfigTest, ListsVisibleOrAllInTreeOrder) {
     all.push_back(s.name);
   }
   EXPECT_THAT(visible, ElementsAre("FOO", "SIZE", "FORCED", "NAME", "ADDR", "FAST", "SLOW"));
-  EXPECT_THAT(all, ElementsAre("FOO", "SIZE", "MAX", "FORCED", "BAR", "NAME", "ADDR", "FAST",
-                               "SLOW"));
+  EXPECT_THAT(all,
+              ElementsAre("FOO", "SIZE", "MAX", "FORCED", "BAR", "NAME", "ADDR", "FAST", "SLOW"));
 }
 
 TEST(BuildConfigTest, ChecksAssignments) {
@@ -187,7 +187,8 @@ TEST(BuildConfigTest, ChecksAssignments) {
            Bad{"SIZE=8", absl::StatusCode::kInvalidArgument,
                "CONFIG_SIZE=8 is outside its range [16, 128]"},
            Bad{"SIZE=129", absl::StatusCode::kInvalidArgument, "outside its range"},
-           Bad{"ADDR=0x1001", absl::StatusCode::kInvalidArgument, "outside its range [0x10, 0x1000]"},
+           Bad{"ADDR=0x1001", absl::StatusCode::kInvalidArgument,
+               "outside its range [0x10, 0x1000]"},
            Bad{"ADDR=zz", absl::StatusCode::kInvalidArgument, "is a hex"},
            Bad{"FOO=1", absl::StatusCode::kInvalidArgument, "its value is y or n, not '1'"},
            Bad{"MAX=3", absl::StatusCode::kFailedPrecondition, "has no prompt"},
@@ -304,7 +305,8 @@ TEST_F(RealConfigTest, ExplainsTheBuildsSymbols) {
   EXPECT_EQ(printk.why_not_settable, "");
   EXPECT_TRUE(printk.visible);
   EXPECT_FALSE(printk.prompt.empty());
-  EXPECT_THAT(printk.defined_at, ElementsAre(std::string(GALE_SOURCE_DIR) + "/subsys/console/Kconfig:1"));
+  EXPECT_THAT(printk.defined_at,
+              ElementsAre(std::string(GALE_SOURCE_DIR) + "/subsys/console/Kconfig:1"));
 
   // Not settable: no prompt; the SoC selects it.
   ConfigSymbol cpu = Get("CPU_CORTEX_M3");
@@ -326,11 +328,11 @@ TEST_F(RealConfigTest, SetWritesTheOverlayAndReconfigures) {
   std::vector<Progress> progress;
   BuildEvents events;
   events.on_progress = [&](const Progress &p) { progress.push_back(p); };
-  absl::StatusOr<SetConfigResult> set = SetConfig(
-      driver_, build_,
-      {"CONFIG_MAIN_STACK_SIZE=4096", "BOOT_BANNER_STRING=\"Hi \\\"there\\\"\"",
-       "SPEED_OPTIMIZATIONS=y"},
-      events);
+  absl::StatusOr<SetConfigResult> set =
+      SetConfig(driver_, build_,
+                {"CONFIG_MAIN_STACK_SIZE=4096", "BOOT_BANNER_STRING=\"Hi \\\"there\\\"\"",
+                 "SPEED_OPTIMIZATIONS=y"},
+                events);
   ASSERT_TRUE(set.ok()) << set.status();
   EXPECT_EQ(set->overlay, app_ + "/gale.conf");
   EXPECT_EQ(set->configure.state, BuildState::kSucceeded);
@@ -381,7 +383,8 @@ TEST_F(RealConfigTest, SetRefusesWhatCannotTakeEffectAndWritesNothing) {
     const char *message;
   };
   for (const Bad &bad : {
-           Bad{{"UART_NATIVE_PTY=y"}, absl::StatusCode::kFailedPrecondition,
+           Bad{{"UART_NATIVE_PTY=y"},
+               absl::StatusCode::kFailedPrecondition,
                "unmet dependency: ARCH_POSIX && SERIAL (CONFIG_ARCH_POSIX=n, CONFIG_SERIAL=y)"},
            Bad{{"CPU_CORTEX_M3=n"}, absl::StatusCode::kFailedPrecondition, "has no prompt"},
            Bad{{"MAIN_STACK_SIZE=4096", "NUM_COOP_PRIORITIES=200"},

@@ -55,13 +55,13 @@ TEST(DiagnosticsTest, GccErrorsWarningsNotesAndFunctionContext) {
   const std::string main_c = std::string(kApps) + "/gcc/src/main.c";
   std::vector<Diagnostic> d = Parse("gcc");
   ASSERT_THAT(
-      d, ElementsAre(
-             Diag(Severity::kError, "gcc", main_c, 6, 20, "'undefined_var' undeclared"),
-             Diag(Severity::kNote, "gcc", main_c, 6, 20, "each undeclared identifier"),
-             Diag(Severity::kWarning, "gcc", main_c, 5, 13, "unused variable 'unused'"),
-             Diag(Severity::kWarning, "gcc", main_c, 11, 24, "format '%d' expects argument"),
-             Diag(Severity::kError, "gcc", main_c, 12, 25, "expected ';' before '}' token"),
-             Diag(Severity::kWarning, "gcc", main_c, 7, 1, "control reaches end")));
+      d,
+      ElementsAre(Diag(Severity::kError, "gcc", main_c, 6, 20, "'undefined_var' undeclared"),
+                  Diag(Severity::kNote, "gcc", main_c, 6, 20, "each undeclared identifier"),
+                  Diag(Severity::kWarning, "gcc", main_c, 5, 13, "unused variable 'unused'"),
+                  Diag(Severity::kWarning, "gcc", main_c, 11, 24, "format '%d' expects argument"),
+                  Diag(Severity::kError, "gcc", main_c, 12, 25, "expected ';' before '}' token"),
+                  Diag(Severity::kWarning, "gcc", main_c, 7, 1, "control reaches end")));
   EXPECT_EQ(d[0].message, "'undefined_var' undeclared (first use in this function)");
   EXPECT_EQ(d[0].context, "In function 'helper'");
   EXPECT_EQ(d[3].context, "In function 'main'");
@@ -71,18 +71,18 @@ TEST(DiagnosticsTest, GccErrorsWarningsNotesAndFunctionContext) {
 
 TEST(DiagnosticsTest, GccFatalError) {
   EXPECT_THAT(Parse("fatal"),
-              ElementsAre(Diag(Severity::kFatal, "gcc", std::string(kApps) + "/fatal/src/main.c",
-                               1, 10, "no_such_header.h: No such file or directory")));
+              ElementsAre(Diag(Severity::kFatal, "gcc", std::string(kApps) + "/fatal/src/main.c", 1,
+                               10, "no_such_header.h: No such file or directory")));
 }
 
 TEST(DiagnosticsTest, GxxMemberFunctionAndInstantiationContext) {
   const std::string main_cc = std::string(kApps) + "/cxx/src/main.cc";
   std::vector<Diagnostic> d = Parse("cxx");
-  ASSERT_THAT(d, ElementsAre(Diag(Severity::kError, "gcc", main_cc, 11, 30,
-                                  "invalid conversion from 'const char*' to 'int'"),
-                             Diag(Severity::kNote, "gcc", main_cc, 19, 14, "required from here"),
-                             Diag(Severity::kError, "gcc", main_cc, 6, 40,
-                                  "request for member 'size'")));
+  ASSERT_THAT(
+      d, ElementsAre(Diag(Severity::kError, "gcc", main_cc, 11, 30,
+                          "invalid conversion from 'const char*' to 'int'"),
+                     Diag(Severity::kNote, "gcc", main_cc, 19, 14, "required from here"),
+                     Diag(Severity::kError, "gcc", main_cc, 6, 40, "request for member 'size'")));
   EXPECT_EQ(d[0].context, "In member function 'void Widget::poke()'");
   EXPECT_EQ(d[2].context, "In instantiation of 'int Box<T>::get() const [with T = int]'");
 }
@@ -98,8 +98,8 @@ TEST(DiagnosticsTest, LinkerUndefinedReferenceWithSourceLine) {
   }
   EXPECT_THAT(parser.Finish(), IsEmpty());
   // collect2's "ld returned 1 exit status" only repeats the error.
-  ASSERT_THAT(d, ElementsAre(Diag(Severity::kError, "ld", std::string(kApps) + "/ld/src/main.c",
-                                  3, 0, "undefined reference to `missing_function'")));
+  ASSERT_THAT(d, ElementsAre(Diag(Severity::kError, "ld", std::string(kApps) + "/ld/src/main.c", 3,
+                                  0, "undefined reference to `missing_function'")));
   EXPECT_EQ(d[0].context, "in function `main'");
   ASSERT_EQ(parser.memory_regions().size(), 2u);
   EXPECT_EQ(parser.memory_regions()[0].name, "FLASH");
@@ -139,18 +139,18 @@ TEST(DiagnosticsTest, KconfigWarningsNameTheFragmentLine) {
 }
 
 TEST(DiagnosticsTest, KconfigSyntaxErrorWithoutCMakesSummary) {
-  EXPECT_THAT(Parse("kconfig_syntax"),
-              ElementsAre(Diag(Severity::kError, "kconfig",
-                               std::string(kApps) + "/kconfig_syntax/Kconfig", 5, 0,
-                               "missing ')' in expression")));
+  EXPECT_THAT(
+      Parse("kconfig_syntax"),
+      ElementsAre(Diag(Severity::kError, "kconfig", std::string(kApps) + "/kconfig_syntax/Kconfig",
+                       5, 0, "missing ')' in expression")));
 }
 
 TEST(DiagnosticsTest, DtcSyntaxErrorInsideTheCMakeMessage) {
   // dtc's "FATAL ERROR: Unable to parse input tree" only repeats the error.
   EXPECT_THAT(Parse("dtc_syntax"),
               ElementsAre(Diag(Severity::kError, "dtc",
-                               std::string(kApps) + "/dtc_syntax/boards/qemu_cortex_m3.overlay",
-                               2, 14, "syntax error")));
+                               std::string(kApps) + "/dtc_syntax/boards/qemu_cortex_m3.overlay", 2,
+                               14, "syntax error")));
 }
 
 TEST(DiagnosticsTest, GaleDtsErrorsNameNodeAndProperty) {
@@ -167,8 +167,8 @@ TEST(DiagnosticsTest, GaleDtsErrorsNameNodeAndProperty) {
 TEST(DiagnosticsTest, CMakeUnknownBoard) {
   std::vector<Diagnostic> d = Parse("unknown_board");
   ASSERT_THAT(d, ElementsAre(Diag(Severity::kError, "cmake",
-                                  std::string(kGale) + "/sdk/cmake/modules/gale_board.cmake", 81,
-                                  0, "Unknown board 'qemu_cortex_m33'.")));
+                                  std::string(kGale) + "/sdk/cmake/modules/gale_board.cmake", 81, 0,
+                                  "Unknown board 'qemu_cortex_m33'.")));
   EXPECT_THAT(d[0].message, HasSubstr("\nKnown boards: mps2_an385, mps2_an386, native_sim, "
                                       "qemu_cortex_m3\n"));
   // CMake's line wrapping is undone.
@@ -179,13 +179,13 @@ TEST(DiagnosticsTest, CMakeUnknownBoard) {
 TEST(DiagnosticsTest, CMakeWarningAndErrorsWithRelativeAndAbsoluteFiles) {
   std::vector<Diagnostic> d = Parse("cmake_error");
   const std::string target_cmake = std::string(kGale) + "/sdk/cmake/modules/gale_target.cmake";
-  ASSERT_THAT(d, ElementsAre(Diag(Severity::kWarning, "cmake",
-                                  std::string(kApps) + "/cmake_error/CMakeLists.txt", 4, 0,
-                                  "just a warning"),
-                             Diag(Severity::kError, "cmake", target_cmake, 48, 0,
-                                  "Cannot find source file:"),
-                             Diag(Severity::kError, "cmake", target_cmake, 48, 0,
-                                  "No SOURCES given to target: app")));
+  ASSERT_THAT(
+      d,
+      ElementsAre(
+          Diag(Severity::kWarning, "cmake", std::string(kApps) + "/cmake_error/CMakeLists.txt", 4,
+               0, "just a warning"),
+          Diag(Severity::kError, "cmake", target_cmake, 48, 0, "Cannot find source file:"),
+          Diag(Severity::kError, "cmake", target_cmake, 48, 0, "No SOURCES given to target: app")));
   EXPECT_EQ(d[1].message, "Cannot find source file:\nsrc/missing.c");
 }
 
@@ -223,20 +223,20 @@ TEST(DiagnosticsTest, LineLevelForms) {
        "gcc", "", 0, 0, "unrecognized command-line option '-mfoo'"},
       {"cc1: fatal error: x.c: No such file or directory", Severity::kFatal, "gcc", "", 0, 0,
        "x.c: No such file or directory"},
-      {"/usr/bin/ld: warning: gale.exe has a LOAD segment with RWX permissions",
-       Severity::kWarning, "ld", "", 0, 0, "has a LOAD segment"},
-      {"/usr/bin/ld.bfd: cannot find -lfoo: No such file or directory", Severity::kError, "ld",
-       "", 0, 0, "cannot find -lfoo"},
-      {"ld: x.o:(.text.main+0x4): undefined reference to `f'", Severity::kError, "ld", "/b/x.o",
-       0, 0, "undefined reference to `f'"},
+      {"/usr/bin/ld: warning: gale.exe has a LOAD segment with RWX permissions", Severity::kWarning,
+       "ld", "", 0, 0, "has a LOAD segment"},
+      {"/usr/bin/ld.bfd: cannot find -lfoo: No such file or directory", Severity::kError, "ld", "",
+       0, 0, "cannot find -lfoo"},
+      {"ld: x.o:(.text.main+0x4): undefined reference to `f'", Severity::kError, "ld", "/b/x.o", 0,
+       0, "undefined reference to `f'"},
       {"/b/y.o:(.text+0x8): undefined reference to `g'", Severity::kError, "ld", "/b/y.o", 0, 0,
        "undefined reference to `g'"},
-      {"/a/k.c:9: multiple definition of `h'; /a/j.c:2: first defined here", Severity::kError,
-       "ld", "/a/k.c", 9, 0, "multiple definition of `h'"},
+      {"/a/k.c:9: multiple definition of `h'; /a/j.c:2: first defined here", Severity::kError, "ld",
+       "/a/k.c", 9, 0, "multiple definition of `h'"},
       {"/a/gale.dts.pre:15.15-19.5: Warning (unit_address_vs_reg): /soc/foo: node has a reg",
        Severity::kWarning, "dtc", "/a/gale.dts.pre", 15, 15, "/soc/foo: node has a reg"},
-      {"/a/prj.conf:2: warning: attempt to assign", Severity::kWarning, "kconfig", "/a/prj.conf",
-       2, 0, "attempt to assign"},
+      {"/a/prj.conf:2: warning: attempt to assign", Severity::kWarning, "kconfig", "/a/prj.conf", 2,
+       0, "attempt to assign"},
       {"ninja: error: '/a/missing.c', needed by 'x.o', missing and no known rule to make it",
        Severity::kError, "ninja", "", 0, 0, "missing and no known rule"},
       {"\x1b[01m\x1b[K/a/c.c:1:2:\x1b[m\x1b[K \x1b[01;31m\x1b[Kerror: \x1b[m\x1b[Kboom",
@@ -247,11 +247,11 @@ TEST(DiagnosticsTest, LineLevelForms) {
     ASSERT_EQ(d.size(), 1u) << c.line;
     EXPECT_THAT(d[0], Diag(c.severity, c.tool, c.file, c.line_no, c.column, c.message)) << c.line;
   }
-  for (const char *noise : {"    6 |         return x + undefined_var;",
-                            "      |                    ^~~~~~~~~~~~~",
-                            "In file included from /a/b.h:3,", "                 from /a/c.c:1:",
-                            "compilation terminated.", "ninja: build stopped: subcommand failed.",
-                            "[3/40] Building C object a.obj", "-- Found assembler: /usr/bin/as"}) {
+  for (const char *noise :
+       {"    6 |         return x + undefined_var;", "      |                    ^~~~~~~~~~~~~",
+        "In file included from /a/b.h:3,", "                 from /a/c.c:1:",
+        "compilation terminated.", "ninja: build stopped: subcommand failed.",
+        "[3/40] Building C object a.obj", "-- Found assembler: /usr/bin/as"}) {
     EXPECT_THAT(ParseDiagnostics(noise, options), IsEmpty()) << noise;
   }
 }

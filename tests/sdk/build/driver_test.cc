@@ -18,15 +18,17 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::AllOf;
 using ::testing::Contains;
+using testing::CopyHelloWorld;
 using ::testing::Field;
 using ::testing::HasSubstr;
-using testing::CopyHelloWorld;
 using testing::kJobs;
 using testing::TempFolder;
 using testing::TestDriver;
 using testing::WriteFile;
 
-std::string Hello() { return std::string(GALE_SOURCE_DIR) + "/samples/hello_world"; }
+std::string Hello() {
+  return std::string(GALE_SOURCE_DIR) + "/samples/hello_world";
+}
 
 struct Recorder {
   std::vector<Progress> progress;
@@ -395,8 +397,7 @@ TEST(BuildDriverTest, BadRequests) {
   DriverConfig bad;
   bad.gale_base = tmp.str() + "/nowhere";
   options.board = "qemu_cortex_m3";
-  EXPECT_EQ(BuildDriver(bad).Build(options).status().code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(BuildDriver(bad).Build(options).status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
 TEST(ImageSizeTest, RejectsWhatIsNoElf) {
@@ -404,11 +405,13 @@ TEST(ImageSizeTest, RejectsWhatIsNoElf) {
   WriteFile(tmp.path() / "bogus.elf", "not an elf");
   absl::StatusOr<ImageSize> bogus = ImageSizeFromElf(tmp.str() + "/bogus.elf");
   EXPECT_EQ(bogus.status().code(), absl::StatusCode::kInvalidArgument);
-  WriteFile(tmp.path() / "short.elf", std::string("\x7f" "ELF\x01\x01\x01", 7) + "xxxxxxxxxxxx");
+  WriteFile(tmp.path() / "short.elf", std::string("\x7f"
+                                                  "ELF\x01\x01\x01",
+                                                  7) +
+                                          "xxxxxxxxxxxx");
   EXPECT_EQ(ImageSizeFromElf(tmp.str() + "/short.elf").status().code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(ImageSizeFromElf(tmp.str() + "/none.elf").status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(ImageSizeFromElf(tmp.str() + "/none.elf").status().code(), absl::StatusCode::kNotFound);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -81,8 +82,7 @@ TEST(SubprocessTest, ExitCodeAndSignal) {
 
 TEST(SubprocessTest, EnvironmentAndWorkingFolder) {
   ::setenv("GALE_SUBPROCESS_TEST_DROP", "x", 1);
-  SubprocessOptions options =
-      Shell("echo \"$GALE_T1|${GALE_SUBPROCESS_TEST_DROP-unset}|$(pwd)\"");
+  SubprocessOptions options = Shell("echo \"$GALE_T1|${GALE_SUBPROCESS_TEST_DROP-unset}|$(pwd)\"");
   options.env = {{"GALE_T1", "hello"}};
   options.unset_env = {"GALE_SUBPROCESS_TEST_DROP"};
   options.cwd = "/";
@@ -93,12 +93,13 @@ TEST(SubprocessTest, EnvironmentAndWorkingFolder) {
 
 TEST(SubprocessTest, RunsInItsOwnSessionWithDefaultSignals) {
   // The parent ignores SIGPIPE (as daemons do); the child must not inherit that.
-  struct sigaction ignore {}, old{};
+  struct sigaction ignore {
+  }, old{};
   ignore.sa_handler = SIG_IGN;
   ::sigaction(SIGPIPE, &ignore, &old);
   Captured c;
-  absl::StatusOr<std::unique_ptr<Subprocess>> child = Subprocess::Start(
-      Shell("cut -d' ' -f6 /proc/$$/stat; grep SigIgn /proc/$$/status"));
+  absl::StatusOr<std::unique_ptr<Subprocess>> child =
+      Subprocess::Start(Shell("cut -d' ' -f6 /proc/$$/stat; grep SigIgn /proc/$$/status"));
   ::sigaction(SIGPIPE, &old, nullptr);
   ASSERT_TRUE(child.ok()) << child.status();
   pid_t pid = (*child)->pid();
@@ -160,6 +161,9 @@ TEST(SubprocessTest, CancelTerminatesTheWholeTree) {
   EXPECT_EQ(status.Describe(), "cancelled");
   ASSERT_GT(grandchild, 0);
   EXPECT_TRUE(GoneSoon(grandchild)) << "grandchild " << grandchild << " survived the cancel";
+  if (Alive(grandchild)) {
+    ::kill(grandchild, SIGKILL);  // no leftover when the test fails
+  }
 }
 
 TEST(SubprocessTest, CancelFromAnotherThreadEscalatesToSigkill) {
@@ -200,6 +204,36 @@ TEST(SubprocessTest, DestructorTerminatesARunningChild) {
     EXPECT_TRUE(Alive(pid));
   }
   EXPECT_FALSE(Alive(pid));
+}
+
+TEST(SubprocessTest, KillWithParentOutlivesNoKilledParent) {
+  int report[2];
+  ASSERT_EQ(::pipe(report), 0);
+  pid_t parent = ::fork();
+  ASSERT_GE(parent, 0);
+  if (parent == 0) {
+    // The "daemon": starts a long child, reports its pid, waits to be killed.
+    SubprocessOptions options = Shell("sleep 1000");
+    options.kill_with_parent = true;
+    absl::StatusOr<std::unique_ptr<Subprocess>> child = Subprocess::Start(options);
+    pid_t pid = child.ok() ? (*child)->pid() : -1;
+    [[maybe_unused]] ssize_t n = ::write(report[1], &pid, sizeof pid);
+    for (;;) {
+      ::pause();
+    }
+  }
+  ::close(report[1]);
+  pid_t child = -1;
+  ASSERT_EQ(::read(report[0], &child, sizeof child), static_cast<ssize_t>(sizeof child));
+  ::close(report[0]);
+  ASSERT_GT(child, 0);
+  EXPECT_TRUE(Alive(child));
+  ::kill(parent, SIGKILL);
+  ::waitpid(parent, nullptr, 0);
+  EXPECT_TRUE(GoneSoon(child)) << "the child outlived its killed parent";
+  if (Alive(child)) {
+    ::kill(child, SIGKILL);  // no leftover when the test fails
+  }
 }
 
 TEST(SubprocessTest, StdinPipe) {

@@ -29,16 +29,18 @@
 namespace gale::devices {
 namespace {
 
-absl::Status StatusOf(const absl::Status &status) { return status; }
+absl::Status StatusOf(const absl::Status &status) {
+  return status;
+}
 template <typename T>
 absl::Status StatusOf(const absl::StatusOr<T> &value) {
   return value.status();
 }
 
-#define ASSERT_OK(expr)                                         \
-  do {                                                          \
-    absl::Status status_ = StatusOf(expr);                      \
-    ASSERT_TRUE(status_.ok()) << #expr << ": " << status_;      \
+#define ASSERT_OK(expr)                                    \
+  do {                                                     \
+    absl::Status status_ = StatusOf(expr);                 \
+    ASSERT_TRUE(status_.ok()) << #expr << ": " << status_; \
   } while (0)
 
 // The emulator settings of the boards' board.yaml files (the catalog is tested on its own).
@@ -241,6 +243,24 @@ TEST_F(DevicesTest, UnknownDeviceIsNotFoundAndNamesTheKnownOnes) {
   EXPECT_TRUE(absl::IsNotFound(manager_->Delete("no-such-device")));
 }
 
+TEST_F(DevicesTest, OneManagerPerRuntimeFolderAndStaleRunFoldersAreCleared) {
+  std::string stale = root_ + "/run/emu-qemu_cortex_m3-7";
+  std::filesystem::create_directories(stale);
+  std::ofstream(stale + "/gdb.sock") << "left by a daemon killed with -9";
+  std::shared_ptr<Device> device = Create(CortexM3());
+  ASSERT_NE(device, nullptr);
+  EXPECT_FALSE(std::filesystem::exists(stale));
+
+  DeviceManagerOptions options;
+  options.runtime_dir = root_ + "/run";
+  DeviceManager second(options);
+  absl::StatusOr<std::shared_ptr<Device>> refused = second.Create(CortexM3());
+  EXPECT_TRUE(absl::IsFailedPrecondition(refused.status())) << refused.status();
+  EXPECT_TRUE(absl::StrContains(refused.status().message(), absl::StrCat("pid ", getpid())))
+      << refused.status();
+  EXPECT_TRUE(std::filesystem::exists(RunDir(*device) + "/gdb.sock"));
+}
+
 TEST_F(DevicesTest, BoardWithoutEmulatorIsRefused) {
   boards::Board physical = CortexM3();
   physical.name = "nucleo_f429zi";
@@ -282,6 +302,18 @@ TEST_F(DevicesTest, FlashRunsTheImageAndTheConsoleShowsIt) {
   EXPECT_TRUE(absl::StrContains(seen, "Hello World! qemu_cortex_m3")) << seen;
   // Input reaches the UART while the emulator runs.
   EXPECT_TRUE(device->console().SendInput("x").ok());
+
+  // Flashing a running device resets it first: the image boots once more, from scratch.
+  ASSERT_OK(device->Flash(hello_elf_, {}));
+  EXPECT_EQ(device->Info().state, DeviceState::kRunning);
+  absl::Time again = absl::Now() + absl::Seconds(60);
+  while (Count(device->console().Retained(), "Hello World! qemu_cortex_m3") < 2 &&
+         absl::Now() < again) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  std::string all = device->console().Retained();
+  EXPECT_EQ(Count(all, "*** Booting Gale OS"), 2) << all;
+  EXPECT_EQ(Count(all, "Hello World! qemu_cortex_m3"), 2) << all;
 }
 
 TEST_F(DevicesTest, LateAttachReplaysTheBootBannerAndTwoReadersAgree) {
@@ -354,8 +386,7 @@ TEST_F(DevicesTest, QemuKilledMidRunIsReportedDiedAndTheDeviceRecovers) {
   absl::StatusOr<int> code = device->WaitExit(absl::Seconds(60));
   ASSERT_FALSE(code.ok());
   EXPECT_TRUE(absl::IsUnavailable(code.status())) << code.status();
-  EXPECT_TRUE(absl::StrContains(code.status().message(),
-                                "qemu-system-arm was killed by signal 9"))
+  EXPECT_TRUE(absl::StrContains(code.status().message(), "qemu-system-arm was killed by signal 9"))
       << code.status();
   EXPECT_TRUE(absl::StrContains(code.status().message(), "while running")) << code.status();
   DeviceInfo info = device->Info();
@@ -399,7 +430,8 @@ TEST_F(DevicesTest, QemuDyingMidFlashIsReportedAsSuch) {
   absl::StatusOr<FlashResult> result = device->Flash(hello_elf_, options);
   ASSERT_FALSE(result.ok());
   EXPECT_TRUE(absl::IsUnavailable(result.status())) << result.status();
-  EXPECT_TRUE(absl::StrContains(result.status().message(), "qemu-system-arm was killed by signal 9"))
+  EXPECT_TRUE(
+      absl::StrContains(result.status().message(), "qemu-system-arm was killed by signal 9"))
       << result.status();
   EXPECT_TRUE(absl::StrContains(result.status().message(), "during flash")) << result.status();
   EXPECT_EQ(device->Info().state, DeviceState::kOffline);
@@ -464,8 +496,7 @@ TEST_F(DevicesTest, HaltResumeResetAndMemory) {
   ASSERT_OK(device->Reset());
   EXPECT_EQ(device->Info().state, DeviceState::kRunning);
   absl::Time deadline = absl::Now() + absl::Seconds(60);
-  while (Count(device->console().Retained(), "*** Booting Gale OS") < 2 &&
-         absl::Now() < deadline) {
+  while (Count(device->console().Retained(), "*** Booting Gale OS") < 2 && absl::Now() < deadline) {
     absl::SleepFor(absl::Milliseconds(20));
   }
   EXPECT_EQ(Count(device->console().Retained(), "*** Booting Gale OS"), 2);
@@ -500,8 +531,8 @@ TEST_F(DevicesTest, WatchSeesAddedChangedRemoved) {
   // A new watcher first gets the current devices.
   std::shared_ptr<Device> other = Create(CortexM3());
   std::vector<std::string> current;
-  DeviceManager::WatchId second = manager_->Watch(
-      [&](const DeviceEvent &event) { current.push_back(event.device.id); });
+  DeviceManager::WatchId second =
+      manager_->Watch([&](const DeviceEvent &event) { current.push_back(event.device.id); });
   manager_->Unwatch(second);
   EXPECT_EQ(current, std::vector<std::string>{other->id()});
 }
@@ -635,8 +666,8 @@ TEST_F(DevicesTest, NativeSimExitCodeAndCrash) {
   ASSERT_TRUE(code.ok()) << code.status();
   EXPECT_EQ(*code, 3);
   EXPECT_EQ(device->Info().state, DeviceState::kExited);
-  EXPECT_TRUE(absl::StrContains(device->console().Retained(),
-                                "exit_status: leaving with 3 on native_sim"));
+  EXPECT_TRUE(
+      absl::StrContains(device->console().Retained(), "exit_status: leaving with 3 on native_sim"));
 
   // A program killed by a signal died; it did not exit.
   ASSERT_OK(device->Flash(hello_exe_, {}));

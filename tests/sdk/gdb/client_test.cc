@@ -60,6 +60,26 @@ TEST_F(ClientTest, HandshakeLearnsFeaturesAndEntersNoAckMode) {
   EXPECT_EQ(*bytes, (std::vector<uint8_t>{1, 2, 3, 4}));
 }
 
+TEST_F(ClientTest, HandshakeSkipsAStopReplySentOnConnect) {
+  // QEMU stops a running target when a debugger connects and sends the stop reply unasked;
+  // the qSupported reply comes after it, and later replies must not lag one behind.
+  script_->ExpectPacket("qSupported:swbreak+;hwbreak+;vContSupported+")
+      .Reply(P("T02thread:01;"))
+      .Expect("+")
+      .Reply("+" + P("PacketSize=1000"))
+      .Expect("+")
+      .ExpectPacket("m0,2")
+      .Reply("+")
+      .Reply(P("abcd"))
+      .Expect("+");
+  Client &client = Make(false);
+  ASSERT_TRUE(client.Handshake().ok());
+  EXPECT_EQ(client.packet_size(), 0x1000u);
+  auto bytes = client.ReadMemory(0, 2);
+  ASSERT_TRUE(bytes.ok()) << bytes.status();
+  EXPECT_EQ(*bytes, (std::vector<uint8_t>{0xab, 0xcd}));
+}
+
 TEST_F(ClientTest, StaysInAckModeWhenTheServerHasNoNoAckMode) {
   script_->ExpectPacket("qSupported:swbreak+;hwbreak+;vContSupported+")
       .Reply("+" + P("PacketSize=100"))

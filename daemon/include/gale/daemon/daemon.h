@@ -4,8 +4,8 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
-#include <thread>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -22,12 +22,12 @@ namespace gale::daemon {
 
 struct Options {
   std::vector<std::string> listen;  ///< addresses; default DefaultSocketAddress()
-  std::vector<std::string> roots;  ///< workspace roots (empty: any readable path)
-  std::string state_dir;  ///< default DefaultStateDir()
-  std::string runtime_dir;  ///< emulator sockets; default next to the first unix socket
-  std::string gale_base;  ///< the SDK tree; default: found from the binary or GALE_BASE
-  unsigned max_builds = 0;  ///< concurrent builds; 0: number of cores
-  unsigned max_tests = 0;  ///< concurrent test scenarios; 0: number of cores
+  std::vector<std::string> roots;   ///< workspace roots (empty: any readable path)
+  std::string state_dir;            ///< default DefaultStateDir()
+  std::string runtime_dir;          ///< emulator sockets; default next to the first unix socket
+  std::string gale_base;            ///< the SDK tree; default: found from the binary or GALE_BASE
+  unsigned max_builds = 0;          ///< concurrent builds; 0: number of cores
+  unsigned max_tests = 0;           ///< concurrent test scenarios; 0: number of cores
   size_t max_message_bytes = 4 * 1024 * 1024;
 };
 
@@ -52,7 +52,7 @@ class Daemon {
   /// An in-process channel for tests: the same services, no socket.
   std::shared_ptr<grpc::Channel> InProcessChannel();
 
-  const Options& options() const { return options_; }
+  const Options &options() const { return options_; }
 
  private:
   explicit Daemon(Options options);
@@ -70,6 +70,6 @@ class Daemon {
 
 /// The SDK tree galed builds with: $GALE_BASE, else the tree the binary was built from (found by
 /// walking up from the executable's folder to a folder with boards/ and kernel/).
-absl::StatusOr<std::string> FindGaleBase(const std::string& hint);
+absl::StatusOr<std::string> FindGaleBase(const std::string &hint);
 
 }  // namespace gale::daemon

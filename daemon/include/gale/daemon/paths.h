@@ -14,11 +14,11 @@ namespace gale::daemon {
 std::string DefaultSocketAddress();
 /// --socket value if given, else $GALE_SOCKET, else DefaultSocketAddress(). A bare path is taken
 /// as a unix socket.
-std::string ResolveSocketAddress(const std::string& flag_value);
+std::string ResolveSocketAddress(const std::string &flag_value);
 /// $XDG_STATE_HOME/gale, else $HOME/.local/state/gale.
 std::string DefaultStateDir();
 /// The folder of a unix: address, else empty.
-std::string UnixSocketPath(const std::string& address);
+std::string UnixSocketPath(const std::string &address);
 
 /// Decides whether a request may name a file. With no roots, any path is allowed (the local
 /// unix socket's client is the user who started the daemon). With roots, the path, made
@@ -29,8 +29,8 @@ class PathPolicy {
   /// The absolute, normalised path, or InvalidArgument naming `what` and the path
   /// ("app folder 'x' is outside the daemon's workspace roots: /a, /b; start galed with
   /// --root to allow it"), InvalidArgument for a relative or empty path.
-  absl::StatusOr<std::string> Check(const std::string& path, const std::string& what) const;
-  const std::vector<std::string>& roots() const { return roots_; }
+  absl::StatusOr<std::string> Check(const std::string &path, const std::string &what) const;
+  const std::vector<std::string> &roots() const { return roots_; }
 
  private:
   std::vector<std::string> roots_;

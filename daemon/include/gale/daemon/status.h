@@ -8,14 +8,14 @@
 
 namespace gale::daemon {
 
-inline grpc::Status ToGrpc(const absl::Status& status) {
+inline grpc::Status ToGrpc(const absl::Status &status) {
   if (status.ok()) {
     return grpc::Status::OK;
   }
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
 }
 
-inline absl::Status FromGrpc(const grpc::Status& status) {
+inline absl::Status FromGrpc(const grpc::Status &status) {
   if (status.ok()) {
     return absl::OkStatus();
   }

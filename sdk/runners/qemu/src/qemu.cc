@@ -28,7 +28,9 @@ namespace {
 constexpr size_t kMaxUnixPath = sizeof(sockaddr_un::sun_path) - 1;
 
 // QEMU option values are comma-separated; a comma inside a value is written twice.
-std::string QemuEscape(const std::string &value) { return absl::StrReplaceAll(value, {{",", ",,"}}); }
+std::string QemuEscape(const std::string &value) {
+  return absl::StrReplaceAll(value, {{",", ",,"}});
+}
 
 absl::Status MakePrivateDir(const std::string &dir) {
   std::error_code ec;
@@ -80,9 +82,9 @@ int ConnectUnix(const std::string &path) {
 
 absl::StatusOr<QemuOptions> QemuOptionsForBoard(const boards::Board &board) {
   if (board.emulator != "qemu") {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "board ", board.name, " is not emulated by QEMU (its emulator is '", board.emulator,
-        "'); pick a board whose board.yaml says emulator: qemu"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("board ", board.name, " is not emulated by QEMU (its emulator is '",
+                     board.emulator, "'); pick a board whose board.yaml says emulator: qemu"));
   }
   if (board.qemu_machine.empty()) {
     return absl::InvalidArgumentError(absl::StrCat("board ", board.name, " (", board.dir,
@@ -183,9 +185,9 @@ absl::StatusOr<std::unique_ptr<QemuInstance>> QemuInstance::Start(const QemuOpti
   close(log_fd);
   if (!process.ok()) {
     if (absl::IsNotFound(process.status())) {
-      return absl::NotFoundError(absl::StrCat(
-          process.status().message(), ". QEMU is needed to emulate ", options.machine,
-          ": install it (Debian: apt install qemu-system-arm qemu-system-misc)"));
+      return absl::NotFoundError(
+          absl::StrCat(process.status().message(), ". QEMU is needed to emulate ", options.machine,
+                       ": install it (Debian: apt install qemu-system-arm qemu-system-misc)"));
     }
     return process.status();
   }
@@ -251,7 +253,9 @@ void QemuInstance::ShutdownUart() {
   }
 }
 
-ExitStatus QemuInstance::Stop() { return process_->Kill(); }
+ExitStatus QemuInstance::Stop() {
+  return process_->Kill();
+}
 
 std::string QemuInstance::OutputTail(size_t max_bytes) const {
   std::ifstream in(log_path_, std::ios::binary);

@@ -132,8 +132,7 @@ class QemuRunnerTest : public ::testing::Test {
 };
 
 TEST(ChildProcessTest, ReportsExitStatusAndSignal) {
-  absl::StatusOr<std::unique_ptr<ChildProcess>> child =
-      Spawn({"sh", "-c", "exit 3"});
+  absl::StatusOr<std::unique_ptr<ChildProcess>> child = Spawn({"sh", "-c", "exit 3"});
   ASSERT_TRUE(child.ok()) << child.status();
   std::optional<ExitStatus> status = (*child)->Wait(absl::Seconds(30));
   ASSERT_TRUE(status.has_value());
@@ -151,8 +150,7 @@ TEST(ChildProcessTest, ReportsExitStatusAndSignal) {
 }
 
 TEST(ChildProcessTest, MissingProgramIsNotFound) {
-  absl::StatusOr<std::unique_ptr<ChildProcess>> child =
-      Spawn({"gale-no-such-program"});
+  absl::StatusOr<std::unique_ptr<ChildProcess>> child = Spawn({"gale-no-such-program"});
   ASSERT_FALSE(child.ok());
   EXPECT_TRUE(absl::IsNotFound(child.status())) << child.status();
   EXPECT_TRUE(absl::StrContains(child.status().message(), "gale-no-such-program"));
@@ -163,8 +161,7 @@ TEST(ChildProcessTest, MissingProgramIsNotFound) {
 TEST(ChildProcessTest, OutlivesTheThreadThatSpawnedIt) {
   std::unique_ptr<ChildProcess> child;
   std::thread spawner([&] {
-    absl::StatusOr<std::unique_ptr<ChildProcess>> spawned =
-        Spawn({"sleep", "600"});
+    absl::StatusOr<std::unique_ptr<ChildProcess>> spawned = Spawn({"sleep", "600"});
     ASSERT_TRUE(spawned.ok()) << spawned.status();
     child = std::move(*spawned);
   });

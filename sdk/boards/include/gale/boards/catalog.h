@@ -17,7 +17,7 @@ struct Board {
   std::string arch;  ///< "arm", "riscv", "posix"
   std::string soc;
   std::string cpu;
-  std::string emulator;  ///< "qemu", "native", or empty
+  std::string emulator;      ///< "qemu", "native", or empty
   std::string qemu_machine;  ///< e.g. "lm3s6965evb"
   uint32_t ram_kb = 0;
   uint32_t flash_kb = 0;
@@ -28,14 +28,14 @@ class Catalog {
  public:
   /// Reads every `boards/**/board.yaml` under `gale_base`. A malformed file is an error naming
   /// it; two boards with one name are an error naming both files.
-  static absl::StatusOr<Catalog> Load(const std::string& gale_base);
+  static absl::StatusOr<Catalog> Load(const std::string &gale_base);
   /// Reads the boards of several roots, each laid out like `gale_base` (`ROOT/boards/**`); roots
   /// without a `boards/` folder are skipped. A name found in an earlier root hides the same name
   /// in later ones, as in the CMake package's search (application, BOARD_ROOT, Gale tree); two
   /// boards with one name inside one root are an error naming both files.
-  static absl::StatusOr<Catalog> LoadRoots(const std::vector<std::string>& roots);
+  static absl::StatusOr<Catalog> LoadRoots(const std::vector<std::string> &roots);
 
-  const std::vector<Board>& boards() const { return boards_; }  ///< sorted by name
+  const std::vector<Board> &boards() const { return boards_; }  ///< sorted by name
   /// NotFound: "unknown board 'x'; known boards: a, b, c".
   /// A name with `/` qualifiers (`mps2/an385`) also finds the folder name `mps2_an385`.
   absl::StatusOr<Board> Find(std::string_view name) const;

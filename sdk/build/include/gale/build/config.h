@@ -30,12 +30,12 @@ struct ConfigAssignment {
 
 /// A Kconfig symbol of a build, explained (gale.v1.ConfigSymbol).
 struct ConfigSymbol {
-  std::string name;  ///< without CONFIG_
-  std::string type;  ///< "bool", "tristate", "int", "hex", "string"
-  std::string value;  ///< as in .config, "n" for an unset bool, a string without quotes
+  std::string name;    ///< without CONFIG_
+  std::string type;    ///< "bool", "tristate", "int", "hex", "string"
+  std::string value;   ///< as in .config, "n" for an unset bool, a string without quotes
   std::string prompt;  ///< empty when it has none
   std::string help;
-  bool visible = false;  ///< a prompt's condition holds: a fragment may set it
+  bool visible = false;    ///< a prompt's condition holds: a fragment may set it
   std::string depends_on;  ///< the dependency expression (with inherited ones); empty if none
   std::vector<std::string> selected_by;  ///< every symbol with a `select` of it
   /// "FILE:LINE" of the fragment assignment that gave the value; "selected by A, B" / "implied
@@ -48,7 +48,7 @@ struct ConfigSymbol {
   std::vector<std::string> defined_at;  ///< Kconfig "FILE:LINE"
   std::string menu;  ///< menu path, "General kernel options > Optimization level"
   // Beyond gale.v1.ConfigSymbol:
-  std::string choice;  ///< the choice it is a member of, if any
+  std::string choice;               ///< the choice it is a member of, if any
   std::vector<std::string> ranges;  ///< active ranges of an int/hex, "LOW..HIGH"
   /// Every assignment to it in the fragments the build used, in the order applied (the last
   /// one is the one that counts).
@@ -65,8 +65,7 @@ class BuildConfig {
   static absl::StatusOr<BuildConfig> Load(const std::string &build_dir);
   /// Builds from config.json text and what the folder records (for tests and tools that have
   /// both at hand). Fragments listed in `folder` are read from disk when they exist.
-  static absl::StatusOr<BuildConfig> Parse(const std::string &config_json,
-                                           BuildFolderInfo folder);
+  static absl::StatusOr<BuildConfig> Parse(const std::string &config_json, BuildFolderInfo folder);
 
   /// Every symbol, in the order of the Kconfig tree; without @p all only the visible ones (those
   /// a fragment may set).
@@ -132,8 +131,8 @@ class BuildConfig {
 absl::StatusOr<std::vector<ConfigAssignment>> ReadFragment(const std::string &path);
 
 struct SetConfigResult {
-  BuildResult configure;  ///< the reconfigure
-  std::string overlay;  ///< APP/gale.conf
+  BuildResult configure;              ///< the reconfigure
+  std::string overlay;                ///< APP/gale.conf
   std::vector<ConfigSymbol> symbols;  ///< the assigned symbols, explained after the reconfigure
 };
 

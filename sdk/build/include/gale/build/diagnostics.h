@@ -20,8 +20,8 @@ const char *SeverityName(Severity severity);
 
 /// A message from a tool about a place in a file (gale.v1.Diagnostic).
 struct Diagnostic {
-  std::string file;  ///< absolute when the tool named one; empty when it named none
-  uint32_t line = 0;  ///< 1-based; 0 when unknown
+  std::string file;     ///< absolute when the tool named one; empty when it named none
+  uint32_t line = 0;    ///< 1-based; 0 when unknown
   uint32_t column = 0;  ///< 1-based; 0 when unknown
   Severity severity = Severity::kError;
   std::string message;  ///< the tool's text; CMake messages keep their paragraphs as lines
@@ -38,7 +38,7 @@ struct Diagnostic {
 
 /// A memory region of the linker's --print-memory-usage table.
 struct MemoryRegion {
-  std::string name;  ///< e.g. "FLASH", "RAM"
+  std::string name;   ///< e.g. "FLASH", "RAM"
   uint64_t used = 0;  ///< bytes
   uint64_t size = 0;  ///< bytes
 };

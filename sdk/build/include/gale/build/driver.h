@@ -22,8 +22,8 @@ namespace gale::build {
 /// What a build folder says about itself in its CMakeCache.txt.
 struct BuildFolderInfo {
   std::string build_dir;  ///< absolute
-  std::string app_dir;  ///< the application it belongs to (CMAKE_HOME_DIRECTORY)
-  std::string board;  ///< GALE_CACHED_BOARD; empty when configure never got that far
+  std::string app_dir;    ///< the application it belongs to (CMAKE_HOME_DIRECTORY)
+  std::string board;      ///< GALE_CACHED_BOARD; empty when configure never got that far
   std::string generator;  ///< CMAKE_GENERATOR, e.g. "Ninja"
   /// The Kconfig fragments of the last configure, in the order applied (board defconfig,
   /// prj.conf or CONF_FILE, EXTRA_CONF_FILE, the app's gale.conf); empty for folders configured
@@ -37,7 +37,7 @@ absl::StatusOr<BuildFolderInfo> ReadBuildFolder(const std::string &build_dir);
 
 /// Where a build is (gale.v1.Progress).
 struct Progress {
-  std::string phase;  ///< "configure", "compile", "link"
+  std::string phase;    ///< "configure", "compile", "link"
   double percent = -1;  ///< [0, 100], or -1 when it cannot be known (configure)
   uint64_t bytes_done = 0;
   uint64_t bytes_total = 0;
@@ -61,8 +61,8 @@ struct BuildOptions {
   /// is not empty and has no CMakeCache.txt, or that holds the application or the Gale tree.
   bool pristine = false;
   std::vector<std::string> cmake_args;  ///< e.g. "-DEXTRA_CONF_FILE=debug.conf"
-  int jobs = 0;  ///< ninja -j; 0: ninja's default
-  bool force_configure = false;  ///< run cmake even when nothing asks for it
+  int jobs = 0;                         ///< ninja -j; 0: ninja's default
+  bool force_configure = false;         ///< run cmake even when nothing asks for it
 };
 
 enum class BuildState { kSucceeded, kFailed, kCancelled };
@@ -90,7 +90,7 @@ struct BuildResult {
   std::string board;
   bool configured = false;  ///< cmake ran (by the driver; ninja may re-run it itself too)
   bool up_to_date = false;  ///< nothing needed doing
-  std::string elf;  ///< gale/gale.elf, or gale/gale.exe for native_sim; empty if none
+  std::string elf;          ///< gale/gale.elf, or gale/gale.exe for native_sim; empty if none
   std::vector<Artifact> artifacts;
   uint64_t flash_bytes = 0;  ///< image size (see ImageSize); 0 without an image
   uint64_t ram_bytes = 0;
@@ -110,6 +110,10 @@ struct DriverConfig {
   std::vector<std::pair<std::string, std::string>> env;
   /// Time a cancelled cmake or ninja has to stop after SIGTERM before SIGKILL.
   std::chrono::milliseconds terminate_grace{3000};
+  /// cmake and ninja die with the process that runs the build (PR_SET_PDEATHSIG, see
+  /// SubprocessOptions): a daemon killed mid-build leaves no ninja behind to race the next
+  /// build of the folder.
+  bool kill_with_parent = true;
 };
 
 /// Runs builds. Const and thread-safe: builds of different folders may run at once; a second
@@ -134,8 +138,7 @@ class BuildDriver {
                                     const CancelToken *cancel = nullptr) const;
 
   /// Runs cmake only (always), as Build does when it configures.
-  absl::StatusOr<BuildResult> Configure(const BuildOptions &options,
-                                        const BuildEvents &events = {},
+  absl::StatusOr<BuildResult> Configure(const BuildOptions &options, const BuildEvents &events = {},
                                         const CancelToken *cancel = nullptr) const;
 
   const DriverConfig &config() const { return config_; }

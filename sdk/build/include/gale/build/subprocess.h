@@ -45,8 +45,8 @@ struct SubprocessOptions {
 
 /// How a child ended.
 struct ExitStatus {
-  int code = -1;  ///< exit code if it exited; -1 if a signal ended it
-  int signal = 0;  ///< the signal that ended it, 0 if it exited
+  int code = -1;           ///< exit code if it exited; -1 if a signal ended it
+  int signal = 0;          ///< the signal that ended it, 0 if it exited
   bool cancelled = false;  ///< it was stopped because the operation was cancelled
   bool ok() const { return !cancelled && signal == 0 && code == 0; }
   /// "exited with status 2", "killed by signal 9 (Killed)", "cancelled".
@@ -72,7 +72,7 @@ class Subprocess {
   Subprocess(const Subprocess &) = delete;
   Subprocess &operator=(const Subprocess &) = delete;
 
-  pid_t pid() const { return pid_; }  ///< also its process group and session id
+  pid_t pid() const { return pid_; }          ///< also its process group and session id
   int stdin_fd() const { return stdin_fd_; }  ///< -1 unless options.pipe_stdin
   void CloseStdin();
 

@@ -26,7 +26,7 @@ enum class DeviceState {
   kHalted,  ///< emulator up, CPU stopped (held at reset, or halted)
   kFlashing,
   kRunning,
-  kExited,  ///< the image exited (semihosting or native exit); see exit_code
+  kExited,   ///< the image exited (semihosting or native exit); see exit_code
   kOffline,  ///< the emulator died (see error); a flash or reset starts a new one
 };
 
@@ -35,15 +35,15 @@ std::string_view DeviceStateName(DeviceState state);
 
 /// A snapshot of a device: gale.v1.Device.
 struct DeviceInfo {
-  std::string id;  ///< "emu-<board>-<n>"
+  std::string id;    ///< "emu-<board>-<n>"
   std::string name;  ///< the id unless a name was given
   std::string board;
   DeviceKind kind = DeviceKind::kEmulated;
   DeviceState state = DeviceState::kHalted;
-  std::string gdb_address;  ///< "unix:<run dir>/gdb.sock"; empty for native_sim
+  std::string gdb_address;      ///< "unix:<run dir>/gdb.sock"; empty for native_sim
   std::string console_address;  ///< "unix:<run dir>/uart.sock" (held by the device); may be empty
-  int exit_code = 0;  ///< valid in kExited
-  std::string image;  ///< the image last flashed
+  int exit_code = 0;            ///< valid in kExited
+  std::string image;            ///< the image last flashed
   absl::Time created;
   std::string error;  ///< why it is offline, when it is
 };

@@ -22,7 +22,9 @@ namespace gale::devices {
 
 struct DeviceManagerOptions {
   /// Each device gets a private run folder `<runtime_dir>/<id>` (mode 0700) for its sockets and
-  /// emulator log. Keep it short: unix socket paths are limited to 107 bytes.
+  /// emulator log. Keep it short: unix socket paths are limited to 107 bytes. One manager (one
+  /// daemon) per folder: the first Create() locks it (`<runtime_dir>/lock`, released when the
+  /// process ends, however it ends) and removes run folders a dead predecessor left behind.
   std::string runtime_dir;
   size_t console_capacity = ConsoleHub::kDefaultCapacity;
   /// How long an emulator may take to open its sockets.
@@ -62,8 +64,8 @@ class DeviceManager {
 
   /// Starts an emulated board (QEMU held at reset, or native_sim waiting for an image) with an
   /// id "emu-<board>-<n>", never reused while this manager lives.
-  /// @retval FailedPrecondition the board has no emulator (a physical-only board), or the
-  ///         manager was shut down
+  /// @retval FailedPrecondition the board has no emulator (a physical-only board), the manager
+  ///         was shut down, or another process uses the runtime folder
   /// @retval AlreadyExists the name is taken
   /// @retval NotFound the emulator is not installed
   /// @retval Unavailable / DeadlineExceeded the emulator failed to start (its output quoted)
@@ -80,7 +82,8 @@ class DeviceManager {
 
   /// Calls `callback` with kAdded for every current device (when `send_current`), then with
   /// every change until Unwatch. Callbacks come from the threads that make the changes, one at a
-  /// time (never concurrently, in order), and must be quick and must not call Watch or Unwatch.
+  /// time (never concurrently, in order), and must be quick and must not call the manager (Watch,
+  /// Unwatch, Create, Delete, ...).
   using WatchId = uint64_t;
   WatchId Watch(std::function<void(const DeviceEvent &)> callback, bool send_current = true);
   /// After it returns, the callback is not running and is not called again.
@@ -91,13 +94,16 @@ class DeviceManager {
 
  private:
   void Dispatch(const DeviceEvent &event);
+  /// Takes the runtime folder's lock (once); guarded by mu_.
+  absl::Status LockRuntimeDirLocked();
 
   const DeviceManagerOptions options_;
-  mutable std::mutex mu_;  ///< guards the fields below
+  mutable std::mutex mu_;                         ///< guards the fields below
   std::vector<std::shared_ptr<Device>> devices_;  ///< in creation order
-  std::map<std::string, std::string> names_;  ///< name -> id, including reserved ones
-  std::map<std::string, uint64_t> next_number_;  ///< per board
+  std::map<std::string, std::string> names_;      ///< name -> id, including reserved ones
+  std::map<std::string, uint64_t> next_number_;   ///< per board
   bool shut_down_ = false;
+  int lock_fd_ = -1;
 
   std::mutex dispatch_mu_;  ///< held while callbacks run; guards watchers_
   std::map<WatchId, std::function<void(const DeviceEvent &)>> watchers_;

@@ -16,7 +16,7 @@ namespace gale::devices {
 
 struct TransientRunOptions {
   boards::Board board;
-  std::string image;  ///< gale.elf, or gale.exe for native_sim (see ImageInBuildDir)
+  std::string image;     ///< gale.elf, or gale.exe for native_sim (see ImageInBuildDir)
   CreateOptions create;  ///< the device's name, -icount
   /// How long the image may run (from the end of the flash) before it is stopped.
   absl::Duration timeout = absl::Seconds(60);
@@ -34,14 +34,14 @@ struct TransientRunOptions {
 
 struct TransientRunResult {
   enum class Outcome {
-    kExited,  ///< the image exited; exit_code is its status
+    kExited,    ///< the image exited; exit_code is its status
     kTimedOut,  ///< still running when the timeout came; stopped
     kCancelled,
     kDied,  ///< the emulator died (crash, killed); error says how
   };
   Outcome outcome = Outcome::kExited;
   int exit_code = 0;
-  std::string error;  ///< for kTimedOut, kCancelled and kDied
+  std::string error;   ///< for kTimedOut, kCancelled and kDied
   std::string output;  ///< the console output (up to max_output)
   bool output_truncated = false;
   std::string device_id;

@@ -20,7 +20,7 @@ namespace gale::runners {
 /// How a child process ended.
 struct ExitStatus {
   bool signaled = false;  ///< killed by a signal (`code` is the signal number)
-  int code = 0;  ///< the exit status, or the signal number when `signaled`
+  int code = 0;           ///< the exit status, or the signal number when `signaled`
 
   bool ok() const { return !signaled && code == 0; }
   /// "exited with status 3", "was killed by signal 9 (Killed)".

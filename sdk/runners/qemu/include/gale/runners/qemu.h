@@ -15,9 +15,9 @@
 namespace gale::runners {
 
 struct QemuOptions {
-  std::string binary;  ///< e.g. "qemu-system-arm" (looked up in PATH)
+  std::string binary;   ///< e.g. "qemu-system-arm" (looked up in PATH)
   std::string machine;  ///< -M, e.g. "lm3s6965evb"
-  std::string arch;  ///< the board's arch: "arm", "riscv", "riscv64"
+  std::string arch;     ///< the board's arch: "arm", "riscv", "riscv64"
   /// -icount shift=N,align=off,sleep=off (deterministic virtual time: N=0 is one instruction
   /// per virtual nanosecond). nullopt: no -icount (virtual time follows the host clock).
   std::optional<int> icount_shift = 0;

@@ -5,9 +5,8 @@
 #include <gale/arch.h>
 #include <zephyr/kernel.h>
 
-int main(void)
-{
-	printk("exit_status: leaving with 3 on %s\n", CONFIG_BOARD);
-	arch_system_exit(3);
-	return 0;
+int main(void) {
+  printk("exit_status: leaving with 3 on %s\n", CONFIG_BOARD);
+  arch_system_exit(3);
+  return 0;
 }
