@@ -6,6 +6,7 @@
 #include "gale/daemon/status.h"
 #include "gale/v1/flash.grpc.pb.h"
 #include "job_stream.h"
+#include "run_job.h"
 #include "services.h"
 
 namespace gale::daemon {

@@ -25,6 +25,13 @@ void LineSplitter::Flush() {
   }
 }
 
+void FlashProgressEvent(Events &events, const devices::FlashProgress &p) {
+  double percent = p.total == 0 ? -1 : 100.0 * static_cast<double>(p.done) / p.total;
+  // halt and start count steps, not bytes.
+  bool bytes = p.phase == "load" || p.phase == "verify";
+  events.Progress(p.phase, percent, "", bytes ? p.done : 0, bytes ? p.total : 0);
+}
+
 absl::StatusOr<devices::TransientRunResult> RunImage(
     Context &context, const boards::Board &board, const std::string &build_dir,
     absl::Duration timeout, int icount_shift, const std::atomic<bool> *cancel,
@@ -84,9 +91,9 @@ jobs::JobOutcome RunInJob(Context &context, Events &events, const build::BuildOp
       return jobs::JobOutcome::Failed(
           absl::StrCat("the image exited with status ", result->exit_code), result->exit_code);
     case devices::TransientRunResult::Outcome::kTimedOut:
-      return jobs::JobOutcome::Failed(
-          absl::StrCat("the image was still running after ", absl::FormatDuration(run.timeout),
-                       "; stopped it (raise --timeout, or make the image exit)"));
+      return jobs::JobOutcome::Failed(absl::StrCat(
+          "timed out: the image was still running after ", absl::FormatDuration(run.timeout),
+          "; stopped it (raise --timeout, or make the image exit)"));
     case devices::TransientRunResult::Outcome::kCancelled:
       return jobs::JobOutcome::Cancelled(result->error);
     case devices::TransientRunResult::Outcome::kDied:

@@ -35,6 +35,9 @@ class LineSplitter {
   std::string partial_;
 };
 
+/// A flash progress report as a job event (bytes only for the load and verify phases).
+void FlashProgressEvent(Events &events, const devices::FlashProgress &progress);
+
 /// Runs the image of `build_dir` for `board` on a transient device, calling `on_line` per console
 /// line (and `events` for flash progress, if given).
 absl::StatusOr<devices::TransientRunResult> RunImage(

@@ -82,7 +82,9 @@ absl::Status DeviceBase::DeletedError() const {
 
 absl::StatusOr<int> DeviceBase::WaitExit(absl::Duration timeout, const std::atomic<bool> *cancel) {
   const auto start = std::chrono::steady_clock::now();
-  const auto deadline = start + absl::ToChronoNanoseconds(timeout);
+  // An infinite (or huge) timeout must not overflow the clock: cap it at ten years.
+  const auto deadline =
+      start + absl::ToChronoNanoseconds(std::min(timeout, absl::Hours(24 * 365 * 10)));
   std::unique_lock lock(mu_);
   while (true) {
     if (deleted_) {
