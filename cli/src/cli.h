@@ -30,7 +30,7 @@ enum class Command {
 };
 
 struct GlobalOptions {
-  std::string socket;  // --socket; empty: GALE_SOCKET or the default (see gale/cli/paths.h)
+  std::string socket;  // --socket; empty: GALE_SOCKET or the default (see gale/host/paths.h)
   bool json = false;
   int verbose = 0;
 };

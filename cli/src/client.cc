@@ -9,10 +9,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "daemon_launch.h"
-#include "gale/cli/paths.h"
+#include "gale/host/paths.h"
 #include "gale/v1/sdk.grpc.pb.h"
 
 namespace gale::cli {
+
+using gale::host::UnixSocketPath;
+using gale::host::DaemonLogPath;
+
 
 Client::Client(std::string address, std::string lease)
     : address_(std::move(address)), lease_(std::move(lease)) {

@@ -18,7 +18,7 @@ namespace gale::cli {
 
 class Client {
  public:
-  /// `address` is a resolved gRPC target (see gale/cli/paths.h); `lease` is sent as the
+  /// `address` is a resolved gRPC target (see gale/host/paths.h); `lease` is sent as the
   /// "gale-lease" metadata of every call when not empty.
   Client(std::string address, std::string lease);
 

@@ -11,11 +11,15 @@
 #include "commands.h"
 #include "exit_codes.h"
 #include "format.h"
-#include "gale/cli/paths.h"
+#include "gale/host/paths.h"
 #include "gale/v1/sdk.grpc.pb.h"
 #include "json.h"
 
 namespace gale::cli {
+
+using gale::host::UnixSocketPath;
+using gale::host::DaemonLogPath;
+
 namespace {
 
 // A zombie (exited, not yet reaped by whoever started it) counts as gone.

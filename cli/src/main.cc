@@ -10,8 +10,11 @@
 #include "client.h"
 #include "commands.h"
 #include "exit_codes.h"
-#include "gale/cli/paths.h"
+#include "gale/host/paths.h"
 #include "interrupt.h"
+
+using gale::host::ResolveSocketAddress;
+using gale::host::RealEnv;
 
 int main(int argc, char **argv) {
   using namespace gale::cli;

@@ -22,6 +22,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "context.h"
+#include "gale/host/paths.h"
 #include "services.h"
 
 #ifndef GALE_VERSION
@@ -45,6 +46,10 @@ absl::Status MakePrivateDir(const std::string &dir) {
         absl::StrCat("cannot make folder ", dir, " private (0700): ", std::strerror(errno)));
   }
   return absl::OkStatus();
+}
+
+std::string UnixSocketPath(const std::string& address) {
+  return host::UnixSocketPath(address).value_or("");
 }
 
 // A live daemon answers on the socket; a dead one left the file behind. Asking with a short
@@ -104,10 +109,10 @@ Daemon::~Daemon() {
 
 absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(Options options) {
   if (options.listen.empty()) {
-    options.listen.push_back(DefaultSocketAddress());
+    options.listen.push_back(host::DefaultSocketAddress());
   }
   if (options.state_dir.empty()) {
-    options.state_dir = DefaultStateDir();
+    options.state_dir = host::DefaultStateDir();
   }
   absl::StatusOr<std::string> base = FindGaleBase(options.gale_base);
   if (!base.ok()) {

@@ -2,12 +2,13 @@
 // start` starts it in the background.
 #include <signal.h>
 
+#include <filesystem>
 #include <iostream>
 #include <thread>
 
 #include "CLI/CLI.hpp"
 #include "gale/daemon/daemon.h"
-#include "gale/daemon/paths.h"
+#include "gale/host/paths.h"
 
 int main(int argc, char **argv) {
   gale::daemon::Options options;
@@ -29,7 +30,7 @@ int main(int argc, char **argv) {
   app.add_option("--max-tests", options.max_tests, "concurrent test scenarios (default: cores)");
   CLI11_PARSE(app, argc, argv);
   for (const std::string &address : listen) {
-    options.listen.push_back(gale::daemon::ResolveSocketAddress(address));
+    options.listen.push_back(gale::host::NormalizeAddress(address, cwd));
   }
 
   // Signals are taken by one thread with sigwait, so no handler runs inside gRPC or SQLite.

@@ -13,56 +13,6 @@
 namespace gale::daemon {
 namespace fs = std::filesystem;
 
-namespace {
-std::string Env(const char *name) {
-  const char *value = std::getenv(name);
-  return value != nullptr ? value : "";
-}
-}  // namespace
-
-std::string DefaultSocketAddress() {
-  std::string runtime = Env("XDG_RUNTIME_DIR");
-  if (runtime.empty()) {
-    return absl::StrCat("unix:/tmp/gale-", getuid(), "/galed.sock");
-  }
-  return absl::StrCat("unix:", runtime, "/gale/galed.sock");
-}
-
-std::string ResolveSocketAddress(const std::string &flag_value) {
-  std::string address = flag_value;
-  if (address.empty()) {
-    address = Env("GALE_SOCKET");
-  }
-  if (address.empty()) {
-    return DefaultSocketAddress();
-  }
-  if (absl::StartsWith(address, "/") || absl::StartsWith(address, ".")) {
-    return absl::StrCat("unix:", fs::absolute(address).lexically_normal().string());
-  }
-  return address;
-}
-
-std::string DefaultStateDir() {
-  std::string state = Env("XDG_STATE_HOME");
-  if (!state.empty()) {
-    return absl::StrCat(state, "/gale");
-  }
-  std::string home = Env("HOME");
-  if (home.empty()) {
-    home = absl::StrCat("/tmp/gale-", getuid());
-  }
-  return absl::StrCat(home, "/.local/state/gale");
-}
-
-std::string UnixSocketPath(const std::string &address) {
-  if (absl::StartsWith(address, "unix://")) {
-    return address.substr(7);
-  }
-  if (absl::StartsWith(address, "unix:")) {
-    return address.substr(5);
-  }
-  return "";
-}
 
 PathPolicy::PathPolicy(std::vector<std::string> roots) {
   for (const std::string &root : roots) {

@@ -28,7 +28,7 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include "gale/cli/paths.h"
+#include "gale/host/paths.h"
 #include "gale/v1/boards.grpc.pb.h"
 #include "gale/v1/builds.grpc.pb.h"
 #include "gale/v1/console.grpc.pb.h"
@@ -131,7 +131,7 @@ class SdkService final : public Sdk::Service {
     status->set_uptime_s(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - g_start).count());
     status->add_listen(g_listen);
-    status->set_state_dir(gale::cli::DefaultStateDir());
+    status->set_state_dir(gale::host::DefaultStateDir());
     return Status::OK;
   }
   Status Shutdown(ServerContext *, const ShutdownRequest *, ShutdownResponse *) override {
@@ -193,7 +193,7 @@ class BuildsService final : public Builds::Service {
       while (!context->IsCancelled()) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
       }
-      std::ofstream(gale::cli::DefaultStateDir() + "/cancelled") << "cancelled\n";
+      std::ofstream(gale::host::DefaultStateDir() + "/cancelled") << "cancelled\n";
       return Status::CANCELLED;
     }
     if (board == "timeout") {
@@ -308,7 +308,7 @@ class ConsoleService final : public Console::Service {
       context->TryCancel();
     } else if (exited) {
       // For tests: the client half-closed after the exit, as galed expects.
-      std::ofstream(gale::cli::DefaultStateDir() + "/console-half-closed") << "yes\n";
+      std::ofstream(gale::host::DefaultStateDir() + "/console-half-closed") << "yes\n";
     }
     lock.unlock();
     input.join();
@@ -335,15 +335,15 @@ class JobsService final : public Jobs::Service {
 }  // namespace
 
 int main(int argc, char **argv) {
-  g_listen = gale::cli::DefaultSocketAddress();
+  g_listen = gale::host::DefaultSocketAddress();
   for (int i = 1; i + 1 < argc; ++i) {
     if (std::string(argv[i]) == "--listen") {
-      g_listen = gale::cli::NormalizeAddress(argv[i + 1]);
+      g_listen = gale::host::NormalizeAddress(argv[i + 1]);
     }
   }
-  const std::string path = *gale::cli::UnixSocketPath(g_listen);
+  const std::string path = *gale::host::UnixSocketPath(g_listen);
   std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-  std::filesystem::create_directories(gale::cli::DefaultStateDir());
+  std::filesystem::create_directories(gale::host::DefaultStateDir());
   unlink(path.c_str());
 
   SdkService sdk;

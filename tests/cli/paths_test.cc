@@ -1,11 +1,11 @@
-#include "gale/cli/paths.h"
+#include "gale/host/paths.h"
 
 #include <map>
 #include <string>
 
 #include <gtest/gtest.h>
 
-namespace gale::cli {
+namespace gale::host {
 namespace {
 
 // An environment of our own: the test must not depend on the one it runs in.
@@ -75,4 +75,4 @@ TEST(StateDir, FollowsXdgStateHomeThenHome) {
 }
 
 }  // namespace
-}  // namespace gale::cli
+}  // namespace gale::host

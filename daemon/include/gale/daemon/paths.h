@@ -1,5 +1,5 @@
-// Where galed listens and keeps its state, and which files a request may name. The CLI resolves
-// the socket with the same function, so a client and a daemon started in one environment meet.
+// Which files a request may name. (Where galed listens and keeps its state is the shared rule
+// of gale/host/paths.h.)
 #pragma once
 
 #include <string>
@@ -8,17 +8,6 @@
 #include "absl/status/statusor.h"
 
 namespace gale::daemon {
-
-/// The default listen address: unix:$XDG_RUNTIME_DIR/gale/galed.sock, or
-/// unix:/tmp/gale-$UID/galed.sock when XDG_RUNTIME_DIR is unset.
-std::string DefaultSocketAddress();
-/// --socket value if given, else $GALE_SOCKET, else DefaultSocketAddress(). A bare path is taken
-/// as a unix socket.
-std::string ResolveSocketAddress(const std::string &flag_value);
-/// $XDG_STATE_HOME/gale, else $HOME/.local/state/gale.
-std::string DefaultStateDir();
-/// The folder of a unix: address, else empty.
-std::string UnixSocketPath(const std::string &address);
 
 /// Decides whether a request may name a file. With no roots, any path is allowed (the local
 /// unix socket's client is the user who started the daemon). With roots, the path, made

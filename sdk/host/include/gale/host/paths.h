@@ -1,7 +1,7 @@
 // Where gale and galed meet: the daemon's socket address and its state folder.
 //
 // Header-only and free of gRPC and absl so that the daemon and every client resolve these the
-// same way (link the INTERFACE library `gale_cli_paths`). The rules:
+// same way (link the INTERFACE library `gale_host`). The rules:
 //
 //   socket:    --socket ADDR, else $GALE_SOCKET, else unix:$XDG_RUNTIME_DIR/gale/galed.sock,
 //              else (no XDG_RUNTIME_DIR) unix:/tmp/gale-$UID/galed.sock
@@ -22,7 +22,7 @@
 #include <string>
 #include <string_view>
 
-namespace gale::cli {
+namespace gale::host {
 
 /// Looks up an environment variable; nullptr when unset. Tests pass their own.
 using EnvLookup = std::function<const char *(const char *)>;
@@ -114,4 +114,4 @@ inline std::string DaemonLogPath(const EnvLookup &env = RealEnv, uid_t uid = get
   return DefaultStateDir(env, uid) + "/galed.log";
 }
 
-}  // namespace gale::cli
+}  // namespace gale::host
