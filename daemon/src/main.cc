@@ -29,6 +29,7 @@ int main(int argc, char **argv) {
   app.add_option("--max-builds", options.max_builds, "concurrent builds (default: cores)");
   app.add_option("--max-tests", options.max_tests, "concurrent test scenarios (default: cores)");
   CLI11_PARSE(app, argc, argv);
+  const std::string cwd = std::filesystem::current_path().string();
   for (const std::string &address : listen) {
     options.listen.push_back(gale::host::NormalizeAddress(address, cwd));
   }

@@ -27,10 +27,7 @@ namespace gale::daemon {
 namespace {
 namespace fs = std::filesystem;
 
-std::string ImageDir() {
-  const char *dir = std::getenv("GALE_TEST_IMAGE_DIR");
-  return dir != nullptr ? dir : "";
-}
+std::string ImageDir() { return GALE_TEST_IMAGES; }
 
 // Calls a method by name with raw protobuf bytes, as a generic tool (grpcurl, a health checker)
 // would: the daemon's health and reflection services are not Gale's own protos.
