@@ -129,6 +129,23 @@ CREATE TABLE test_cases (
 );
 CREATE INDEX test_cases_by_result ON test_cases (run_id, scenario, board);
 )sql",
+    // 2: decoded target log records (issue 5), in arrival order.
+    R"sql(
+CREATE TABLE logs (
+  id INTEGER PRIMARY KEY,
+  time_us INTEGER NOT NULL,
+  target_time TEXT NOT NULL DEFAULT '',
+  level INTEGER NOT NULL CHECK (level BETWEEN 0 AND 4),
+  module TEXT NOT NULL DEFAULT '',
+  message TEXT NOT NULL,
+  device_id TEXT NOT NULL DEFAULT '',
+  source TEXT NOT NULL DEFAULT '',
+  build TEXT NOT NULL DEFAULT '',
+  job_id TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX logs_by_device ON logs (device_id, id);
+CREATE INDEX logs_by_time ON logs (time_us);
+)sql",
 };
 
 }  // namespace gale::store

@@ -1052,4 +1052,117 @@ absl::StatusOr<std::vector<TestRun>> Store::ListTestRuns(uint32_t limit) {
   }
 }
 
+// --- Logs -------------------------------------------------------------------------------------
+
+std::string_view LogLevelName(LogLevel level) {
+  switch (level) {
+    case LogLevel::kNone:
+      return "none";
+    case LogLevel::kError:
+      return "err";
+    case LogLevel::kWarning:
+      return "wrn";
+    case LogLevel::kInfo:
+      return "inf";
+    case LogLevel::kDebug:
+      return "dbg";
+  }
+  return "none";
+}
+
+std::optional<LogLevel> ParseLogLevel(std::string_view name) {
+  static constexpr std::pair<std::string_view, LogLevel> kNames[] = {
+      {"none", LogLevel::kNone},    {"err", LogLevel::kError},   {"error", LogLevel::kError},
+      {"wrn", LogLevel::kWarning},  {"warning", LogLevel::kWarning},
+      {"warn", LogLevel::kWarning}, {"inf", LogLevel::kInfo},    {"info", LogLevel::kInfo},
+      {"dbg", LogLevel::kDebug},    {"debug", LogLevel::kDebug},
+  };
+  for (const auto &[text, level] : kNames) {
+    if (text == name) {
+      return level;
+    }
+  }
+  return std::nullopt;
+}
+
+absl::Status Store::AppendLogs(std::vector<LogRecord> &records) {
+  for (const LogRecord &record : records) {
+    int level = static_cast<int>(record.level);
+    if (level < 0 || level > 4) {
+      return absl::InvalidArgumentError(Cat("log record with level ", level, " (0..4)"));
+    }
+  }
+  std::lock_guard lock(impl_->mu);
+  sqlite::Db &db = *impl_->db;
+  sqlite::Transaction transaction(db);
+  GALE_STORE_RETURN_IF_ERROR(transaction.Begin());
+  for (LogRecord &record : records) {
+    if (record.time_us == 0) {
+      record.time_us = NowUs();
+    }
+    GALE_STORE_ASSIGN_OR_RETURN(
+        sqlite::Query insert,
+        db.Prepare("INSERT INTO logs (time_us, target_time, level, module, message, device_id, "
+                   "source, build, job_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+                   "RETURNING id"));
+    insert.Bind(1, record.time_us)
+        .Bind(2, record.target_time)
+        .Bind(3, static_cast<int64_t>(record.level))
+        .Bind(4, record.module)
+        .Bind(5, record.message)
+        .Bind(6, record.device_id)
+        .Bind(7, record.source)
+        .Bind(8, record.build)
+        .Bind(9, record.job_id);
+    GALE_STORE_ASSIGN_OR_RETURN(bool row, insert.Step());
+    if (row) {
+      record.id = static_cast<uint64_t>(insert.Int64(0));
+    }
+    GALE_STORE_RETURN_IF_ERROR(insert.Run());
+  }
+  return transaction.Commit();
+}
+
+absl::StatusOr<std::vector<LogRecord>> Store::QueryLogs(const LogFilter &filter) {
+  std::lock_guard lock(impl_->mu);
+  std::string sql =
+      "SELECT id, time_us, target_time, level, module, message, device_id, source, build, "
+      "job_id FROM logs WHERE id > ?1 AND (?2 = '' OR device_id = ?2) AND (?3 = 0 OR level <= ?3) "
+      "AND (?4 = '' OR module = ?4) AND (?5 = '' OR job_id = ?5) AND time_us >= ?6 "
+      "AND (?7 = 0 OR time_us < ?7)";
+  sql += filter.newest ? " ORDER BY id DESC LIMIT ?8" : " ORDER BY id LIMIT ?8";
+  GALE_STORE_ASSIGN_OR_RETURN(sqlite::Query query, impl_->db->Prepare(sql));
+  query.Bind(1, static_cast<int64_t>(filter.after_id))
+      .Bind(2, filter.device_id)
+      .Bind(3, static_cast<int64_t>(filter.max_level))
+      .Bind(4, filter.module)
+      .Bind(5, filter.job_id)
+      .Bind(6, filter.since_us)
+      .Bind(7, filter.until_us)
+      .Bind(8, static_cast<int64_t>(filter.limit == 0 ? 1000 : filter.limit));
+  std::vector<LogRecord> records;
+  for (;;) {
+    GALE_STORE_ASSIGN_OR_RETURN(bool row, query.Step());
+    if (!row) {
+      break;
+    }
+    LogRecord record;
+    record.id = static_cast<uint64_t>(query.Int64(0));
+    record.time_us = query.Int64(1);
+    record.target_time = query.Text(2);
+    record.level = static_cast<LogLevel>(query.Int64(3));
+    record.module = query.Text(4);
+    record.message = query.Text(5);
+    record.device_id = query.Text(6);
+    record.source = query.Text(7);
+    record.build = query.Text(8);
+    record.job_id = query.Text(9);
+    records.push_back(std::move(record));
+  }
+  if (filter.newest) {
+    std::reverse(records.begin(), records.end());
+  }
+  return records;
+}
+
 }  // namespace gale::store

@@ -618,3 +618,90 @@ TEST(StoreOpenTest, AFailedMigrationChangesNothing) {
 
 }  // namespace
 }  // namespace gale::store
+
+namespace gale::store {
+namespace {
+
+LogRecord Log(std::string device, LogLevel level, std::string module, std::string message,
+              int64_t time_us) {
+  LogRecord r;
+  r.device_id = std::move(device);
+  r.level = level;
+  r.module = std::move(module);
+  r.message = std::move(message);
+  r.time_us = time_us;
+  r.source = "uart";
+  return r;
+}
+
+TEST_F(StoreTest, LogsAreAppendedInOrderAndFiltered) {
+  std::vector<LogRecord> batch = {
+      Log("emu-a-1", LogLevel::kInfo, "app", "marker 0", 100),
+      Log("emu-a-1", LogLevel::kWarning, "app", "all markers sent", 200),
+      Log("emu-b-1", LogLevel::kError, "net", "link down", 300),
+      Log("emu-a-1", LogLevel::kDebug, "net", "rx 12 bytes", 400),
+  };
+  ASSERT_TRUE(store_->AppendLogs(batch).ok());
+  EXPECT_LT(batch[0].id, batch[1].id);
+  EXPECT_LT(batch[2].id, batch[3].id);
+
+  auto all = store_->QueryLogs();
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_EQ(all->size(), 4u);
+  EXPECT_EQ((*all)[1].message, "all markers sent");
+  EXPECT_EQ((*all)[1].level, LogLevel::kWarning);
+  EXPECT_EQ((*all)[1].source, "uart");
+
+  LogFilter by_device;
+  by_device.device_id = "emu-a-1";
+  by_device.max_level = LogLevel::kWarning;  // errors and warnings only
+  auto warnings = store_->QueryLogs(by_device);
+  ASSERT_TRUE(warnings.ok());
+  ASSERT_EQ(warnings->size(), 1u);
+  EXPECT_EQ(warnings->front().message, "all markers sent");
+
+  LogFilter by_module;
+  by_module.module = "net";
+  by_module.since_us = 350;
+  auto net = store_->QueryLogs(by_module);
+  ASSERT_TRUE(net.ok());
+  ASSERT_EQ(net->size(), 1u);
+  EXPECT_EQ(net->front().message, "rx 12 bytes");
+
+  // Following: what came after the last id seen; the newest N, still oldest first.
+  LogFilter follow;
+  follow.after_id = batch[1].id;
+  auto later = store_->QueryLogs(follow);
+  ASSERT_TRUE(later.ok());
+  EXPECT_EQ(later->size(), 2u);
+  LogFilter newest;
+  newest.limit = 2;
+  newest.newest = true;
+  auto last_two = store_->QueryLogs(newest);
+  ASSERT_TRUE(last_two.ok());
+  ASSERT_EQ(last_two->size(), 2u);
+  EXPECT_EQ((*last_two)[0].message, "link down");
+  EXPECT_EQ((*last_two)[1].message, "rx 12 bytes");
+}
+
+TEST_F(StoreTest, ABadLogLevelWritesNothing) {
+  std::vector<LogRecord> batch = {Log("d", LogLevel::kInfo, "m", "kept?", 1),
+                                  Log("d", static_cast<LogLevel>(9), "m", "bad", 2)};
+  absl::Status status = store_->AppendLogs(batch);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  auto all = store_->QueryLogs();
+  ASSERT_TRUE(all.ok());
+  EXPECT_TRUE(all->empty());
+}
+
+TEST(LogLevelNames, RoundTrip) {
+  for (LogLevel level : {LogLevel::kNone, LogLevel::kError, LogLevel::kWarning, LogLevel::kInfo,
+                         LogLevel::kDebug}) {
+    EXPECT_EQ(ParseLogLevel(LogLevelName(level)), level);
+  }
+  EXPECT_EQ(ParseLogLevel("warning"), LogLevel::kWarning);
+  EXPECT_EQ(ParseLogLevel("loud"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace gale::store

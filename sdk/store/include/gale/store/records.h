@@ -169,6 +169,41 @@ struct TestRun {
   TestRunSummary summary;
 };
 
+/// Severity of a target log record, as Zephyr numbers them (LOG_LEVEL_ERR = 1 ...).
+enum class LogLevel { kNone = 0, kError = 1, kWarning = 2, kInfo = 3, kDebug = 4 };
+/// "none", "err", "wrn", "inf", "dbg" (the abbreviations targets print).
+std::string_view LogLevelName(LogLevel level);
+/// Accepts the abbreviations and "error", "warning", "info", "debug"; nullopt otherwise.
+std::optional<LogLevel> ParseLogLevel(std::string_view name);
+
+/// One decoded log message of a target (gale.v1.LogRecord).
+struct LogRecord {
+  uint64_t id = 0;  ///< set by the store
+  int64_t time_us = 0;  ///< when the host received it
+  std::string target_time;  ///< the target's timestamp as printed ("00:00:01.234,567"), if any
+  LogLevel level = LogLevel::kInfo;
+  std::string module;
+  std::string message;
+  std::string device_id;
+  std::string source;  ///< "uart", "rtt:0", ...
+  std::string build;  ///< the image it came from (ELF path)
+  std::string job_id;  ///< the job that ran the image, if one did
+};
+
+/// QueryLogs filter (gale.v1.QueryLogsRequest). Empty/zero fields do not filter.
+struct LogFilter {
+  std::string device_id;
+  /// Records at this level or more severe (kError is the most severe); kNone: all.
+  LogLevel max_level = LogLevel::kNone;
+  std::string module;
+  std::string job_id;
+  int64_t since_us = 0;  ///< time_us >= since_us
+  int64_t until_us = 0;  ///< time_us < until_us
+  uint64_t after_id = 0;  ///< id > after_id (to follow)
+  uint32_t limit = 0;  ///< 0: 1000
+  bool newest = false;  ///< the `limit` newest matches (still returned oldest first)
+};
+
 }  // namespace gale::store
 
 #endif  // GALE_STORE_RECORDS_H_

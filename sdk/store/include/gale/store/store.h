@@ -30,7 +30,7 @@ struct StoreOpener;
 }  // namespace internal
 
 /// The schema version this build of Gale writes (PRAGMA user_version).
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 class Store {
  public:
@@ -140,6 +140,15 @@ class Store {
   absl::StatusOr<TestRun> GetTestRun(std::string_view id);
   /// Newest first, without scenarios (gale.v1.ListTestRunsResponse). limit 0: 100.
   absl::StatusOr<std::vector<TestRun>> ListTestRuns(uint32_t limit = 0);
+
+  // --- Logs ---------------------------------------------------------------------------------
+
+  /// Appends decoded log records in one transaction, setting each record's id (increasing).
+  /// time_us 0 becomes now.
+  /// @retval InvalidArgument a record has a level outside LogLevel (nothing is written).
+  absl::Status AppendLogs(std::vector<LogRecord> &records);
+  /// Records matching `filter`, oldest first (ids increasing), at most filter.limit (0: 1000).
+  absl::StatusOr<std::vector<LogRecord>> QueryLogs(const LogFilter &filter = {});
 
  private:
   friend struct internal::StoreOpener;
