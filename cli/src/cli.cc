@@ -96,6 +96,17 @@ void DefineCommands(CLI::App &app, Invocation &inv) {
   console->add_flag("-f,--follow", inv.console.follow, "keep going after the image exits");
   console->callback(command(Command::kConsole));
 
+  // shell
+  CLI::App *shell = app.add_subcommand(
+      "shell", "a device's shell: interactive, or one command with -c (for scripts and CI)");
+  shell->add_option("--device", inv.shell.device, "device id or name (default: the only one)");
+  shell->add_option("-c,--command", inv.shell.command,
+                    "run one command line, print its output, exit 1 if the shell reported an "
+                    "error");
+  shell->add_option("--timeout", inv.shell.timeout_s, "seconds to wait for the prompt (-c)")
+      ->check(CLI::Range(1, 3600));
+  shell->callback(command(Command::kShell));
+
   // test
   CLI::App *test = app.add_subcommand(
       "test", "build and run the testcase.yaml scenarios under PATHs on emulated boards");
@@ -169,6 +180,7 @@ bool NeedsDaemon(Command command) {
     case Command::kDevices:
     case Command::kFlash:
     case Command::kConsole:
+    case Command::kShell:
     case Command::kTest:
     case Command::kConfig:
     case Command::kJobs:

@@ -18,6 +18,7 @@ enum class Command {
   kDevices,
   kFlash,
   kConsole,
+  kShell,
   kTest,
   kConfig,
   kJobs,
@@ -76,6 +77,12 @@ struct ConsoleOptions {
   bool follow = false;  // keep going after the image exits
 };
 
+struct ShellOptions {
+  std::string device;
+  std::string command;  // -c: run one command, print its output
+  int timeout_s = 10;
+};
+
 struct TestOptions {
   std::vector<std::string> boards;
   std::vector<std::string> paths;  // empty: the current folder
@@ -109,6 +116,7 @@ struct Invocation {
   EmuOptions emu;
   FlashOptions flash;
   ConsoleOptions console;
+  ShellOptions shell;
   TestOptions test;
   ConfigOptions config;
   JobsOptions jobs;

@@ -110,6 +110,8 @@ int Dispatch(Context &ctx) {
       return RunFlash(ctx);
     case Command::kConsole:
       return RunConsole(ctx);
+    case Command::kShell:
+      return RunShell(ctx);
     case Command::kTest:
       return RunTest(ctx);
     case Command::kConfig:

@@ -60,6 +60,8 @@ int RunDevices(Context &ctx);
 int RunFlash(Context &ctx);
 // console_cmd.cc
 int RunConsole(Context &ctx);
+// shell_cmd.cc
+int RunShell(Context &ctx);
 // test_cmd.cc
 int RunTest(Context &ctx);
 // config_cmd.cc

@@ -65,6 +65,7 @@ std::vector<std::unique_ptr<grpc::Service>> MakeServices(Context &context) {
   services.push_back(MakeConsoleService(context));
   services.push_back(MakeTestsService(context));
   services.push_back(MakeConfigService(context));
+  services.push_back(MakeShellService(context));
   return services;
 }
 
