@@ -31,12 +31,12 @@ extern "C" {
 
 /** One ring buffer descriptor, as SEGGER RTT lays it out (24 bytes on 32-bit targets). */
 struct gale_rtt_buffer {
-  const char *sName;          /**< channel name, e.g. "Terminal"; NULL when unused */
-  char *pBuffer;              /**< the ring */
-  unsigned SizeOfBuffer;      /**< ring size in bytes; one byte stays free (full = size - 1) */
-  volatile unsigned WrOff;    /**< next byte to write (writer-owned) */
-  volatile unsigned RdOff;    /**< next byte to read (reader-owned) */
-  unsigned Flags;             /**< SEGGER_RTT_MODE_* for up-buffers */
+  const char *sName;       /**< channel name, e.g. "Terminal"; NULL when unused */
+  char *pBuffer;           /**< the ring */
+  unsigned SizeOfBuffer;   /**< ring size in bytes; one byte stays free (full = size - 1) */
+  volatile unsigned WrOff; /**< next byte to write (writer-owned) */
+  volatile unsigned RdOff; /**< next byte to read (reader-owned) */
+  unsigned Flags;          /**< SEGGER_RTT_MODE_* for up-buffers */
 };
 
 #ifdef CONFIG_USE_SEGGER_RTT
@@ -89,8 +89,7 @@ int gale_rtt_read(unsigned channel, void *buf, size_t len);
  * @retval -EINVAL no such channel, a size below 2, or a mode out of range
  * @pre any context
  */
-int gale_rtt_config_up(unsigned channel, const char *name, void *buf, size_t size,
-                       unsigned flags);
+int gale_rtt_config_up(unsigned channel, const char *name, void *buf, size_t size, unsigned flags);
 
 /** Same for down channel @p channel (@p flags is stored but unused by the target). */
 int gale_rtt_config_down(unsigned channel, const char *name, void *buf, size_t size,

@@ -44,9 +44,13 @@ class IrqLock {
   unsigned int key_;
 };
 
-inline void Barrier() { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+inline void Barrier() {
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
 
-bool Initialised() { return static_cast<volatile char *>(_SEGGER_RTT.acID)[0] == 'S'; }
+bool Initialised() {
+  return static_cast<volatile char *>(_SEGGER_RTT.acID)[0] == 'S';
+}
 
 void InitLocked() {
   if (Initialised()) {
@@ -272,10 +276,11 @@ int gale_rtt_write(unsigned channel, const void *data, size_t len) {
   return Write(channel, data, len, true);
 }
 
-int gale_rtt_read(unsigned channel, void *buf, size_t len) { return Read(channel, buf, len, true); }
+int gale_rtt_read(unsigned channel, void *buf, size_t len) {
+  return Read(channel, buf, len, true);
+}
 
-int gale_rtt_config_up(unsigned channel, const char *name, void *buf, size_t size,
-                       unsigned flags) {
+int gale_rtt_config_up(unsigned channel, const char *name, void *buf, size_t size, unsigned flags) {
   if (channel >= CONFIG_SEGGER_RTT_MAX_NUM_UP_BUFFERS || flags > SEGGER_RTT_MODE_MASK ||
       flags == 3U) {
     return -EINVAL;
@@ -295,9 +300,13 @@ uint32_t gale_rtt_dropped_count(unsigned channel) {
   return channel < CONFIG_SEGGER_RTT_MAX_NUM_UP_BUFFERS ? gale_rtt_dropped[channel] : 0U;
 }
 
-unsigned int gale_rtt_lock(void) { return irq_lock(); }
+unsigned int gale_rtt_lock(void) {
+  return irq_lock();
+}
 
-void gale_rtt_unlock(unsigned int key) { irq_unlock(key); }
+void gale_rtt_unlock(unsigned int key) {
+  irq_unlock(key);
+}
 
 unsigned SEGGER_RTT_Write(unsigned BufferIndex, const void *pBuffer, unsigned NumBytes) {
   int n = Write(BufferIndex, pBuffer, NumBytes, true);
@@ -373,7 +382,9 @@ unsigned SEGGER_RTT_GetBytesInBuffer(unsigned BufferIndex) {
   return wr >= rd ? wr - rd : b->SizeOfBuffer - rd + wr;
 }
 
-int SEGGER_RTT_HasKey(void) { return SEGGER_RTT_HasData(0) != 0U ? 1 : 0; }
+int SEGGER_RTT_HasKey(void) {
+  return SEGGER_RTT_HasData(0) != 0U ? 1 : 0;
+}
 
 int SEGGER_RTT_GetKey(void) {
   unsigned char c;
