@@ -13,15 +13,28 @@ absl::Status DeviceMemoryAccess::Write(uint64_t address, std::span<const uint8_t
   return device_.WriteMemory(address, data);
 }
 
+absl::Status GdbMemoryAccess::Hold() {
+  if (absl::Status s = Stop(); !s.ok()) {
+    return s;
+  }
+  held_ = true;
+  return absl::OkStatus();
+}
+
+absl::Status GdbMemoryAccess::Release() {
+  held_ = false;
+  return Restart();
+}
+
 absl::Status GdbMemoryAccess::Stop() {
-  if (!running_) {
+  if (!running_ || held_) {
     return absl::OkStatus();
   }
   return client_.Interrupt().status();
 }
 
 absl::Status GdbMemoryAccess::Restart() {
-  if (!running_) {
+  if (!running_ || held_) {
     return absl::OkStatus();
   }
   return client_.Continue();

@@ -21,6 +21,17 @@ std::vector<uint8_t> ToLe32(uint32_t value) {
 // Counters this close to the block are read with it, in one access.
 constexpr uint64_t kAdjacentGap = 64;
 
+// The host owns RdOff of up-buffers: if one is not what we last wrote, the target was reset and
+// initialised the block again between two polls (the id never looked absent).
+bool RestartedUnseen(const ControlBlock &before, const ControlBlock &now) {
+  for (size_t i = 0; i < now.up.size(); i++) {
+    if (now.up[i].active() && now.up[i].rd_off != before.up[i].rd_off) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 RttReader::RttReader(MemoryAccess &memory, RttReaderOptions options)
@@ -76,6 +87,18 @@ void RttReader::Detach(absl::Status why, PollResult &result) {
 }
 
 absl::StatusOr<PollResult> RttReader::Poll() {
+  if (absl::Status s = memory_.Hold(); !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<PollResult> result = PollHeld();
+  absl::Status released = memory_.Release();
+  if (result.ok() && !released.ok()) {
+    return released;
+  }
+  return result;
+}
+
+absl::StatusOr<PollResult> RttReader::PollHeld() {
   PollResult result;
   if (!address_ || !block_) {
     absl::StatusOr<uint64_t> where = Locate();
@@ -138,7 +161,7 @@ absl::StatusOr<PollResult> RttReader::Poll() {
     Detach(absl::DataLossError("RTT control block keeps changing its channel counts"), result);
     return result;
   }
-  if (!block_ || !block_->SameLayout(*parsed)) {
+  if (!block_ || !block_->SameLayout(*parsed) || RestartedUnseen(*block_, *parsed)) {
     result.reattached = true;
     dropped_known_ = false;
   }
@@ -256,6 +279,18 @@ absl::Status RttReader::WaitForControlBlock(absl::Duration timeout,
 }
 
 absl::StatusOr<size_t> RttReader::WriteDown(unsigned channel, std::span<const uint8_t> data) {
+  if (absl::Status s = memory_.Hold(); !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<size_t> result = WriteDownHeld(channel, data);
+  absl::Status released = memory_.Release();
+  if (result.ok() && !released.ok()) {
+    return released;
+  }
+  return result;
+}
+
+absl::StatusOr<size_t> RttReader::WriteDownHeld(unsigned channel, std::span<const uint8_t> data) {
   if (!block_) {
     return absl::FailedPreconditionError(
         "RTT: no control block attached yet; poll until one is found before writing");

@@ -233,6 +233,23 @@ TEST_F(RttReaderTest, ResetIsFollowed) {
   EXPECT_EQ(Got(after, 0), "after");
 }
 
+TEST_F(RttReaderTest, ResetBetweenTwoPollsIsNoticed) {
+  InitTarget();
+  RttReader reader(memory_, Options());
+  Poll(reader);
+  target_.Write(0, "first run");
+  EXPECT_EQ(Got(Poll(reader), 0), "first run");
+  // Reset and re-initialised before the next poll: the id never looked absent, the layout is
+  // the same, but RdOff (the host's) went back to 0.
+  memory_.Clear();
+  InitTarget();
+  target_.Write(0, "second run");
+  PollResult after = Poll(reader);
+  EXPECT_TRUE(after.reattached);
+  EXPECT_EQ(Got(after, 0), "second run");
+  EXPECT_FALSE(Poll(reader).reattached);
+}
+
 TEST_F(RttReaderTest, ReflashWithOtherLayoutIsReattached) {
   InitTarget();
   RttReader reader(memory_, Options());

@@ -35,6 +35,11 @@ class MemoryAccess {
   /// Exactly `length` bytes at `address`, or an error.
   virtual absl::StatusOr<std::vector<uint8_t>> Read(uint64_t address, size_t length) = 0;
   virtual absl::Status Write(uint64_t address, std::span<const uint8_t> data) = 0;
+  /// Optional: make the accesses until Release() one window (one halt of the target instead of
+  /// one per access). RttReader brackets each poll with them; Release() follows every
+  /// successful Hold(). The defaults do nothing.
+  virtual absl::Status Hold() { return absl::OkStatus(); }
+  virtual absl::Status Release() { return absl::OkStatus(); }
 };
 
 /// Over a device of sdk/devices (what the daemon uses): each access pauses a running CPU for
@@ -59,12 +64,16 @@ class GdbMemoryAccess final : public MemoryAccess {
       : client_(client), running_(target_running) {}
   absl::StatusOr<std::vector<uint8_t>> Read(uint64_t address, size_t length) override;
   absl::Status Write(uint64_t address, std::span<const uint8_t> data) override;
+  /// Interrupts a running target once for all accesses until Release() (which continues it).
+  absl::Status Hold() override;
+  absl::Status Release() override;
 
  private:
   absl::Status Stop();
   absl::Status Restart();
   gdb::Client &client_;
   bool running_;
+  bool held_ = false;
 };
 
 }  // namespace gale::rtt

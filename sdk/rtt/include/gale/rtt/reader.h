@@ -86,6 +86,8 @@ class RttReader {
  private:
   absl::StatusOr<std::vector<uint8_t>> Read(uint64_t address, size_t length);
   absl::Status Write(uint64_t address, std::span<const uint8_t> data);
+  absl::StatusOr<PollResult> PollHeld();
+  absl::StatusOr<size_t> WriteDownHeld(unsigned channel, std::span<const uint8_t> data);
   absl::StatusOr<uint64_t> Locate();
   void Detach(absl::Status why, PollResult &result);
 
