@@ -40,6 +40,7 @@ absl::Status InitContext(Context &context) {
   devices::DeviceManagerOptions device_options;
   device_options.runtime_dir = context.options.runtime_dir + "/devices";
   context.devices = std::make_unique<devices::DeviceManager>(device_options);
+  context.rtt = std::make_unique<RttMonitors>();
   return absl::OkStatus();
 }
 
@@ -48,6 +49,9 @@ void StopContext(Context &context) {
   // Jobs first: their emulators belong to the device manager.
   if (context.jobs != nullptr) {
     context.jobs->Shutdown();
+  }
+  if (context.rtt != nullptr) {
+    context.rtt->Shutdown();
   }
   if (context.devices != nullptr) {
     context.devices->Shutdown();
@@ -66,6 +70,7 @@ std::vector<std::unique_ptr<grpc::Service>> MakeServices(Context &context) {
   services.push_back(MakeTestsService(context));
   services.push_back(MakeConfigService(context));
   services.push_back(MakeShellService(context));
+  services.push_back(MakeRttService(context));
   return services;
 }
 

@@ -1,0 +1,196 @@
+#include "rtt_monitor.h"
+
+#include <chrono>
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "gale/rtt/reader.h"
+#include "run_job.h"
+
+namespace gale::daemon {
+namespace fs = std::filesystem;
+
+RttMonitor::RttMonitor(std::shared_ptr<devices::Device> device)
+    : device_(std::move(device)), status_("starting") {
+  thread_ = std::thread([this] { Run(); });
+}
+
+RttMonitor::~RttMonitor() {
+  stop_ = true;
+  if (thread_.joinable()) {
+    thread_.join();
+  }
+}
+
+devices::ConsoleHub& RttMonitor::Channel(unsigned channel) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_ptr<devices::ConsoleHub>& hub = channels_[channel];
+  if (hub == nullptr) {
+    // Block mode loses nothing on the target; the host keeps 1 MiB per channel so that a
+    // client attaching late still gets the whole of a short run.
+    hub = std::make_unique<devices::ConsoleHub>(1 << 20);
+  }
+  return *hub;
+}
+
+std::string RttMonitor::status() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return status_;
+}
+
+uint64_t RttMonitor::dropped(unsigned channel) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return channel < kMaxChannels ? dropped_[channel] : 0;
+}
+
+absl::StatusOr<size_t> RttMonitor::Write(unsigned channel, std::string_view data) {
+  if (channel >= kMaxChannels) {
+    return absl::InvalidArgumentError(absl::StrCat("RTT channel ", channel, " is out of range"));
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  pending_down_[channel].append(data);
+  return data.size();
+}
+
+void RttMonitor::SetLineListener(std::function<void(std::string_view)> listener) {
+  std::lock_guard<std::mutex> lock(mu_);
+  line_listener_ = std::move(listener);
+}
+
+void RttMonitor::SetStatus(const std::string& status) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (status == status_) {
+      return;
+    }
+    status_ = status;
+  }
+}
+
+void RttMonitor::Run() {
+  rtt::DeviceMemoryAccess memory(*device_);
+  std::unique_ptr<rtt::RttReader> reader;
+  std::string image;
+  fs::file_time_type image_time;
+  LineSplitter lines([this](std::string_view line) {
+    std::function<void(std::string_view)> listener;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      listener = line_listener_;
+    }
+    if (listener) {
+      listener(line);
+    }
+  });
+  auto idle = std::chrono::milliseconds(20);
+  while (!stop_) {
+    devices::DeviceInfo info = device_->Info();
+    if (info.state != devices::DeviceState::kRunning || info.image.empty()) {
+      SetStatus("waiting for a running image");
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      continue;
+    }
+    std::error_code ec;
+    fs::file_time_type mtime = fs::last_write_time(info.image, ec);
+    if (reader == nullptr || info.image != image || mtime != image_time) {
+      image = info.image;
+      image_time = mtime;
+      reader.reset();
+      absl::StatusOr<rtt::ElfRttSymbols> symbols = rtt::RttSymbolsFromElf(image);
+      if (!symbols.ok() || !symbols->control_block.has_value()) {
+        SetStatus(absl::StrCat("the image ", image,
+                               " has no RTT control block (_SEGGER_RTT); build it with "
+                               "CONFIG_USE_SEGGER_RTT=y"));
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        continue;
+      }
+      rtt::RttReaderOptions options;
+      options.control_block = symbols->control_block;
+      options.dropped_counters = symbols->dropped;
+      options.dropped_channels = symbols->dropped_channels;
+      reader = std::make_unique<rtt::RttReader>(memory, options);
+      SetStatus("waiting for the control block");
+    }
+    // Down-channel bytes first: a shell waiting for input is then served in the same window.
+    for (unsigned ch = 0; ch < kMaxChannels && reader->control_block().has_value(); ++ch) {
+      std::string pending;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        pending.swap(pending_down_[ch]);
+      }
+      if (pending.empty()) {
+        continue;
+      }
+      const auto* bytes = reinterpret_cast<const uint8_t*>(pending.data());
+      absl::StatusOr<size_t> written =
+          reader->WriteDown(ch, std::span<const uint8_t>(bytes, pending.size()));
+      if (written.ok() && *written < pending.size()) {
+        std::lock_guard<std::mutex> lock(mu_);
+        pending_down_[ch].insert(0, pending.substr(*written));
+      }
+    }
+    absl::StatusOr<rtt::PollResult> poll = reader->Poll();
+    if (!poll.ok()) {
+      // The emulator stopped or the image exited between Info() and the read.
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      continue;
+    }
+    if (!poll->attached) {
+      SetStatus("waiting for the control block");
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      continue;
+    }
+    if (poll->reattached) {
+      SetStatus(absl::StrCat("control block at 0x", absl::Hex(reader->control_block()->address)));
+      std::lock_guard<std::mutex> lock(mu_);
+      for (auto& [ch, hub] : channels_) {
+        hub->MarkStarted();
+      }
+    }
+    bool any = false;
+    for (const rtt::ChannelData& up : poll->up) {
+      if (up.data.empty() || up.channel >= kMaxChannels) {
+        continue;
+      }
+      any = true;
+      std::string_view bytes(reinterpret_cast<const char*>(up.data.data()), up.data.size());
+      Channel(up.channel).Write(bytes);
+      if (up.channel == 0) {
+        lines.Feed(bytes);
+      }
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (size_t ch = 0; ch < poll->dropped.size() && ch < kMaxChannels; ++ch) {
+        dropped_[ch] += poll->dropped[ch];
+      }
+    }
+    // Every poll pauses the CPU: poll at once while data flows, back off when idle.
+    if (any) {
+      idle = std::chrono::milliseconds(1);
+      continue;
+    }
+    std::this_thread::sleep_for(idle);
+    idle = std::min(idle * 2, std::chrono::milliseconds(20));
+  }
+}
+
+std::shared_ptr<RttMonitor> RttMonitors::Get(const std::shared_ptr<devices::Device>& device) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::shared_ptr<RttMonitor>& monitor = monitors_[device->id()];
+  if (monitor == nullptr) {
+    monitor = std::make_shared<RttMonitor>(device);
+  }
+  return monitor;
+}
+
+void RttMonitors::Shutdown() {
+  std::map<std::string, std::shared_ptr<RttMonitor>> monitors;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    monitors.swap(monitors_);
+  }
+  monitors.clear();  // joins the threads
+}
+
+}  // namespace gale::daemon
