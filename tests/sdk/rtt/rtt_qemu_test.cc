@@ -250,5 +250,25 @@ TEST_F(RttQemuTest, StreamsOverAHeldGdbConnection) {
   EXPECT_TRUE(client.Interrupt().ok());
 }
 
+// printk() through the RTT console, the block found by scanning RAM (no ELF symbols used).
+TEST_F(RttQemuTest, ConsoleFoundByScanningRam) {
+  const char *elf = getenv("GALE_TEST_RTT_CONSOLE_ELF");
+  ASSERT_TRUE(elf != nullptr && *elf != '\0') << "run through ctest";
+  devices::FlashOptions flash;
+  flash.run = true;
+  ASSERT_TRUE(device_->Flash(elf, flash).ok());
+  DeviceMemoryAccess memory(*device_);
+  RttReaderOptions options;
+  options.scan_ranges = {{0x20000000, 64 * 1024}};
+  options.ram = options.scan_ranges;
+  RttReader reader(memory, options);
+  ASSERT_TRUE(reader.WaitForControlBlock(absl::Seconds(30)).ok());
+  std::string text;
+  PollUntil(reader, text, "console over rtt 3\n");
+  // From the first byte: the boot banner, then the application's lines.
+  EXPECT_EQ(text.rfind("*** Booting Gale", 0), 0u) << text;
+  EXPECT_NE(text.find("***\nconsole over rtt 0\n"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace gale::rtt
