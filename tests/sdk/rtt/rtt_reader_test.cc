@@ -124,6 +124,20 @@ TEST_F(RttReaderTest, WrapAround) {
   EXPECT_EQ(Got(Poll(reader), 1), "0123456789ABCDE");
 }
 
+TEST_F(RttReaderTest, BigWrappedRingWithLittleDataIsReadInTwoPieces) {
+  InitTarget(32 * 1024);
+  RttReader reader(memory_, Options());
+  Poll(reader);
+  constexpr uint32_t kNearEnd = 32 * 1024 - 3;
+  memory_.Set32(target_.UpDesc(0) + kOffsetWrOff, kNearEnd);
+  memory_.Set32(target_.UpDesc(0) + kOffsetRdOff, kNearEnd);
+  Poll(reader);  // RdOff moved by someone else: taken as a new stream, nothing to read
+  target_.Write(0, "wrapped!");
+  uint64_t before = reader.bytes_read();
+  EXPECT_EQ(Got(Poll(reader), 0), "wrapped!");
+  EXPECT_LT(reader.bytes_read() - before, 1024u) << "not the whole 32 KiB ring";
+}
+
 TEST_F(RttReaderTest, CorruptBlocksAreReportedNotFollowed) {
   RttReader reader(memory_, Options());
   struct Case {
