@@ -243,6 +243,30 @@ absl::StatusOr<PollResult> RttReader::PollHeld() {
   return result;
 }
 
+void RttReader::Run(const std::function<void(const PollResult &)> &on_result,
+                    const std::function<void(const absl::Status &)> &on_error,
+                    const std::atomic<bool> &cancel, const RunOptions &options) {
+  absl::Duration idle = options.min_idle;
+  while (!cancel.load()) {
+    absl::StatusOr<PollResult> result = Poll();
+    bool busy = false;
+    if (result.ok()) {
+      busy = !result->up.empty();
+      if (on_result) {
+        on_result(*result);
+      }
+    } else if (on_error) {
+      on_error(result.status());
+    }
+    if (busy) {
+      idle = options.min_idle;
+      continue;
+    }
+    absl::SleepFor(idle);
+    idle = std::min(idle * 2, options.max_idle);
+  }
+}
+
 absl::Status RttReader::WaitForControlBlock(absl::Duration timeout,
                                             const std::atomic<bool> *cancel) {
   absl::Time deadline = absl::Now() + timeout;
