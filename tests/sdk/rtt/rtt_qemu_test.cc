@@ -222,11 +222,15 @@ TEST_F(RttQemuTest, StreamsOverAHeldGdbConnection) {
   flash.run = true;
   ASSERT_TRUE(device_->Flash(elf_, flash).ok());
 
+  // What one access through sdk/devices pays before its read: a connection and a handshake.
+  absl::Time connect_start = absl::Now();
   absl::StatusOr<std::unique_ptr<gdb::Transport>> transport =
       gdb::Connect(device_->Info().gdb_address);
   ASSERT_TRUE(transport.ok()) << transport.status();
   gdb::Client client(*std::move(transport));
   ASSERT_TRUE(client.Handshake().ok());
+  printf("rtt_qemu_test [gdb]: connect and handshake took %s\n",
+         absl::FormatDuration(absl::Now() - connect_start).c_str());
   ASSERT_TRUE(client.Continue().ok());
   GdbMemoryAccess gdb_memory(client, /*target_running=*/true);
   TimedMemory memory(gdb_memory);
