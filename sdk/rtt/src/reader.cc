@@ -36,6 +36,21 @@ bool RestartedUnseen(const ControlBlock &before, const ControlBlock &now) {
 
 }  // namespace
 
+absl::StatusOr<RttReaderOptions> ReaderOptionsForImage(const std::string &elf_path,
+                                                       std::vector<MemoryRange> ram) {
+  absl::StatusOr<ElfRttSymbols> symbols = RttSymbolsFromElf(elf_path);
+  if (!symbols.ok()) {
+    return symbols.status();
+  }
+  RttReaderOptions options;
+  options.control_block = symbols->control_block;
+  options.dropped_counters = symbols->dropped;
+  options.dropped_channels = symbols->dropped_channels;
+  options.scan_ranges = ram;
+  options.ram = std::move(ram);
+  return options;
+}
+
 RttReader::RttReader(MemoryAccess &memory, RttReaderOptions options)
     : memory_(memory), options_(std::move(options)) {
   address_ = options_.control_block;

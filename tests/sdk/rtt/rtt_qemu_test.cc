@@ -161,11 +161,11 @@ TEST_F(RttQemuTest, StreamsEveryByteEchoesAndSurvivesReset) {
 
   DeviceMemoryAccess device_memory(*device_);
   TimedMemory memory(device_memory);
-  RttReaderOptions options;
-  options.control_block = symbols->control_block;
-  options.dropped_counters = symbols->dropped;
-  options.dropped_channels = symbols->dropped_channels;
-  options.ram = {{0x20000000, 64 * 1024}};  // lm3s6965: 64 KiB SRAM
+  absl::StatusOr<RttReaderOptions> image_options =
+      ReaderOptionsForImage(elf_, {{0x20000000, 64 * 1024}});  // lm3s6965: 64 KiB SRAM
+  ASSERT_TRUE(image_options.ok()) << image_options.status();
+  RttReaderOptions options = *image_options;
+  EXPECT_EQ(options.control_block, symbols->control_block);
   RttReader reader(memory, options);
 
   // Before the flash: nothing there (QEMU holds the machine at reset with RAM cleared).

@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -50,6 +51,13 @@ struct PollResult {
   /// Bytes the target dropped per up channel since the last poll (from its counters), if known.
   std::vector<uint64_t> dropped;
 };
+
+/// Options for reading the image at `elf_path` on a target whose RAM is `ram` (the board's
+/// devicetree memory): the block's address and the dropped counters from the ELF's symbols,
+/// rings checked against `ram`, and `ram` scanned when the block is not at the symbol's address
+/// (an image without the symbol, or one flashed since). Errors only for an unreadable ELF.
+absl::StatusOr<RttReaderOptions> ReaderOptionsForImage(const std::string &elf_path,
+                                                       std::vector<MemoryRange> ram);
 
 /// Pacing of RttReader::Run().
 struct RunOptions {
