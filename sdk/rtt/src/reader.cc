@@ -20,6 +20,8 @@ std::vector<uint8_t> ToLe32(uint32_t value) {
 
 // Counters this close to the block are read with it, in one access.
 constexpr uint64_t kAdjacentGap = 64;
+// Wrapped rings up to this size are read whole (one access instead of two).
+constexpr uint32_t kWholeRingRead = 16 * 1024;
 
 // The host owns RdOff of up-buffers: if one is not what we last wrote, the target was reset and
 // initialised the block again between two polls (the id never looked absent).
@@ -33,6 +35,21 @@ bool RestartedUnseen(const ControlBlock &before, const ControlBlock &now) {
 }
 
 }  // namespace
+
+absl::StatusOr<RttReaderOptions> ReaderOptionsForImage(const std::string &elf_path,
+                                                       std::vector<MemoryRange> ram) {
+  absl::StatusOr<ElfRttSymbols> symbols = RttSymbolsFromElf(elf_path);
+  if (!symbols.ok()) {
+    return symbols.status();
+  }
+  RttReaderOptions options;
+  options.control_block = symbols->control_block;
+  options.dropped_counters = symbols->dropped;
+  options.dropped_channels = symbols->dropped_channels;
+  options.scan_ranges = ram;
+  options.ram = std::move(ram);
+  return options;
+}
 
 RttReader::RttReader(MemoryAccess &memory, RttReaderOptions options)
     : memory_(memory), options_(std::move(options)) {
@@ -207,7 +224,7 @@ absl::StatusOr<PollResult> RttReader::PollHeld() {
         return data.status();
       }
       out.data = *std::move(data);
-    } else {
+    } else if (d.size <= kWholeRingRead || 2 * (d.size - d.rd_off + d.wr_off) >= d.size) {
       // Wrapped: one read of the whole ring costs less than a second round trip.
       absl::StatusOr<std::vector<uint8_t>> ring = Read(d.buffer, d.size);
       if (!ring.ok()) {
@@ -215,6 +232,20 @@ absl::StatusOr<PollResult> RttReader::PollHeld() {
       }
       out.data.assign(ring->begin() + d.rd_off, ring->end());
       out.data.insert(out.data.end(), ring->begin(), ring->begin() + d.wr_off);
+    } else {
+      // A big ring holding little: its two pieces.
+      absl::StatusOr<std::vector<uint8_t>> tail = Read(d.buffer + d.rd_off, d.size - d.rd_off);
+      if (!tail.ok()) {
+        return tail.status();
+      }
+      out.data = *std::move(tail);
+      if (d.wr_off > 0) {
+        absl::StatusOr<std::vector<uint8_t>> head = Read(d.buffer, d.wr_off);
+        if (!head.ok()) {
+          return head.status();
+        }
+        out.data.insert(out.data.end(), head->begin(), head->end());
+      }
     }
     // Hand the space back: a target in block mode waits for this.
     if (absl::Status s = Write(block_->UpDescAddress(i) + kOffsetRdOff, ToLe32(d.wr_off));
@@ -225,6 +256,30 @@ absl::StatusOr<PollResult> RttReader::PollHeld() {
     result.up.push_back(std::move(out));
   }
   return result;
+}
+
+void RttReader::Run(const std::function<void(const PollResult &)> &on_result,
+                    const std::function<void(const absl::Status &)> &on_error,
+                    const std::atomic<bool> &cancel, const RunOptions &options) {
+  absl::Duration idle = options.min_idle;
+  while (!cancel.load()) {
+    absl::StatusOr<PollResult> result = Poll();
+    bool busy = false;
+    if (result.ok()) {
+      busy = !result->up.empty();
+      if (on_result) {
+        on_result(*result);
+      }
+    } else if (on_error) {
+      on_error(result.status());
+    }
+    if (busy) {
+      idle = options.min_idle;
+      continue;
+    }
+    absl::SleepFor(idle);
+    idle = std::min(idle * 2, options.max_idle);
+  }
 }
 
 absl::Status RttReader::WaitForControlBlock(absl::Duration timeout,

@@ -161,11 +161,11 @@ TEST_F(RttQemuTest, StreamsEveryByteEchoesAndSurvivesReset) {
 
   DeviceMemoryAccess device_memory(*device_);
   TimedMemory memory(device_memory);
-  RttReaderOptions options;
-  options.control_block = symbols->control_block;
-  options.dropped_counters = symbols->dropped;
-  options.dropped_channels = symbols->dropped_channels;
-  options.ram = {{0x20000000, 64 * 1024}};  // lm3s6965: 64 KiB SRAM
+  absl::StatusOr<RttReaderOptions> image_options =
+      ReaderOptionsForImage(elf_, {{0x20000000, 64 * 1024}});  // lm3s6965: 64 KiB SRAM
+  ASSERT_TRUE(image_options.ok()) << image_options.status();
+  RttReaderOptions options = *image_options;
+  EXPECT_EQ(options.control_block, symbols->control_block);
   RttReader reader(memory, options);
 
   // Before the flash: nothing there (QEMU holds the machine at reset with RAM cleared).
@@ -222,11 +222,15 @@ TEST_F(RttQemuTest, StreamsOverAHeldGdbConnection) {
   flash.run = true;
   ASSERT_TRUE(device_->Flash(elf_, flash).ok());
 
+  // What one access through sdk/devices pays before its read: a connection and a handshake.
+  absl::Time connect_start = absl::Now();
   absl::StatusOr<std::unique_ptr<gdb::Transport>> transport =
       gdb::Connect(device_->Info().gdb_address);
   ASSERT_TRUE(transport.ok()) << transport.status();
   gdb::Client client(*std::move(transport));
   ASSERT_TRUE(client.Handshake().ok());
+  printf("rtt_qemu_test [gdb]: connect and handshake took %s\n",
+         absl::FormatDuration(absl::Now() - connect_start).c_str());
   ASSERT_TRUE(client.Continue().ok());
   GdbMemoryAccess gdb_memory(client, /*target_running=*/true);
   TimedMemory memory(gdb_memory);
@@ -248,6 +252,26 @@ TEST_F(RttQemuTest, StreamsOverAHeldGdbConnection) {
   EXPECT_TRUE(text == expected);
   Report("gdb", reader, memory, text.size(), took, polls);
   EXPECT_TRUE(client.Interrupt().ok());
+}
+
+// printk() through the RTT console, the block found by scanning RAM (no ELF symbols used).
+TEST_F(RttQemuTest, ConsoleFoundByScanningRam) {
+  const char *elf = getenv("GALE_TEST_RTT_CONSOLE_ELF");
+  ASSERT_TRUE(elf != nullptr && *elf != '\0') << "run through ctest";
+  devices::FlashOptions flash;
+  flash.run = true;
+  ASSERT_TRUE(device_->Flash(elf, flash).ok());
+  DeviceMemoryAccess memory(*device_);
+  RttReaderOptions options;
+  options.scan_ranges = {{0x20000000, 64 * 1024}};
+  options.ram = options.scan_ranges;
+  RttReader reader(memory, options);
+  ASSERT_TRUE(reader.WaitForControlBlock(absl::Seconds(30)).ok());
+  std::string text;
+  PollUntil(reader, text, "console over rtt 3\n");
+  // From the first byte: the boot banner, then the application's lines.
+  EXPECT_EQ(text.rfind("*** Booting Gale", 0), 0u) << text;
+  EXPECT_NE(text.find("***\nconsole over rtt 0\n"), std::string::npos) << text;
 }
 
 }  // namespace

@@ -124,6 +124,20 @@ TEST_F(RttReaderTest, WrapAround) {
   EXPECT_EQ(Got(Poll(reader), 1), "0123456789ABCDE");
 }
 
+TEST_F(RttReaderTest, BigWrappedRingWithLittleDataIsReadInTwoPieces) {
+  InitTarget(32 * 1024);
+  RttReader reader(memory_, Options());
+  Poll(reader);
+  constexpr uint32_t kNearEnd = 32 * 1024 - 3;
+  memory_.Set32(target_.UpDesc(0) + kOffsetWrOff, kNearEnd);
+  memory_.Set32(target_.UpDesc(0) + kOffsetRdOff, kNearEnd);
+  Poll(reader);  // RdOff moved by someone else: taken as a new stream, nothing to read
+  target_.Write(0, "wrapped!");
+  uint64_t before = reader.bytes_read();
+  EXPECT_EQ(Got(Poll(reader), 0), "wrapped!");
+  EXPECT_LT(reader.bytes_read() - before, 1024u) << "not the whole 32 KiB ring";
+}
+
 TEST_F(RttReaderTest, CorruptBlocksAreReportedNotFollowed) {
   RttReader reader(memory_, Options());
   struct Case {
@@ -357,6 +371,55 @@ TEST_F(RttReaderTest, DroppedCountersAreReadWithTheBlock) {
   RttReader far(memory_, options);
   memory_.reads = 0;
   EXPECT_EQ(Poll(far).dropped, (std::vector<uint64_t>{3}));
+}
+
+TEST_F(RttReaderTest, RunKeepsPollingThroughErrorsAndResets) {
+  RttReader reader(memory_, Options());
+  std::atomic<bool> cancel{false};
+  std::string got;
+  int errors = 0;
+  int attaches = 0;
+  int polls = 0;
+  RunOptions pace;
+  pace.min_idle = absl::Microseconds(10);
+  pace.max_idle = absl::Microseconds(100);
+  // The "target" acts between polls, driven by the poll count: late block, data, an
+  // unreachable target, a reset, more data.
+  reader.Run(
+      [&](const PollResult &result) {
+        polls++;
+        attaches += result.reattached ? 1 : 0;
+        got += Got(result, 0);
+        switch (polls) {
+          case 3:
+            InitTarget();
+            target_.Write(0, "one ");
+            break;
+          case 6:
+            memory_.fail = absl::UnavailableError("emulator restarting");
+            break;
+          case 9:
+            memory_.Clear();
+            InitTarget();
+            target_.Write(0, "two");
+            break;
+          case 12:
+            cancel = true;
+            break;
+          default:
+            break;
+        }
+      },
+      [&](const absl::Status &error) {
+        EXPECT_TRUE(absl::IsUnavailable(error)) << error;
+        if (++errors == 3) {
+          memory_.fail = absl::OkStatus();
+        }
+      },
+      cancel, pace);
+  EXPECT_EQ(got, "one two");
+  EXPECT_EQ(errors, 3);
+  EXPECT_EQ(attaches, 2);
 }
 
 TEST_F(RttReaderTest, MemoryErrorsAreReturned) {

@@ -5,8 +5,10 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -50,6 +52,21 @@ struct PollResult {
   std::vector<uint64_t> dropped;
 };
 
+/// Options for reading the image at `elf_path` on a target whose RAM is `ram` (the board's
+/// devicetree memory): the block's address and the dropped counters from the ELF's symbols,
+/// rings checked against `ram`, and `ram` scanned when the block is not at the symbol's address
+/// (an image without the symbol, or one flashed since). Errors only for an unreadable ELF.
+absl::StatusOr<RttReaderOptions> ReaderOptionsForImage(const std::string &elf_path,
+                                                       std::vector<MemoryRange> ram);
+
+/// Pacing of RttReader::Run().
+struct RunOptions {
+  /// After a poll that brought data the next follows at once; after an empty one, or while no
+  /// block is attached, or after a memory error, the pause doubles from `min_idle` to `max_idle`.
+  absl::Duration min_idle = absl::Microseconds(500);
+  absl::Duration max_idle = absl::Milliseconds(50);
+};
+
 /// Not thread-safe: poll and write from one thread (or serialise the calls).
 class RttReader {
  public:
@@ -67,6 +84,14 @@ class RttReader {
   /// @retval Cancelled `*cancel` became true
   absl::Status WaitForControlBlock(absl::Duration timeout,
                                    const std::atomic<bool> *cancel = nullptr);
+
+  /// Polls until `*cancel` is true (checked between polls and during pauses of at most
+  /// `max_idle`). Every result goes to `on_result` (attached or not); memory errors (a device
+  /// offline, flashing, restarting) go to `on_error` and polling goes on: a stream survives
+  /// resets, reflashes and emulator restarts.
+  void Run(const std::function<void(const PollResult &)> &on_result,
+           const std::function<void(const absl::Status &)> &on_error,
+           const std::atomic<bool> &cancel, const RunOptions &options = {});
 
   /// Writes as much of `data` as fits into down channel `channel` (reads its descriptor fresh).
   /// @returns the bytes written (fewer when the ring is fuller)

@@ -5,19 +5,21 @@
  */
 #include <SEGGER_RTT.h>
 #include <zephyr/kernel.h>
-#include <zephyr/sys/printk.h>
 
 #define RTT_LINES 16384 /* 1 MiB */
 
 int main(void)
 {
-	char line[65];
+	/* 64 bytes; only the six digits change, so the target spends its time in RTT, not in
+	 * formatting: the host side sets the pace. */
+	char line[] = "line 000000 of the rtt stream                                  \n";
 	char in[32];
 
 	for (int i = 0; i < RTT_LINES; i++) {
-		int n = snprintk(line, sizeof(line), "line %06d %-51s\n", i, "of the rtt stream");
-
-		SEGGER_RTT_Write(0, line, (unsigned int)n);
+		for (int d = 10, v = i; d >= 5; d--, v /= 10) {
+			line[d] = (char)('0' + v % 10);
+		}
+		SEGGER_RTT_Write(0, line, sizeof(line) - 1);
 	}
 	SEGGER_RTT_WriteString(0, "stream done\n");
 	for (;;) {
