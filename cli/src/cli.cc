@@ -107,6 +107,16 @@ void DefineCommands(CLI::App &app, Invocation &inv) {
       ->check(CLI::Range(1, 3600));
   shell->callback(command(Command::kShell));
 
+  // rtt
+  CLI::App *rtt = app.add_subcommand(
+      "rtt",
+      "a device's RTT channel: waits for the control block, then streams from its first "
+      "byte");
+  rtt->add_option("--device", inv.rtt.device, "device id or name (default: the only one)");
+  rtt->add_option("--channel", inv.rtt.channel, "up-channel (default 0)")->check(CLI::Range(0, 15));
+  rtt->add_flag("--no-replay", inv.rtt.no_replay, "skip the output retained so far");
+  rtt->callback(command(Command::kRtt));
+
   // test
   CLI::App *test = app.add_subcommand(
       "test", "build and run the testcase.yaml scenarios under PATHs on emulated boards");
@@ -181,6 +191,7 @@ bool NeedsDaemon(Command command) {
     case Command::kFlash:
     case Command::kConsole:
     case Command::kShell:
+    case Command::kRtt:
     case Command::kTest:
     case Command::kConfig:
     case Command::kJobs:

@@ -19,6 +19,7 @@ enum class Command {
   kFlash,
   kConsole,
   kShell,
+  kRtt,
   kTest,
   kConfig,
   kJobs,
@@ -77,6 +78,12 @@ struct ConsoleOptions {
   bool follow = false;  // keep going after the image exits
 };
 
+struct RttOptions {
+  std::string device;
+  int channel = 0;
+  bool no_replay = false;
+};
+
 struct ShellOptions {
   std::string device;
   std::string command;  // -c: run one command, print its output
@@ -117,6 +124,7 @@ struct Invocation {
   FlashOptions flash;
   ConsoleOptions console;
   ShellOptions shell;
+  RttOptions rtt;
   TestOptions test;
   ConfigOptions config;
   JobsOptions jobs;

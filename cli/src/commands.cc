@@ -112,6 +112,8 @@ int Dispatch(Context &ctx) {
       return RunConsole(ctx);
     case Command::kShell:
       return RunShell(ctx);
+    case Command::kRtt:
+      return RunRtt(ctx);
     case Command::kTest:
       return RunTest(ctx);
     case Command::kConfig:

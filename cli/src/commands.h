@@ -62,6 +62,8 @@ int RunFlash(Context &ctx);
 int RunConsole(Context &ctx);
 // shell_cmd.cc
 int RunShell(Context &ctx);
+// rtt_cmd.cc
+int RunRtt(Context &ctx);
 // test_cmd.cc
 int RunTest(Context &ctx);
 // config_cmd.cc

@@ -48,7 +48,7 @@ absl::Status MakePrivateDir(const std::string &dir) {
   return absl::OkStatus();
 }
 
-std::string UnixSocketPath(const std::string& address) {
+std::string UnixSocketPath(const std::string &address) {
   return host::UnixSocketPath(address).value_or("");
 }
 

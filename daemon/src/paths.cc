@@ -13,7 +13,6 @@
 namespace gale::daemon {
 namespace fs = std::filesystem;
 
-
 PathPolicy::PathPolicy(std::vector<std::string> roots) {
   for (const std::string &root : roots) {
     std::error_code ec;

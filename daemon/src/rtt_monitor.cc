@@ -22,9 +22,9 @@ RttMonitor::~RttMonitor() {
   }
 }
 
-devices::ConsoleHub& RttMonitor::Channel(unsigned channel) {
+devices::ConsoleHub &RttMonitor::Channel(unsigned channel) {
   std::lock_guard<std::mutex> lock(mu_);
-  std::unique_ptr<devices::ConsoleHub>& hub = channels_[channel];
+  std::unique_ptr<devices::ConsoleHub> &hub = channels_[channel];
   if (hub == nullptr) {
     // Block mode loses nothing on the target; the host keeps 1 MiB per channel so that a
     // client attaching late still gets the whole of a short run.
@@ -57,7 +57,7 @@ void RttMonitor::SetLineListener(std::function<void(std::string_view)> listener)
   line_listener_ = std::move(listener);
 }
 
-void RttMonitor::SetStatus(const std::string& status) {
+void RttMonitor::SetStatus(const std::string &status) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (status == status_) {
@@ -121,7 +121,7 @@ void RttMonitor::Run() {
       if (pending.empty()) {
         continue;
       }
-      const auto* bytes = reinterpret_cast<const uint8_t*>(pending.data());
+      const auto *bytes = reinterpret_cast<const uint8_t *>(pending.data());
       absl::StatusOr<size_t> written =
           reader->WriteDown(ch, std::span<const uint8_t>(bytes, pending.size()));
       if (written.ok() && *written < pending.size()) {
@@ -143,17 +143,17 @@ void RttMonitor::Run() {
     if (poll->reattached) {
       SetStatus(absl::StrCat("control block at 0x", absl::Hex(reader->control_block()->address)));
       std::lock_guard<std::mutex> lock(mu_);
-      for (auto& [ch, hub] : channels_) {
+      for (auto &[ch, hub] : channels_) {
         hub->MarkStarted();
       }
     }
     bool any = false;
-    for (const rtt::ChannelData& up : poll->up) {
+    for (const rtt::ChannelData &up : poll->up) {
       if (up.data.empty() || up.channel >= kMaxChannels) {
         continue;
       }
       any = true;
-      std::string_view bytes(reinterpret_cast<const char*>(up.data.data()), up.data.size());
+      std::string_view bytes(reinterpret_cast<const char *>(up.data.data()), up.data.size());
       Channel(up.channel).Write(bytes);
       if (up.channel == 0) {
         lines.Feed(bytes);
@@ -175,9 +175,9 @@ void RttMonitor::Run() {
   }
 }
 
-std::shared_ptr<RttMonitor> RttMonitors::Get(const std::shared_ptr<devices::Device>& device) {
+std::shared_ptr<RttMonitor> RttMonitors::Get(const std::shared_ptr<devices::Device> &device) {
   std::lock_guard<std::mutex> lock(mu_);
-  std::shared_ptr<RttMonitor>& monitor = monitors_[device->id()];
+  std::shared_ptr<RttMonitor> &monitor = monitors_[device->id()];
   if (monitor == nullptr) {
     monitor = std::make_shared<RttMonitor>(device);
   }

@@ -27,7 +27,7 @@ class RttMonitor {
 
   /// The stream of up-channel `channel` (created on first use). Chunks carry the bytes; a
   /// `stopped` chunk carries a status change ("waiting for the control block", ...).
-  devices::ConsoleHub& Channel(unsigned channel);
+  devices::ConsoleHub &Channel(unsigned channel);
   /// What the monitor is doing, for clients that attach.
   std::string status() const;
   /// Bytes the target dropped on an up-channel, as counted by its image.
@@ -39,7 +39,7 @@ class RttMonitor {
 
  private:
   void Run();
-  void SetStatus(const std::string& status);
+  void SetStatus(const std::string &status);
 
   std::shared_ptr<devices::Device> device_;
   mutable std::mutex mu_;
@@ -56,7 +56,7 @@ class RttMonitor {
 /// image with a control block is flashed.
 class RttMonitors {
  public:
-  std::shared_ptr<RttMonitor> Get(const std::shared_ptr<devices::Device>& device);
+  std::shared_ptr<RttMonitor> Get(const std::shared_ptr<devices::Device> &device);
   void Shutdown();
 
  private:

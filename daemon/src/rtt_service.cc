@@ -11,10 +11,10 @@ namespace {
 
 class RttService final : public v1::Rtt::Service {
  public:
-  explicit RttService(Context& context) : context_(context) {}
+  explicit RttService(Context &context) : context_(context) {}
 
-  grpc::Status Stream(grpc::ServerContext* server_context, const v1::RttStreamRequest* request,
-                      grpc::ServerWriter<v1::RttOutput>* writer) override {
+  grpc::Status Stream(grpc::ServerContext *server_context, const v1::RttStreamRequest *request,
+                      grpc::ServerWriter<v1::RttOutput> *writer) override {
     if (request->channel() >= RttMonitor::kMaxChannels) {
       return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                           absl::StrCat("RTT channel ", request->channel(), " is out of range (0..",
@@ -26,7 +26,7 @@ class RttService final : public v1::Rtt::Service {
       return ToGrpc(device.status());
     }
     std::shared_ptr<RttMonitor> monitor = context_.rtt->Get(*device);
-    devices::ConsoleHub& hub = monitor->Channel(request->channel());
+    devices::ConsoleHub &hub = monitor->Channel(request->channel());
     std::unique_ptr<devices::ConsoleReader> reader = hub.Attach(!request->no_replay());
     std::string status;
     uint64_t dropped = monitor->dropped(request->channel());
@@ -63,8 +63,8 @@ class RttService final : public v1::Rtt::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status Write(grpc::ServerContext*, const v1::RttWriteRequest* request,
-                     v1::RttWriteResponse* reply) override {
+  grpc::Status Write(grpc::ServerContext *, const v1::RttWriteRequest *request,
+                     v1::RttWriteResponse *reply) override {
     absl::StatusOr<std::shared_ptr<devices::Device>> device =
         ResolveDevice(context_, request->device_id());
     if (!device.ok()) {
@@ -80,12 +80,12 @@ class RttService final : public v1::Rtt::Service {
   }
 
  private:
-  Context& context_;
+  Context &context_;
 };
 
 }  // namespace
 
-std::unique_ptr<grpc::Service> MakeRttService(Context& context) {
+std::unique_ptr<grpc::Service> MakeRttService(Context &context) {
   return std::make_unique<RttService>(context);
 }
 
