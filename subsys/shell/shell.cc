@@ -698,9 +698,30 @@ int CmdHelp(const shell *sh, size_t argc, char **argv) {
   return 0;
 }
 
+int CmdClear(const shell *sh, size_t, char **) {
+  WriteStr(sh, "\x1b[2J\x1b[H");
+  return 0;
+}
+
+#ifdef CONFIG_SHELL_HISTORY
+int CmdHistory(const shell *sh, size_t, char **) {
+  const gale_shell_ctx *ctx = sh->ctx;
+  size_t count = HistoryCount(ctx);
+  // Newest first, numbered as the up arrow reaches them.
+  for (size_t k = 1; k <= count; k++) {
+    shell_print(sh, "[%3u] %s", static_cast<unsigned>(k), HistoryGet(ctx, k));
+  }
+  return 0;
+}
+#endif
+
 }  // namespace
 
 SHELL_CMD_REGISTER(help, NULL, "Prints the help message.", CmdHelp);
+SHELL_CMD_REGISTER(clear, NULL, "Clear the screen.", CmdClear);
+#ifdef CONFIG_SHELL_HISTORY
+SHELL_CMD_REGISTER(history, NULL, "Command history, newest first.", CmdHistory);
+#endif
 
 extern "C" {
 

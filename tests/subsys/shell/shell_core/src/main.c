@@ -271,6 +271,10 @@ ZTEST(shell_core, test_history) {
   feed("t rec threee\r");
   feed("\x1b[A\x1b[A\r");
   zassert_str_equal(last, "rec|three");
+  /* The history command lists the lines newest first. */
+  reset();
+  zassert_equal(shell_execute_cmd(&test_shell, "history"), 0);
+  zassert_not_null(strstr(out, "[  1] t rec three\r\n[  2] t rec threee\r\n"), "%s", out);
 }
 
 ZTEST(shell_core, test_history_drops_oldest) {
