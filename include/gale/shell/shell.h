@@ -293,6 +293,9 @@ void gale_shell_input(const struct shell *sh, const char *data, size_t len);
 /** The shell of the serial backend (CONFIG_SHELL_BACKEND_SERIAL), else NULL. */
 const struct shell *shell_backend_uart_get_ptr(void);
 
+/** The shell of the RTT backend (CONFIG_SHELL_BACKEND_RTT). */
+const struct shell *shell_backend_rtt_get_ptr(void);
+
 #ifdef __cplusplus
 }
 #endif
