@@ -4,6 +4,7 @@
 #include <gale/shell/shell.h>
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <gale/sys/cbprintf.h>
@@ -803,6 +804,72 @@ int shell_execute_cmd(const struct shell *sh, const char *cmd) {
   }
   memcpy(line, cmd, len + 1);
   return Execute(sh, line);
+}
+
+long shell_strtol(const char *str, int base, int *err) {
+  char *end;
+  errno = 0;
+  long value = strtol(str, &end, base);
+  if (errno == ERANGE) {
+    *err = -ERANGE;
+    return 0;
+  }
+  if (end == str || *end != '\0') {
+    *err = -EINVAL;
+    return 0;
+  }
+  return value;
+}
+
+unsigned long shell_strtoul(const char *str, int base, int *err) {
+  unsigned long long value = shell_strtoull(str, base, err);
+  if (value > static_cast<unsigned long long>(static_cast<unsigned long>(-1))) {
+    *err = -ERANGE;
+    return 0;
+  }
+  return static_cast<unsigned long>(value);
+}
+
+unsigned long long shell_strtoull(const char *str, int base, int *err) {
+  // strtoull() accepts a minus sign and negates: "-1" would come back as the largest value.
+  if (str[0] == '-') {
+    *err = -EINVAL;
+    return 0;
+  }
+  char *end;
+  errno = 0;
+  unsigned long long value = strtoull(str, &end, base);
+  if (errno == ERANGE) {
+    *err = -ERANGE;
+    return 0;
+  }
+  if (end == str || *end != '\0') {
+    *err = -EINVAL;
+    return 0;
+  }
+  return value;
+}
+
+bool shell_strtobool(const char *str, int base, int *err) {
+  static const char *const kTrue[] = {"on", "enable", "true"};
+  static const char *const kFalse[] = {"off", "disable", "false"};
+  for (const char *word : kTrue) {
+    if (strcmp(str, word) == 0) {
+      return true;
+    }
+  }
+  for (const char *word : kFalse) {
+    if (strcmp(str, word) == 0) {
+      return false;
+    }
+  }
+  int local = 0;
+  unsigned long value = shell_strtoul(str, base, &local);
+  if (local != 0) {
+    *err = local;
+    return false;
+  }
+  return value != 0;
 }
 
 int shell_echo_set(const struct shell *sh, bool val) {

@@ -205,6 +205,22 @@ void shell_hexdump(const struct shell *sh, const uint8_t *data, size_t len);
 void shell_help(const struct shell *sh);
 
 /* ------------------------------------------------------------------------------------------ */
+/* Argument conversion */
+
+/**
+ * Convert a whole argument to a number in @p base (0: C prefixes). On success @p *err is left
+ * unchanged; otherwise it is set and 0 returned.
+ *
+ * @p err is set to -EINVAL when @p str is empty or has characters that are not digits, and to
+ * -ERANGE when the value does not fit.
+ */
+long shell_strtol(const char *str, int base, int *err);
+unsigned long shell_strtoul(const char *str, int base, int *err);
+unsigned long long shell_strtoull(const char *str, int base, int *err);
+/** "on"/"enable"/"true" (true), "off"/"disable"/"false" (false), else a number (non-zero). */
+bool shell_strtobool(const char *str, int base, int *err);
+
+/* ------------------------------------------------------------------------------------------ */
 /* Running commands */
 
 /**

@@ -353,3 +353,29 @@ ZTEST(shell_core, test_kernel_and_device_commands) {
   zassert_equal(shell_execute_cmd(&test_shell, "device list"), 0);
   zassert_not_null(strstr(out, "devices:"));
 }
+
+ZTEST(shell_core, test_string_conversion) {
+  int err = 0;
+  zassert_equal(shell_strtol("-42", 10, &err), -42);
+  zassert_equal(shell_strtol("0x10", 0, &err), 16);
+  zassert_equal(shell_strtoul("4000000000", 10, &err), 4000000000UL);
+  zassert_equal(shell_strtoull("0xffffffffffff", 16, &err), 0xffffffffffffULL);
+  zassert_true(shell_strtobool("on", 10, &err));
+  zassert_false(shell_strtobool("disable", 10, &err));
+  zassert_true(shell_strtobool("7", 10, &err));
+  zassert_equal(err, 0);
+  zassert_equal(shell_strtol("12x", 10, &err), 0);
+  zassert_equal(err, -EINVAL);
+  err = 0;
+  (void)shell_strtol("", 10, &err);
+  zassert_equal(err, -EINVAL);
+  err = 0;
+  (void)shell_strtoul("-1", 10, &err);
+  zassert_equal(err, -EINVAL);
+  err = 0;
+  (void)shell_strtol("99999999999999999999", 10, &err);
+  zassert_equal(err, -ERANGE);
+  err = 0;
+  (void)shell_strtobool("maybe", 10, &err);
+  zassert_equal(err, -EINVAL);
+}
