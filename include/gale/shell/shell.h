@@ -126,13 +126,6 @@ struct shell_root_cmd {
   static const struct shell_cmd_entry name = {.is_dynamic = false,                \
                                               .u = {.entry = _CONCAT(shell_, name)}}
 
-/** SHELL_STATIC_SUBCMD_SET_CREATE's older name. */
-#define SHELL_CREATE_STATIC_SUBCMD_SET(name)                                          \
-  static const struct shell_static_entry _CONCAT(shell_, name)[];                     \
-  static const struct shell_cmd_entry name = {.is_dynamic = false,                    \
-                                              .u = {.entry = _CONCAT(shell_, name)}}; \
-  static const struct shell_static_entry _CONCAT(shell_, name)[] =
-
 /** Define the dynamic subcommand set @p name whose entries @p get fills in. */
 #define SHELL_DYNAMIC_CMD_CREATE(name, get) \
   static const struct shell_cmd_entry name = {.is_dynamic = true, .u = {.dynamic_get = (get)}}
