@@ -34,6 +34,11 @@ void ShellUartThread(void *, void *, void *) {
     return;
   }
   gale_shell_start(&z_shell_uart);
+  // After input, poll every millisecond for a while: the rest of a line or a burst often comes
+  // one character at a time (a 1-byte receive register, an emulator that feeds the UART from
+  // its main loop), and waiting a full period between characters would make it crawl.
+  constexpr int kFastPolls = 100;
+  int quiet_polls = kFastPolls;
   for (;;) {
     char buf[16];
     size_t n = 0;
@@ -43,6 +48,10 @@ void ShellUartThread(void *, void *, void *) {
     }
     if (n > 0) {
       gale_shell_input(&z_shell_uart, buf, n);
+      quiet_polls = 0;
+    } else if (quiet_polls < kFastPolls) {
+      quiet_polls++;
+      k_sleep(K_MSEC(1));
     } else {
       k_sleep(K_MSEC(CONFIG_SHELL_BACKEND_SERIAL_POLL_PERIOD));
     }
