@@ -8,37 +8,8 @@ board=$1
 dir=$WORK/build
 build_app "$GALE_BASE/samples/shell" "$board" "$dir"
 
-prompt='uart:~$ '
-mapfile -t cmd < <(emulator_command "$board" "$dir")
-coproc EMU { exec "${cmd[@]}" 2>&1; }
-pid=$EMU_PID
-in=${EMU[1]}
-out=${EMU[0]}
-trap 'kill "$pid" 2>/dev/null || true' EXIT
-
-# read_prompts N [SECONDS]: read the output until N prompts have come; it is left in $got
-# (carriage returns removed).
-read_prompts() {
-  local want=$1 secs=${2:-30} seen=0 c deadline
-  got=
-  deadline=$((SECONDS + secs))
-  while [ "$seen" -lt "$want" ]; do
-    [ "$SECONDS" -lt "$deadline" ] || { printf '%s\n' "$got"; fail "$board: no prompt within ${secs}s"; }
-    IFS= read -r -N 1 -t 5 c <&"$out" || continue
-    [ "$c" = $'\r' ] && continue
-    got+=$c
-    [[ $got == *"$prompt" ]] && seen=$((seen + 1))
-  done
-}
-
-# run_cmd LINE-END COMMAND: send one command; $got is its output without the echoed line and
-# the final prompt.
-run_cmd() {
-  printf "%s$1" "$2" >&"$in"
-  read_prompts 1
-  got=${got#*$'\n'}
-  got=${got%"$prompt"}
-}
+source "$(dirname "$0")/shell_lib.sh"
+start_shell "$board" "$dir"
 
 read_prompts 1
 ok "$board: prompt after boot"
@@ -61,17 +32,17 @@ grep -q "READY" <<<"$got" || { echo "$got"; fail "$board: device list"; }
 ok "$board: commands"
 
 # Several lines in one burst, longer than the UART's receive FIFO: all run, in order.
-printf 'counter inc 5\r\ncounter inc 10\r\ncounter inc 100 \r\ncounter get\r\n' >&"$in"
+printf 'counter inc 5\r\ncounter inc 10\r\ncounter inc 100 \r\ncounter get\r\n' >&"$shell_in"
 read_prompts 4
 grep -q "counter = 115" <<<"$got" || { echo "$got"; fail "$board: a burst of lines"; }
 [ "$(grep -c "^counter = " <<<"$got")" -eq 4 ] || { echo "$got"; fail "$board: lines lost in a burst"; }
 ok "$board: a burst of lines"
 
 # History (up arrow) and completion (Tab) as a terminal sends them.
-printf 'counter in\t7\r' >&"$in"
+printf 'counter in\t7\r' >&"$shell_in"
 read_prompts 1
 grep -q "counter = 122" <<<"$got" || { echo "$got"; fail "$board: tab completion"; }
-printf '\033[A\r' >&"$in"
+printf '\033[A\r' >&"$shell_in"
 read_prompts 1
 grep -q "counter = 129" <<<"$got" || { echo "$got"; fail "$board: history"; }
 ok "$board: completion and history"
