@@ -1,0 +1,1 @@
+#include <gale/shell/shell.h>
