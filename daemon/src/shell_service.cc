@@ -113,6 +113,7 @@ class ShellService final : public v1::Shell::Service {
       if (std::optional<std::string> out = CommandOutput(PlainText(raw), command)) {
         reply->set_output(*out);
         reply->set_error(absl::StrContains(*out, "command not found") ||
+                         absl::StrContains(*out, "unknown parameter") ||
                          absl::StrContains(*out, "wrong parameter count") ||
                          absl::StrContains(*out, "Error"));
         return grpc::Status::OK;
