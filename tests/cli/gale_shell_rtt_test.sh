@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# gale shell and gale rtt through the real galed and QEMU: one shell command at a time over the
+# UART (output, an unknown subcommand's help and exit status, kernel threads), and an RTT stream
+# started before the image is flashed that receives its output from the first byte, in order.
+# CTest passes the folder of the host binaries as $1.
+source "$(dirname "$0")/../e2e/lib.sh"
+BIN=${1:?usage: gale_shell_rtt_test.sh BIN_DIR}
+[ -x "$BIN/galed" ] || fail "$BIN/galed is missing: build it first"
+export XDG_RUNTIME_DIR=$WORK/run XDG_STATE_HOME=$WORK/state
+unset GALE_SOCKET GALE_LEASE
+mkdir -p "$XDG_RUNTIME_DIR"
+chmod 700 "$XDG_RUNTIME_DIR"
+gale() { "$BIN/gale" "$@"; }
+trap 'gale daemon stop >/dev/null 2>&1 || true' EXIT
+cd "$WORK"
+gale daemon start >/dev/null || fail "gale daemon start"
+
+gale build -b qemu_cortex_m3 -d sh "$GALE_BASE/samples/shell" >sh.log 2>&1 || { tail -20 sh.log; fail "build samples/shell"; }
+gale build -b qemu_cortex_m3 -d rtt "$GALE_BASE/samples/rtt" >rtt.log 2>&1 || { tail -20 rtt.log; fail "build samples/rtt"; }
+dev=$(gale emu start -b qemu_cortex_m3) || fail "gale emu start"
+
+gale flash -d sh --device "$dev" >/dev/null 2>&1 || fail "flash samples/shell"
+out=$(gale shell --device "$dev" -c "demo ping") || fail "demo ping failed: $out"
+[ "$out" = "pong" ] || fail "demo ping printed '$out'"
+out=$(gale shell --device "$dev" -c "demo sum 40 2") || fail "demo sum: $out"
+grep -q "sum = 42" <<<"$out" || fail "demo sum printed '$out'"
+if out=$(gale shell --device "$dev" -c "demo nosuch"); then fail "an unknown subcommand exited 0"; fi
+grep -q "ping" <<<"$out" || fail "an unknown subcommand did not print the subcommands: $out"
+out=$(gale shell --device "$dev" -c "kernel threads") || fail "kernel threads: $out"
+grep -q "shell_uart" <<<"$out" || fail "kernel threads lists no shell thread: $out"
+ok "gale shell -c"
+
+# RTT: the stream is opened before the image exists on the device.
+(timeout 20 "$BIN/gale" rtt --device "$dev" >rtt.out 2>rtt.err &)
+sleep 1
+gale flash -d rtt --device "$dev" >/dev/null 2>&1 || fail "flash samples/rtt"
+for _ in $(seq 40); do grep -q "^count 20$" rtt.out 2>/dev/null && break; sleep 0.5; done
+head -1 rtt.out | grep -q "^rtt sample: counting$" || fail "RTT did not start at the first byte: $(head -2 rtt.out)"
+got=$(grep -o "^count [0-9]*$" rtt.out | awk '{print $2}' | head -21)
+seq 0 20 | cmp -s - <(echo "$got") || fail "RTT counts missing or out of order: $(head -5 rtt.out)"
+ok "gale rtt from before the flash, in order"
+
+out=$(gale shell --device no-such-device -c "demo ping" 2>&1) && fail "a shell on an unknown device succeeded"
+grep -q "no-such-device" <<<"$out" || fail "the unknown-device error does not name it: $out"
+ok "bad device named"
