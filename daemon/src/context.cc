@@ -40,7 +40,12 @@ absl::Status InitContext(Context &context) {
   devices::DeviceManagerOptions device_options;
   device_options.runtime_dir = context.options.runtime_dir + "/devices";
   context.devices = std::make_unique<devices::DeviceManager>(device_options);
-  context.rtt = std::make_unique<RttMonitors>();
+  context.logs = std::make_unique<LogSink>(context);
+  LogSink *logs = context.logs.get();
+  context.rtt =
+      std::make_unique<RttMonitors>([logs](const std::string &device_id, std::string_view line) {
+        logs->Line(device_id, "rtt:0", line);
+      });
   return absl::OkStatus();
 }
 
@@ -52,6 +57,9 @@ void StopContext(Context &context) {
   }
   if (context.rtt != nullptr) {
     context.rtt->Shutdown();
+  }
+  if (context.logs != nullptr) {
+    context.logs->Shutdown();
   }
   if (context.devices != nullptr) {
     context.devices->Shutdown();
@@ -71,6 +79,7 @@ std::vector<std::unique_ptr<grpc::Service>> MakeServices(Context &context) {
   services.push_back(MakeConfigService(context));
   services.push_back(MakeShellService(context));
   services.push_back(MakeRttService(context));
+  services.push_back(MakeLogsService(context));
   return services;
 }
 

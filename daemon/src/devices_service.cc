@@ -63,6 +63,7 @@ class DevicesService final : public v1::Devices::Service {
     if (!device.ok()) {
       return ToGrpc(device.status());
     }
+    context_.logs->WatchConsole(*device);
     devices::DeviceInfo info = (*device)->Info();
     store::Device record;
     record.id = info.id;

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "device_util.h"
 #include "gale/daemon/status.h"
+#include "gale/rtt/control_block.h"
 #include "gale/v1/flash.grpc.pb.h"
 #include "job_stream.h"
 #include "run_job.h"
@@ -59,27 +60,27 @@ class FlashService final : public v1::Flash::Service {
     devices::FlashOptions options;
     options.verify = !request->no_verify();
     options.run = !request->no_run();
-    return StreamJob(context_, server_context, writer, spec,
-                     [dev = *device, image, options](jobs::JobContext &ctx) mutable {
-                       Events events(ctx);
-                       options.progress = [&events](const devices::FlashProgress &p) {
-                         double percent =
-                             p.total == 0 ? -1 : 100.0 * static_cast<double>(p.done) / p.total;
-                         events.Progress(p.phase, percent, "", p.done, p.total);
-                       };
-                       absl::StatusOr<devices::FlashResult> result = dev->Flash(image, options);
-                       if (!result.ok()) {
-                         return jobs::JobOutcome::Failed(std::string(result.status().message()));
-                       }
-                       v1::JobResult detail;
-                       v1::FlashSummary *summary = detail.mutable_flash();
-                       summary->set_device_id(dev->id());
-                       summary->set_bytes_written(result->bytes_written);
-                       summary->set_verified(result->verified);
-                       summary->set_entry(static_cast<uint32_t>(result->entry));
-                       summary->set_seconds(result->seconds);
-                       return jobs::JobOutcome::Succeeded(0, Detail(detail));
-                     });
+    return StreamJob(
+        context_, server_context, writer, spec,
+        [context = &context_, dev = *device, image, options](jobs::JobContext &ctx) mutable {
+          Events events(ctx);
+          options.progress = [&events](const devices::FlashProgress &p) {
+            double percent = p.total == 0 ? -1 : 100.0 * static_cast<double>(p.done) / p.total;
+            events.Progress(p.phase, percent, "", p.done, p.total);
+          };
+          absl::StatusOr<devices::FlashResult> result = dev->Flash(image, options);
+          if (!result.ok()) {
+            return jobs::JobOutcome::Failed(std::string(result.status().message()));
+          }
+          v1::JobResult detail;
+          v1::FlashSummary *summary = detail.mutable_flash();
+          summary->set_device_id(dev->id());
+          summary->set_bytes_written(result->bytes_written);
+          summary->set_verified(result->verified);
+          summary->set_entry(static_cast<uint32_t>(result->entry));
+          summary->set_seconds(result->seconds);
+          return jobs::JobOutcome::Succeeded(0, Detail(detail));
+        });
   }
 
  private:

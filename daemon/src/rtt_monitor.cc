@@ -180,6 +180,10 @@ std::shared_ptr<RttMonitor> RttMonitors::Get(const std::shared_ptr<devices::Devi
   std::shared_ptr<RttMonitor> &monitor = monitors_[device->id()];
   if (monitor == nullptr) {
     monitor = std::make_shared<RttMonitor>(device);
+    if (on_line_) {
+      monitor->SetLineListener(
+          [on_line = on_line_, id = device->id()](std::string_view line) { on_line(id, line); });
+    }
   }
   return monitor;
 }

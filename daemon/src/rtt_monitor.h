@@ -4,10 +4,12 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "absl/status/statusor.h"
@@ -56,10 +58,14 @@ class RttMonitor {
 /// image with a control block is flashed.
 class RttMonitors {
  public:
+  using LineFn = std::function<void(const std::string &device_id, std::string_view line)>;
+  /// `on_line` receives every line of every device's up-channel 0 (for the log store).
+  explicit RttMonitors(LineFn on_line = {}) : on_line_(std::move(on_line)) {}
   std::shared_ptr<RttMonitor> Get(const std::shared_ptr<devices::Device> &device);
   void Shutdown();
 
  private:
+  LineFn on_line_;
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<RttMonitor>> monitors_;
 };
