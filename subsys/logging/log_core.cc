@@ -202,6 +202,17 @@ void RecordEnd() {
 void Commit() {
 #ifdef CONFIG_LOG_MODE_DEFERRED
   if (!panic_mode) {
+#ifdef CONFIG_LOG_BLOCK_IN_THREAD
+    // A thread waits for room instead of losing its message: it outputs the oldest messages
+    // itself (in order, as the log thread would). Only ISRs (and messages larger than the
+    // buffer) still drop.
+    if (!k_is_in_isr()) {
+      while (ring_count > 0 && ring_used + msg_len + 2 > sizeof(ring)) {
+        size_t n = RingGet(out_buf, sizeof(out_buf));
+        Output(out_buf, n);
+      }
+    }
+#endif
     if (ring_used + msg_len + 2 > sizeof(ring)) {
       dropped_total++;
       dropped_pending++;

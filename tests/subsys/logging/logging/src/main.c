@@ -204,6 +204,18 @@ ZTEST(logging, test_drops_counted)
 	uint32_t dropped = gale_log_dropped_total() - before;
 	uint32_t buffered = log_buffered_cnt();
 
+	if (IS_ENABLED(CONFIG_LOG_BLOCK_IN_THREAD)) {
+		/* The thread output the oldest messages itself: nothing lost, in order. */
+		zassert_equal(dropped, 0);
+		drain();
+		zassert_equal(captured_count, 40);
+		for (int i = 0; i < 40; i++) {
+			snprintf(note, sizeof(note), "<err> alpha: drop %02d\n", i);
+			zassert_equal(strncmp(&captured[i * 21], note, 21), 0, "message %d: %s", i,
+				      captured);
+		}
+		return;
+	}
 	zassert_true(dropped > 0, "a 512-byte buffer kept 40 messages");
 	zassert_equal(buffered + dropped, 40);
 	drain();
