@@ -174,8 +174,12 @@ void TextEnd(uint8_t level) {
 #else
 void RecordHeader(uint8_t type, uint8_t level, uint16_t module, uint32_t word) {
   uint64_t ts = NowUs();
-  uint8_t hdr[kRecordHeader] = {kRecordSync, kRecordVersion, type, level,
-                                static_cast<uint8_t>(module), static_cast<uint8_t>(module >> 8)};
+  uint8_t hdr[kRecordHeader] = {kRecordSync,
+                                kRecordVersion,
+                                type,
+                                level,
+                                static_cast<uint8_t>(module),
+                                static_cast<uint8_t>(module >> 8)};
   memcpy(&hdr[8], &ts, sizeof(ts));
   memcpy(&hdr[16], &word, sizeof(word));
   PutBytes(hdr, sizeof(hdr));

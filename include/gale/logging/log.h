@@ -36,8 +36,8 @@ extern "C" {
 
 /** A module's constant descriptor (flash), in the iterable section gale_log_module. */
 struct gale_log_module {
-  const char *name;       ///< Module name, as given to LOG_MODULE_REGISTER.
-  uint8_t compiled_level; ///< Compile-time level: messages above it do not exist in the image.
+  const char *name;        ///< Module name, as given to LOG_MODULE_REGISTER.
+  uint8_t compiled_level;  ///< Compile-time level: messages above it do not exist in the image.
 };
 
 /** A module's run-time state (RAM), in gale_log_rt, same order as gale_log_module. */
@@ -92,35 +92,37 @@ struct z_log_arg_type<double> {
 template <typename T>
 T z_log_decay(T);
 #define Z_LOG_ARG_TYPE(x) (z_log_arg_type<decltype(z_log_decay(x))>::value)
+#define Z_LOG_STATIC_ASSERT static_assert
 extern "C" {
 #else
-#define Z_LOG_ARG_TYPE(x)                                                               \
+#define Z_LOG_STATIC_ASSERT _Static_assert
+#define Z_LOG_ARG_TYPE(x) \
   _Generic((x), char *: Z_LOG_ARG_STR, const char *: Z_LOG_ARG_STR, float: Z_LOG_ARG_DBL, \
       double: Z_LOG_ARG_DBL, default: (sizeof(x) > 4 ? Z_LOG_ARG_U64 : Z_LOG_ARG_U32))
 #endif
 
 /* Index 0 is a placeholder so that a call without arguments gives 0. */
 #define Z_LOG_TYPE_BIT(i, x) \
-  | ((i) == 0 ? 0U : ((uint32_t)Z_LOG_ARG_TYPE(x) << ((3U * (i) - 3U) & 31U)))
+  | ((i) == 0 ? 0U : ((uint32_t)Z_LOG_ARG_TYPE(x) << ((3U * (i)-3U) & 31U)))
 #define Z_LOG_TYPES(...) (0U FOR_EACH_IDX(Z_LOG_TYPE_BIT, (), 0, ##__VA_ARGS__))
 
 #define Z_LOG_CURRENT_MODULE (z_log_current_module())
 #define Z_LOG_CONST_LEVEL_CHECK(_level) ((_level) <= (unsigned)__log_level)
 
 #ifdef CONFIG_LOG_DICTIONARY_SUPPORT
-#define Z_LOG_EMIT(_level, _fmt, ...)                                                          \
-  do {                                                                                         \
-    static const char z_log_fmt[] __attribute__((__section__(".gale_log_strings"))) = _fmt;   \
-    _Static_assert(NUM_VA_ARGS_LESS_1(_fmt, ##__VA_ARGS__) <= Z_LOG_MAX_DICT_ARGS,           \
-                   "dictionary logging takes at most 10 arguments");                          \
-    if (0) {                                                                                   \
-      z_log_printf_arg_checker(_fmt, ##__VA_ARGS__);                                           \
-    }                                                                                          \
-    z_log_dict(Z_LOG_CURRENT_MODULE, (uint8_t)(_level), z_log_fmt, Z_LOG_TYPES(__VA_ARGS__),  \
-               ##__VA_ARGS__);                                                                 \
-  } while (0)
-#define Z_LOG_HEXDUMP_EMIT(_level, _data, _length, _str)                                     \
+#define Z_LOG_EMIT(_level, _fmt, ...)                                                        \
   do {                                                                                       \
+    static const char z_log_fmt[] __attribute__((__section__(".gale_log_strings"))) = _fmt;  \
+    Z_LOG_STATIC_ASSERT(NUM_VA_ARGS_LESS_1(_fmt, ##__VA_ARGS__) <= Z_LOG_MAX_DICT_ARGS,      \
+                   "dictionary logging takes at most 10 arguments");                         \
+    if (0) {                                                                                 \
+      z_log_printf_arg_checker(_fmt, ##__VA_ARGS__);                                         \
+    }                                                                                        \
+    z_log_dict(Z_LOG_CURRENT_MODULE, (uint8_t)(_level), z_log_fmt, Z_LOG_TYPES(__VA_ARGS__), \
+               ##__VA_ARGS__);                                                               \
+  } while (0)
+#define Z_LOG_HEXDUMP_EMIT(_level, _data, _length, _str)                                      \
+  do {                                                                                        \
     static const char z_log_title[] __attribute__((__section__(".gale_log_strings"))) = _str; \
     z_log_hexdump(Z_LOG_CURRENT_MODULE, (uint8_t)(_level), (_data), (_length), z_log_title);  \
   } while (0)
@@ -139,29 +141,28 @@ extern "C" {
     }                                        \
   } while (0)
 
-#define Z_LOG_HEXDUMP(_level, _data, _length, _str)          \
-  do {                                                       \
-    if (Z_LOG_CONST_LEVEL_CHECK(_level)) {                   \
-      Z_LOG_HEXDUMP_EMIT(_level, _data, _length, _str);      \
-    } else if (0) {                                          \
-      (void)(_data);                                         \
-      (void)(_length);                                       \
-      (void)(_str);                                          \
-    }                                                        \
+#define Z_LOG_HEXDUMP(_level, _data, _length, _str)     \
+  do {                                                  \
+    if (Z_LOG_CONST_LEVEL_CHECK(_level)) {              \
+      Z_LOG_HEXDUMP_EMIT(_level, _data, _length, _str); \
+    } else if (0) {                                     \
+      (void)(_data);                                    \
+      (void)(_length);                                  \
+      (void)(_str);                                     \
+    }                                                   \
   } while (0)
 
-#define Z_LOG_MODULE_DECLARE2(_name, _level, ...)                                    \
+#define Z_LOG_MODULE_DECLARE2(_name, _level, ...)                                   \
   extern struct gale_log_module _gale_log_module_##_name;                           \
   static inline __unused const struct gale_log_module *z_log_current_module(void) { \
     return &_gale_log_module_##_name;                                               \
   }                                                                                 \
   enum { __log_level = (_level) }
 
-#define Z_LOG_MODULE_REGISTER2(_name, _level, ...)                                        \
-  STRUCT_SECTION_ITERABLE_NAMED(gale_log_module, _name, _gale_log_module_##_name) = {   \
-      #_name, (uint8_t)(_level)};                                                        \
-  STRUCT_SECTION_ITERABLE_NAMED(gale_log_rt, _name, _gale_log_rt_##_name) = {           \
-      (uint8_t)(_level)};                                                                \
+#define Z_LOG_MODULE_REGISTER2(_name, _level, ...)                                               \
+  STRUCT_SECTION_ITERABLE_NAMED(gale_log_module, _name, _gale_log_module_##_name) = {            \
+      #_name, (uint8_t)(_level)};                                                                \
+  STRUCT_SECTION_ITERABLE_NAMED(gale_log_rt, _name, _gale_log_rt_##_name) = {(uint8_t)(_level)}; \
   Z_LOG_MODULE_DECLARE2(_name, _level)
 
 #else /* !CONFIG_LOG */

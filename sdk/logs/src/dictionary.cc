@@ -43,10 +43,10 @@ void Fnv1a(uint64_t &hash, const std::vector<uint8_t> &bytes) {
 absl::StatusOr<Dictionary> Dictionary::FromElf(const elf::ElfFile &elf) {
   const elf::Section *strings = elf.FindSection(kStringsSection);
   if (strings == nullptr) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        elf.name(), ": no ", std::string(kStringsSection),
-        " section; build the image with dictionary logging (for example "
-        "CONFIG_LOG_BACKEND_UART_OUTPUT_DICTIONARY=y)"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(elf.name(), ": no ", std::string(kStringsSection),
+                     " section; build the image with dictionary logging (for example "
+                     "CONFIG_LOG_BACKEND_UART_OUTPUT_DICTIONARY=y)"));
   }
   Dictionary dict;
   dict.name_ = elf.name();
@@ -54,7 +54,8 @@ absl::StatusOr<Dictionary> Dictionary::FromElf(const elf::ElfFile &elf) {
   dict.strings_ = strings->data;
   std::vector<std::pair<uint64_t, std::string>> modules;
   for (const elf::Symbol &symbol : elf.symbols()) {
-    if (symbol.name.compare(0, kModulePrefix.size(), kModulePrefix) == 0 && symbol.name != "_gale_log_module_list_start" &&
+    if (symbol.name.compare(0, kModulePrefix.size(), kModulePrefix) == 0 &&
+        symbol.name != "_gale_log_module_list_start" &&
         symbol.name != "_gale_log_module_list_end") {
       modules.emplace_back(symbol.value, symbol.name.substr(kModulePrefix.size()));
     }
@@ -97,8 +98,8 @@ absl::StatusOr<std::string> Dictionary::String(uint32_t address) const {
 
 absl::StatusOr<std::string> Dictionary::ModuleName(uint16_t index) const {
   if (index >= modules_.size()) {
-    return absl::NotFoundError(absl::StrFormat("module index %u, but %s has %u log modules",
-                                               index, name_, modules_.size()));
+    return absl::NotFoundError(absl::StrFormat("module index %u, but %s has %u log modules", index,
+                                               name_, modules_.size()));
   }
   return modules_[index];
 }
@@ -128,8 +129,8 @@ void DictionaryDecoder::Feed(std::string_view bytes, std::vector<Record> &record
       const auto type = static_cast<uint8_t>(buffer_[2]);
       const auto level = static_cast<uint8_t>(buffer_[3]);
       if (version != kRecordVersion) {
-        Skip(1, errors, absl::StrFormat("record version %u (this decoder reads %u)", version,
-                                        kRecordVersion));
+        Skip(1, errors,
+             absl::StrFormat("record version %u (this decoder reads %u)", version, kRecordVersion));
         continue;
       }
       if (type < kTypeMessage || type > kTypeDropped || level > 4) {
@@ -142,7 +143,8 @@ void DictionaryDecoder::Feed(std::string_view bytes, std::vector<Record> &record
     }
     const size_t payload = Le(buffer_, 6, 2);
     if (payload > max_payload_) {
-      Skip(1, errors, absl::StrFormat("record length %u above the limit %u", payload, max_payload_));
+      Skip(1, errors,
+           absl::StrFormat("record length %u above the limit %u", payload, max_payload_));
       continue;
     }
     const size_t total = kRecordHeaderSize + payload + 1;
@@ -159,8 +161,8 @@ void DictionaryDecoder::Feed(std::string_view bytes, std::vector<Record> &record
     }
     absl::StatusOr<Record> record = Decode(std::string_view(buffer_).substr(0, total));
     if (!record.ok()) {
-      errors.push_back(absl::DataLossError(
-          absl::StrFormat("log stream offset %u: %s", offset_, std::string(record.status().message()))));
+      errors.push_back(absl::DataLossError(absl::StrFormat(
+          "log stream offset %u: %s", offset_, std::string(record.status().message()))));
       Skip(total, errors, "");
       continue;
     }
@@ -176,8 +178,7 @@ void DictionaryDecoder::Finish(std::vector<absl::Status> &errors) {
   }
   std::string what = absl::StrFormat("%u bytes", buffer_.size());
   if (buffer_.size() >= kRecordHeaderSize) {
-    absl::StrAppendFormat(&what, " of a %u-byte record",
-                          kRecordHeaderSize + Le(buffer_, 6, 2) + 1);
+    absl::StrAppendFormat(&what, " of a %u-byte record", kRecordHeaderSize + Le(buffer_, 6, 2) + 1);
   }
   errors.push_back(absl::DataLossError(absl::StrFormat(
       "log stream offset %u: the stream ends inside a record (%s); the record is lost", offset_,
@@ -196,7 +197,8 @@ absl::StatusOr<Record> DictionaryDecoder::Decode(std::string_view bytes) const {
   const auto module = static_cast<uint16_t>(Le(bytes, 4, 2));
   record.time_us = Le(bytes, 8, 8);
   const auto word = static_cast<uint32_t>(Le(bytes, 16, 4));
-  const std::string_view payload = bytes.substr(kRecordHeaderSize, bytes.size() - kRecordHeaderSize - 1);
+  const std::string_view payload =
+      bytes.substr(kRecordHeaderSize, bytes.size() - kRecordHeaderSize - 1);
   if (type == kTypeDropped) {
     record.kind = RecordKind::kDropped;
     record.level = Level::kNone;
@@ -226,16 +228,16 @@ absl::StatusOr<Record> DictionaryDecoder::Decode(std::string_view bytes) const {
     const auto tag = static_cast<uint8_t>(payload[i++]);
     const size_t size = tag == kArgU32 ? 4 : (tag == kArgU64 || tag == kArgDouble) ? 8 : 1;
     if (tag < kArgU32 || tag > kArgString || i + size > payload.size()) {
-      return absl::DataLossError(absl::StrFormat(
-          "argument %u of a message (format \"%s\") is malformed (tag %u)", args.size() + 1, *text,
-          tag));
+      return absl::DataLossError(
+          absl::StrFormat("argument %u of a message (format \"%s\") is malformed (tag %u)",
+                          args.size() + 1, *text, tag));
     }
     if (tag == kArgString) {
       const size_t length = static_cast<uint8_t>(payload[i++]);
       if (i + length > payload.size()) {
-        return absl::DataLossError(absl::StrFormat(
-            "string argument %u of a message (format \"%s\") runs past the record",
-            args.size() + 1, *text));
+        return absl::DataLossError(
+            absl::StrFormat("string argument %u of a message (format \"%s\") runs past the record",
+                            args.size() + 1, *text));
       }
       args.push_back(FormatArg::String(std::string(payload.substr(i, length))));
       i += length;

@@ -114,12 +114,12 @@ std::string FormatPrintf(std::string_view fmt, absl::Span<const FormatArg> args)
                                : "<bad arg>";
         break;
       case 'p':
-        out += IsInteger(*arg)
-                   ? Printf(spec + "s", ("0x" + Printf(std::string("%llx"),
-                                                       static_cast<unsigned long long>(
-                                                           arg->integer)))
-                                            .c_str())
-                   : "<bad arg>";
+        out +=
+            IsInteger(*arg)
+                ? Printf(spec + "s", ("0x" + Printf(std::string("%llx"),
+                                                    static_cast<unsigned long long>(arg->integer)))
+                                         .c_str())
+                : "<bad arg>";
         break;
       case 's':
         out += arg->kind == FormatArg::Kind::kString ? Printf(spec + "s", arg->text.c_str())

@@ -40,8 +40,9 @@ absl::StatusOr<Level> ParseLevel(std::string_view text) {
   if (lower == "none" || lower == "off") {
     return Level::kNone;
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "unknown log level '", std::string(text), "'; use err, wrn, inf, dbg (or error, warning, info, debug)"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown log level '", std::string(text),
+                   "'; use err, wrn, inf, dbg (or error, warning, info, debug)"));
 }
 
 std::string FormatTimestamp(uint64_t time_us) {

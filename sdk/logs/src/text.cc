@@ -133,8 +133,8 @@ absl::StatusOr<Record> ParseTextLine(std::string_view raw) {
   {
     std::string_view t = Strip(s);
     uint64_t n = 0;
-    if (ConsumePrefix(t, "--- ") && Number(t, n) &&
-        ConsumePrefix(t, " messages dropped ---") && t.empty()) {
+    if (ConsumePrefix(t, "--- ") && Number(t, n) && ConsumePrefix(t, " messages dropped ---") &&
+        t.empty()) {
       record.kind = RecordKind::kDropped;
       record.dropped = static_cast<uint32_t>(n);
       return record;
@@ -146,8 +146,8 @@ absl::StatusOr<Record> ParseTextLine(std::string_view raw) {
   }
   const size_t close = s.find("> ");
   if (!Char(s, '<') || close == std::string_view::npos || close > 4) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("not a log line (no \"<level> \" after the timestamp): '", std::string(raw), "'"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "not a log line (no \"<level> \" after the timestamp): '", std::string(raw), "'"));
   }
   absl::StatusOr<Level> level = ParseLevel(s.substr(0, close - 1));
   if (!level.ok() || *level == Level::kNone) {

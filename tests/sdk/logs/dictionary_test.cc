@@ -193,8 +193,8 @@ TEST_F(LogsImageTest, TruncatedStream) {
   std::vector<absl::Status> errors;
   const std::vector<Record> good = Decode(dict_out_, errors);
   errors.clear();
-  std::vector<Record> records = Decode(std::string_view(dict_out_).substr(0, dict_out_.size() - 5),
-                                       errors);
+  std::vector<Record> records =
+      Decode(std::string_view(dict_out_).substr(0, dict_out_.size() - 5), errors);
   EXPECT_EQ(records.size(), good.size() - 1);
   ASSERT_FALSE(errors.empty());
   EXPECT_THAT(std::string(errors.back().message()), HasSubstr("ends inside a record"));

@@ -30,8 +30,8 @@ TEST(FormatPrintfTest, WidthPrecisionAndFlags) {
 }
 
 TEST(FormatPrintfTest, CharactersStringsPointersAndPercent) {
-  EXPECT_EQ(FormatPrintf("%c%c %s %p 100%%", {Arg::U32('G'), Arg::U32('o'), Arg::String("disk"),
-                                              Arg::U32(0x20000010)}),
+  EXPECT_EQ(FormatPrintf("%c%c %s %p 100%%",
+                         {Arg::U32('G'), Arg::U32('o'), Arg::String("disk"), Arg::U32(0x20000010)}),
             "Go disk 0x20000010 100%");
   EXPECT_EQ(FormatPrintf("%zu %hhd %hd", {Arg::U32(5), Arg::U32(0xFFFFFFFF), Arg::U32(2)}),
             "5 -1 2");

@@ -115,9 +115,8 @@ class LogsRttTest : public ::testing::TestWithParam<const char *> {
 
 TEST_P(LogsRttTest, EveryMessageInOrder) {
   if (std::string(GetParam()) == "GALE_TEST_LOG_RTT_TEXT_ELF") {
-    std::string text = Stream([](const std::string &s) {
-      return s.find("all markers sent\n") != std::string::npos;
-    });
+    std::string text = Stream(
+        [](const std::string &s) { return s.find("all markers sent\n") != std::string::npos; });
     TextDecoder decoder("qemu");
     std::vector<Record> records = decoder.Feed(text);
     for (Record &r : decoder.Finish()) {

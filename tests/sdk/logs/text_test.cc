@@ -27,8 +27,7 @@ TEST(ParseTextLineTest, HoursMinutesAndEveryLevel) {
 }
 
 TEST(ParseTextLineTest, ColorsAreIgnored) {
-  absl::StatusOr<Record> r =
-      ParseTextLine("\x1b[1;31m[00:00:00.000,100] <err> app: broken\x1b[0m");
+  absl::StatusOr<Record> r = ParseTextLine("\x1b[1;31m[00:00:00.000,100] <err> app: broken\x1b[0m");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->level, Level::kError);
   EXPECT_EQ(r->message, "broken");
@@ -75,9 +74,9 @@ TEST(TextDecoderTest, PiecesHexdumpsAndOtherLines) {
   EXPECT_EQ(records[0].message, "*** Booting ***");
   EXPECT_EQ(records[1].kind, RecordKind::kHexdump);
   EXPECT_EQ(records[1].message, "frame:");
-  EXPECT_EQ(records[1].data, (std::vector<uint8_t>{0x47, 0x61, 0x6c, 0x65, 0x00, 0x01, 0x02,
-                                                   0x03, 0xde, 0xad, 0xbe, 0xef, 0x7f, 0x80,
-                                                   0x20, 0x41, 0x42, 0x43}));
+  EXPECT_EQ(records[1].data,
+            (std::vector<uint8_t>{0x47, 0x61, 0x6c, 0x65, 0x00, 0x01, 0x02, 0x03, 0xde, 0xad, 0xbe,
+                                  0xef, 0x7f, 0x80, 0x20, 0x41, 0x42, 0x43}));
   EXPECT_EQ(records[1].device, "dev1");
   EXPECT_EQ(records[1].build_id, "build1");
   EXPECT_EQ(records[2].message, "after");
@@ -94,8 +93,8 @@ TEST(TextDecoderTest, ToTextRoundTrip) {
   r.module = "app";
   r.kind = RecordKind::kHexdump;
   r.message = "frame:";
-  r.data = {0x47, 0x61, 0x6c, 0x65, 0x00, 0x01, 0x02, 0x03, 0xde, 0xad, 0xbe, 0xef, 0x7f, 0x80,
-            0x20, 0x41, 0x42, 0x43, 0x0a, 0xff};
+  r.data = {0x47, 0x61, 0x6c, 0x65, 0x00, 0x01, 0x02, 0x03, 0xde, 0xad,
+            0xbe, 0xef, 0x7f, 0x80, 0x20, 0x41, 0x42, 0x43, 0x0a, 0xff};
   const std::string text = ToText(r);
   EXPECT_EQ(text,
             "[00:00:01.234,567] <inf> app: frame:\n"

@@ -33,9 +33,9 @@ struct Symbol {
 /// reads (dictionary logging's `.gale_log_strings`).
 struct Section {
   std::string name;
-  uint32_t type = 0;      ///< SHT_*
-  uint64_t flags = 0;     ///< SHF_*
-  uint64_t address = 0;   ///< sh_addr
+  uint32_t type = 0;     ///< SHT_*
+  uint64_t flags = 0;    ///< SHF_*
+  uint64_t address = 0;  ///< sh_addr
   std::vector<uint8_t> data;
 };
 

@@ -29,8 +29,8 @@ enum class RecordKind : uint8_t {
 struct Record {
   std::optional<uint64_t> time_us;  ///< target uptime in microseconds, when the target sent one
   Level level = Level::kNone;
-  std::string module;    ///< the LOG_MODULE_REGISTER name ("" for kDropped and kOther)
-  std::string message;   ///< formatted text (no line ending)
+  std::string module;   ///< the LOG_MODULE_REGISTER name ("" for kDropped and kOther)
+  std::string message;  ///< formatted text (no line ending)
   RecordKind kind = RecordKind::kMessage;
   uint32_t dropped = 0;       ///< kDropped only
   std::vector<uint8_t> data;  ///< kHexdump only
