@@ -67,6 +67,10 @@ class Parser {
   absl::Status Parse(uint16_t &machine, uint64_t &entry, std::vector<Segment> &segments,
                      std::vector<Symbol> &symbols) const;
 
+  // After a successful Parse(): the sections with contents, named; damaged entries are skipped.
+  template <typename Types>
+  void ParseSections(std::vector<Section> &sections) const;
+
  private:
   template <typename Types>
   absl::Status ParseSymbols(const typename Types::Ehdr &header, std::vector<Symbol> &symbols) const;
@@ -216,7 +220,63 @@ absl::Status Parser::ParseSymbols(const typename Types::Ehdr &header,
   return absl::OkStatus();
 }
 
+template <typename Types>
+void Parser::ParseSections(std::vector<Section> &sections) const {
+  using Shdr = typename Types::Shdr;
+  const uint64_t size = bytes_.size();
+  const auto header = At<typename Types::Ehdr>(0);
+  if (header.e_shoff == 0 || header.e_shentsize < sizeof(Shdr) ||
+      !InBounds(header.e_shoff, sizeof(Shdr), size)) {
+    return;
+  }
+  uint64_t count = header.e_shnum;
+  if (count == 0) {
+    count = At<Shdr>(header.e_shoff).sh_size;
+  }
+  if (!InBounds(header.e_shoff, count * uint64_t{header.e_shentsize}, size) ||
+      count > size / header.e_shentsize) {
+    return;
+  }
+  auto section = [&](uint64_t index) {
+    return At<Shdr>(header.e_shoff + index * header.e_shentsize);
+  };
+  std::string_view names;
+  if (header.e_shstrndx < count) {
+    const Shdr strtab = section(header.e_shstrndx);
+    if (strtab.sh_type == SHT_STRTAB && InBounds(strtab.sh_offset, strtab.sh_size, size)) {
+      names = bytes_.substr(strtab.sh_offset, strtab.sh_size);
+    }
+  }
+  for (uint64_t i = 1; i < count; ++i) {
+    const Shdr sh = section(i);
+    if (sh.sh_type == SHT_NOBITS || sh.sh_type == SHT_NULL ||
+        !InBounds(sh.sh_offset, sh.sh_size, size)) {
+      continue;
+    }
+    Section out;
+    if (sh.sh_name < names.size()) {
+      const std::string_view rest = names.substr(sh.sh_name);
+      out.name = std::string(rest.substr(0, rest.find('\0')));
+    }
+    out.type = sh.sh_type;
+    out.flags = sh.sh_flags;
+    out.address = sh.sh_addr;
+    const auto *begin = reinterpret_cast<const uint8_t *>(bytes_.data() + sh.sh_offset);
+    out.data.assign(begin, begin + sh.sh_size);
+    sections.push_back(std::move(out));
+  }
+}
+
 }  // namespace
+
+const Section *ElfFile::FindSection(std::string_view name) const {
+  for (const Section &section : sections_) {
+    if (section.name == name) {
+      return &section;
+    }
+  }
+  return nullptr;
+}
 
 absl::StatusOr<ElfFile> ElfFile::Load(const std::string &path) {
   std::error_code ec;
@@ -269,9 +329,15 @@ absl::StatusOr<ElfFile> ElfFile::Parse(std::string_view bytes, const std::string
   absl::Status status;
   if (ident_class == ELFCLASS32) {
     status = parser.Parse<Elf32Types>(file.machine_, file.entry_, file.segments_, file.symbols_);
+    if (status.ok()) {
+      parser.ParseSections<Elf32Types>(file.sections_);
+    }
   } else if (ident_class == ELFCLASS64) {
     file.is_64bit_ = true;
     status = parser.Parse<Elf64Types>(file.machine_, file.entry_, file.segments_, file.symbols_);
+    if (status.ok()) {
+      parser.ParseSections<Elf64Types>(file.sections_);
+    }
   } else {
     return parser.Error(absl::StrFormat("invalid ELF class %u", ident_class));
   }

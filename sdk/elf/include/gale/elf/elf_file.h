@@ -29,6 +29,16 @@ struct Symbol {
   uint8_t type = 0;  ///< STT_*
 };
 
+/// A section with file contents (not SHT_NOBITS), e.g. a non-loadable one that only the host
+/// reads (dictionary logging's `.gale_log_strings`).
+struct Section {
+  std::string name;
+  uint32_t type = 0;     ///< SHT_*
+  uint64_t flags = 0;    ///< SHF_*
+  uint64_t address = 0;  ///< sh_addr
+  std::vector<uint8_t> data;
+};
+
 class ElfFile {
  public:
   /// Reads and validates `path`. Errors (InvalidArgument) name the file and what is wrong:
@@ -45,6 +55,11 @@ class ElfFile {
   const std::vector<Segment> &segments() const { return segments_; }
   const std::vector<Symbol> &symbols() const { return symbols_; }
   std::optional<Symbol> FindSymbol(std::string_view name) const;
+  /// Sections with contents, named from the section name table (a section whose header or
+  /// contents lie outside the file is left out).
+  const std::vector<Section> &sections() const { return sections_; }
+  /// The first section called `name`, or nullptr.
+  const Section *FindSection(std::string_view name) const;
   /// Sum of the loadable bytes.
   uint64_t LoadSize() const;
   /// The lowest load address of any segment (where a Cortex-M vector table sits); nullopt for
@@ -63,6 +78,7 @@ class ElfFile {
   uint64_t entry_ = 0;
   std::vector<Segment> segments_;
   std::vector<Symbol> symbols_;
+  std::vector<Section> sections_;
 };
 
 }  // namespace gale::elf

@@ -1,0 +1,1 @@
+#include <gale/logging/log.h>
