@@ -117,6 +117,16 @@ void DefineCommands(CLI::App &app, Invocation &inv) {
   rtt->add_flag("--no-replay", inv.rtt.no_replay, "skip the output retained so far");
   rtt->callback(command(Command::kRtt));
 
+  // logs
+  CLI::App *logs = app.add_subcommand("logs", "decoded target log messages kept by galed");
+  logs->add_option("--device", inv.logs.device, "only this device");
+  logs->add_option("--level", inv.logs.level, "this level and more severe: err, wrn, inf, dbg");
+  logs->add_option("--module", inv.logs.module, "only this module");
+  logs->add_option("--limit", inv.logs.limit, "the newest N records (default 1000)")
+      ->check(CLI::Range(1, 1000000));
+  logs->add_flag("-f,--follow", inv.logs.follow, "then print new records as they arrive");
+  logs->callback(command(Command::kLogs));
+
   // test
   CLI::App *test = app.add_subcommand(
       "test", "build and run the testcase.yaml scenarios under PATHs on emulated boards");
@@ -192,6 +202,7 @@ bool NeedsDaemon(Command command) {
     case Command::kConsole:
     case Command::kShell:
     case Command::kRtt:
+    case Command::kLogs:
     case Command::kTest:
     case Command::kConfig:
     case Command::kJobs:

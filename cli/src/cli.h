@@ -20,6 +20,7 @@ enum class Command {
   kConsole,
   kShell,
   kRtt,
+  kLogs,
   kTest,
   kConfig,
   kJobs,
@@ -84,6 +85,14 @@ struct RttOptions {
   bool no_replay = false;
 };
 
+struct LogsOptions {
+  std::string device;
+  std::string level;
+  std::string module;
+  int limit = 1000;
+  bool follow = false;
+};
+
 struct ShellOptions {
   std::string device;
   std::string command;  // -c: run one command, print its output
@@ -125,6 +134,7 @@ struct Invocation {
   ConsoleOptions console;
   ShellOptions shell;
   RttOptions rtt;
+  LogsOptions logs;
   TestOptions test;
   ConfigOptions config;
   JobsOptions jobs;

@@ -114,6 +114,8 @@ int Dispatch(Context &ctx) {
       return RunShell(ctx);
     case Command::kRtt:
       return RunRtt(ctx);
+    case Command::kLogs:
+      return RunLogs(ctx);
     case Command::kTest:
       return RunTest(ctx);
     case Command::kConfig:

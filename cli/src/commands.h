@@ -64,6 +64,8 @@ int RunConsole(Context &ctx);
 int RunShell(Context &ctx);
 // rtt_cmd.cc
 int RunRtt(Context &ctx);
+// logs_cmd.cc
+int RunLogs(Context &ctx);
 // test_cmd.cc
 int RunTest(Context &ctx);
 // config_cmd.cc
