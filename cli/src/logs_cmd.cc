@@ -30,7 +30,7 @@ std::string_view Tag(gale::v1::LogLevel level) {
 std::string Text(const gale::v1::LogRecord &r) {
   return absl::StrCat(
       r.device_id(), " ", r.target_time().empty() ? "" : "[" + r.target_time() + "] ", "<",
-      Tag(r.level()), "> ", r.module(), r.module().empty() ? "" : ": ", r.message(), "\n");
+      std::string(Tag(r.level())), "> ", r.module(), r.module().empty() ? "" : ": ", r.message(), "\n");
 }
 
 }  // namespace
