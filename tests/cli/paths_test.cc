@@ -51,8 +51,8 @@ TEST(SocketAddress, EnvironmentOverridesDefaultAndFlagOverridesBoth) {
 TEST(SocketAddress, UnixAddressesAreNormalized) {
   EXPECT_EQ(NormalizeAddress("unix:///run/g.sock"), "unix:/run/g.sock");
   EXPECT_EQ(NormalizeAddress("/run/g.sock"), "unix:/run/g.sock");
-  EXPECT_EQ(NormalizeAddress("unix:g.sock", "/home/me"), "unix:/home/me/g.sock");
-  EXPECT_EQ(NormalizeAddress("./g.sock", "/home/me/"), "unix:/home/me/./g.sock");
+  EXPECT_EQ(NormalizeAddress("unix:g.sock", "/srv/ws"), "unix:/srv/ws/g.sock");
+  EXPECT_EQ(NormalizeAddress("./g.sock", "/srv/ws/"), "unix:/srv/ws/./g.sock");
   EXPECT_EQ(NormalizeAddress("unix:g.sock"), "unix:g.sock");  // no folder to resolve against
   EXPECT_EQ(NormalizeAddress("dns:///host:1"), "dns:///host:1");
   EXPECT_EQ(NormalizeAddress("host:1"), "host:1");
@@ -67,9 +67,9 @@ TEST(SocketAddress, UnixSocketPath) {
 TEST(StateDir, FollowsXdgStateHomeThenHome) {
   FakeEnv env;
   EXPECT_EQ(DefaultStateDir(env.lookup(), 7), "/tmp/gale-7/.local/state/gale");
-  env.Set("HOME", "/home/me");
-  EXPECT_EQ(DefaultStateDir(env.lookup(), 7), "/home/me/.local/state/gale");
-  EXPECT_EQ(DaemonLogPath(env.lookup(), 7), "/home/me/.local/state/gale/galed.log");
+  env.Set("HOME", "/srv/ws");
+  EXPECT_EQ(DefaultStateDir(env.lookup(), 7), "/srv/ws/.local/state/gale");
+  EXPECT_EQ(DaemonLogPath(env.lookup(), 7), "/srv/ws/.local/state/gale/galed.log");
   env.Set("XDG_STATE_HOME", "/srv/state");
   EXPECT_EQ(DefaultStateDir(env.lookup(), 7), "/srv/state/gale");
 }

@@ -7,13 +7,13 @@
 namespace gale::cli {
 namespace {
 
-const std::filesystem::path kCwd = "/home/me/work";
+const std::filesystem::path kCwd = "/srv/ws/proj";
 
 TEST(AbsolutePath, RelativeToTheClientsFolder) {
-  EXPECT_EQ(AbsolutePath("app", kCwd), "/home/me/work/app");
-  EXPECT_EQ(AbsolutePath("../x/./y/", kCwd), "/home/me/x/y");
+  EXPECT_EQ(AbsolutePath("app", kCwd), "/srv/ws/proj/app");
+  EXPECT_EQ(AbsolutePath("../x/./y/", kCwd), "/srv/ws/x/y");
   EXPECT_EQ(AbsolutePath("/abs/p/", kCwd), "/abs/p");
-  EXPECT_EQ(AbsolutePath(".", kCwd), "/home/me/work");
+  EXPECT_EQ(AbsolutePath(".", kCwd), "/srv/ws/proj");
   EXPECT_EQ(AbsolutePath("/", kCwd), "/");
   EXPECT_EQ(AbsolutePath("", kCwd), "");
 }
@@ -22,15 +22,15 @@ TEST(MakeBuildRequest, Defaults) {
   BuildOptions options;
   options.board = "qemu_cortex_m3";
   gale::v1::BuildRequest request = MakeBuildRequest(options, kCwd);
-  EXPECT_EQ(request.app_dir(), "/home/me/work");
-  EXPECT_EQ(request.build_dir(), "/home/me/work/build");
+  EXPECT_EQ(request.app_dir(), "/srv/ws/proj");
+  EXPECT_EQ(request.build_dir(), "/srv/ws/proj/build");
   EXPECT_EQ(request.board(), "qemu_cortex_m3");
 
   options.app_dir = "samples/hello";
   options.cmake_args = {"-DX=1"};
   request = MakeBuildRequest(options, kCwd);
-  EXPECT_EQ(request.app_dir(), "/home/me/work/samples/hello");
-  EXPECT_EQ(request.build_dir(), "/home/me/work/samples/hello/build");
+  EXPECT_EQ(request.app_dir(), "/srv/ws/proj/samples/hello");
+  EXPECT_EQ(request.build_dir(), "/srv/ws/proj/samples/hello/build");
   ASSERT_EQ(request.cmake_args_size(), 1);
 
   options.build_dir = "/tmp/out";
@@ -44,7 +44,7 @@ TEST(MakeRunRequest, CarriesTimeoutAndIcount) {
   run.timeout_s = 120;
   run.icount_shift = 3;
   const gale::v1::RunRequest request = MakeRunRequest(build, run, kCwd);
-  EXPECT_EQ(request.build().app_dir(), "/home/me/work");
+  EXPECT_EQ(request.build().app_dir(), "/srv/ws/proj");
   EXPECT_EQ(request.timeout_s(), 120u);
   EXPECT_EQ(request.icount_shift(), 3u);
 }
@@ -66,14 +66,14 @@ TEST(MakeFlashRequest, DefaultBuildFolderOnlyWhenItExists) {
   const auto no = [](const std::filesystem::path &) { return false; };
   auto request = MakeFlashRequest(options, kCwd, yes);
   ASSERT_TRUE(request.ok());
-  EXPECT_EQ(request->build_dir(), "/home/me/work/build");
+  EXPECT_EQ(request->build_dir(), "/srv/ws/proj/build");
   request = MakeFlashRequest(options, kCwd, no);
   ASSERT_FALSE(request.ok());
   EXPECT_NE(request.status().message().find("-d BUILD_DIR"), std::string::npos);
   options.elf = "x.elf";
   request = MakeFlashRequest(options, kCwd, no);
   ASSERT_TRUE(request.ok());
-  EXPECT_EQ(request->elf(), "/home/me/work/x.elf");
+  EXPECT_EQ(request->elf(), "/srv/ws/proj/x.elf");
   EXPECT_EQ(request->build_dir(), "");
 }
 
@@ -82,7 +82,7 @@ TEST(ConfigBuildDir, GivenOrDotBuild) {
   const auto no = [](const std::filesystem::path &) { return false; };
   EXPECT_FALSE(ConfigBuildDir(options, kCwd, no).ok());
   options.build_dir = "b";
-  EXPECT_EQ(*ConfigBuildDir(options, kCwd, no), "/home/me/work/b");
+  EXPECT_EQ(*ConfigBuildDir(options, kCwd, no), "/srv/ws/proj/b");
 }
 
 TEST(MakeRunTestsRequest, PathsAndJunitAreAbsolute) {
@@ -91,12 +91,12 @@ TEST(MakeRunTestsRequest, PathsAndJunitAreAbsolute) {
   options.junit = "out/j.xml";
   gale::v1::RunTestsRequest request = MakeRunTestsRequest(options, kCwd);
   ASSERT_EQ(request.paths_size(), 1);
-  EXPECT_EQ(request.paths(0), "/home/me/work");
-  EXPECT_EQ(request.junit_path(), "/home/me/work/out/j.xml");
+  EXPECT_EQ(request.paths(0), "/srv/ws/proj");
+  EXPECT_EQ(request.junit_path(), "/srv/ws/proj/out/j.xml");
   options.paths = {"a", "/b"};
   request = MakeRunTestsRequest(options, kCwd);
   ASSERT_EQ(request.paths_size(), 2);
-  EXPECT_EQ(request.paths(0), "/home/me/work/a");
+  EXPECT_EQ(request.paths(0), "/srv/ws/proj/a");
   EXPECT_EQ(request.paths(1), "/b");
 }
 
