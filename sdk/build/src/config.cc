@@ -1,4 +1,5 @@
 #include "gale/build/config.h"
+#include "text_util.h"
 
 #include <unistd.h>
 
@@ -28,15 +29,7 @@ namespace {
 
 constexpr std::string_view kPrefix = "CONFIG_";
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
+using internal::Trim;
 
 std::string_view StripPrefix(std::string_view name) {
   if (name.substr(0, kPrefix.size()) == kPrefix) {

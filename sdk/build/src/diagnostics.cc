@@ -1,4 +1,5 @@
 #include "gale/build/diagnostics.h"
+#include "text_util.h"
 
 #include <algorithm>
 #include <cctype>
@@ -28,15 +29,7 @@ bool Consume(std::string_view &s, std::string_view prefix) {
   s.remove_prefix(prefix.size());
   return true;
 }
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
+using internal::Trim;
 bool IsDigit(char c) {
   return c >= '0' && c <= '9';
 }
