@@ -1,6 +1,9 @@
 #include "device_base.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 
@@ -78,6 +81,21 @@ bool DeviceBase::deleted() const {
 absl::Status DeviceBase::DeletedError() const {
   return absl::FailedPreconditionError(
       absl::StrCat("device ", id_, " was deleted; create a new one (gale emu start)"));
+}
+
+void DeviceBase::PumpToConsole(int fd) {
+  char buffer[4096];
+  while (true) {
+    ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n > 0) {
+      console_.Write(std::string_view(buffer, static_cast<size_t>(n)));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    return;
+  }
 }
 
 absl::StatusOr<int> DeviceBase::WaitExit(absl::Duration timeout, const std::atomic<bool> *cancel) {

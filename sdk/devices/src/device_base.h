@@ -32,6 +32,9 @@ class DeviceBase : public Device {
   void Update(const std::function<void(DeviceInfo &)> &change);
   /// Sends the current snapshot to the listener.
   void Notify();
+  /// Copies what `fd` delivers into the console until end of file or a read error (the
+  /// emulator or program went away). Runs on the device's reader thread.
+  void PumpToConsole(int fd);
   /// Marks the device deleted (later operations fail); false if it already was.
   bool MarkDeleted();
   bool deleted() const;

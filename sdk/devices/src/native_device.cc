@@ -257,18 +257,7 @@ class NativeDevice final : public DeviceBase {
   }
 
   void ReaderMain(Program *program) {
-    char buffer[4096];
-    while (true) {
-      ssize_t n = read(program->output_fd, buffer, sizeof buffer);
-      if (n > 0) {
-        console_.Write(std::string_view(buffer, static_cast<size_t>(n)));
-        continue;
-      }
-      if (n < 0 && errno == EINTR) {
-        continue;
-      }
-      break;
-    }
+    PumpToConsole(program->output_fd);
     // All output is in the console before the exit is reported.
     std::optional<runners::ExitStatus> status;
     while (!program->stopping && !status.has_value()) {

@@ -306,18 +306,7 @@ class QemuDevice final : public DeviceBase {
 
   // Copies the UART into the console until QEMU goes away, then reports how it went.
   void ReaderMain(Instance *instance) {
-    char buffer[4096];
-    while (true) {
-      ssize_t n = read(instance->qemu->uart_fd(), buffer, sizeof buffer);
-      if (n > 0) {
-        console_.Write(std::string_view(buffer, static_cast<size_t>(n)));
-        continue;
-      }
-      if (n < 0 && errno == EINTR) {
-        continue;
-      }
-      break;
-    }
+    PumpToConsole(instance->qemu->uart_fd());
     // The UART closes when QEMU ends; its exit status follows from the reaper.
     std::optional<runners::ExitStatus> status;
     while (!instance->stopping && !status.has_value()) {
