@@ -33,6 +33,7 @@ PACKAGES=(
   python3-kconfiglib
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libsqlite3-dev
   gdb-multiarch
+  libusb-1.0-0-dev umockdev libumockdev-dev openocd
 )
 
 step() { printf '\n== %s\n' "$*"; }
