@@ -27,15 +27,57 @@ absl::Status Malformed(const std::string &file, const std::string &what) {
 }
 
 absl::StatusOr<uint32_t> ParseKb(const std::string &file, const std::string &key,
-                                 const std::string &text) {
+                                 const std::string &text, std::string_view unit = "KiB") {
   uint32_t value = 0;
   const char *end = text.data() + text.size();
   auto [ptr, ec] = std::from_chars(text.data(), end, value);
   if (text.empty() || ec != std::errc() || ptr != end) {
     return Malformed(file,
-                     absl::StrCat("'", key, "' must be a whole number of KiB, not '", text, "'"));
+                     absl::StrCat("'", key, "' must be a whole number of ", std::string(unit), ", not '", text, "'"));
   }
   return value;
+}
+
+// `openocd:` with `configs` (a list of script names), `transport`, `adapter_speed_khz`, `probe`.
+absl::StatusOr<OpenOcdSettings> ParseOpenOcd(const std::string &file, const YAML::Node &node) {
+  if (!node.IsMap()) {
+    return Malformed(file, "'openocd:' must be a mapping of keys to values");
+  }
+  OpenOcdSettings settings;
+  for (const auto &entry : node) {
+    const std::string key = entry.first.IsScalar() ? entry.first.Scalar() : std::string();
+    const YAML::Node &value = entry.second;
+    if (key == "configs") {
+      if (!value.IsSequence() || value.size() == 0) {
+        return Malformed(file, "'openocd: configs' must be a non-empty list of OpenOCD scripts");
+      }
+      for (const auto &item : value) {
+        if (!item.IsScalar() || item.Scalar().empty()) {
+          return Malformed(file, "'openocd: configs' holds something that is not a file name");
+        }
+        settings.configs.push_back(item.Scalar());
+      }
+    } else if (key == "transport" || key == "probe") {
+      if (!value.IsScalar()) {
+        return Malformed(file, absl::StrCat("'openocd: ", key, "' must be a single value"));
+      }
+      (key == "transport" ? settings.transport : settings.probe) = value.Scalar();
+    } else if (key == "adapter_speed_khz") {
+      absl::StatusOr<uint32_t> khz =
+          ParseKb(file, "openocd: adapter_speed_khz", value.IsScalar() ? value.Scalar() : "", "kHz");
+      if (!khz.ok()) {
+        return khz.status();
+      }
+      settings.adapter_speed_khz = *khz;
+    } else {
+      return Malformed(file, absl::StrCat("unknown key '", key, "' under 'openocd:'; known keys: "
+                                          "configs, transport, adapter_speed_khz, probe"));
+    }
+  }
+  if (settings.configs.empty()) {
+    return Malformed(file, "'openocd:' needs 'configs' (the OpenOCD scripts for probe and target)");
+  }
+  return settings;
 }
 
 absl::StatusOr<Board> ParseBoardYaml(const fs::path &path) {
@@ -53,6 +95,13 @@ absl::StatusOr<Board> ParseBoardYaml(const fs::path &path) {
   }
   if (!root.IsMap() || !root["board"]) {
     return Malformed(file, "no 'board:' mapping at the top level");
+  }
+  for (const auto &entry : root) {
+    const std::string top = entry.first.IsScalar() ? entry.first.Scalar() : std::string();
+    if (top != "board" && top != "openocd") {
+      return Malformed(file, absl::StrCat("unknown top-level key '", top,
+                                          "'; known keys: board, openocd"));
+    }
   }
   const YAML::Node node = root["board"];
   if (!node.IsMap()) {
@@ -115,6 +164,13 @@ absl::StatusOr<Board> ParseBoardYaml(const fs::path &path) {
       }
       *field = *kb;
     }
+  }
+  if (root["openocd"]) {
+    absl::StatusOr<OpenOcdSettings> openocd = ParseOpenOcd(file, root["openocd"]);
+    if (!openocd.ok()) {
+      return openocd.status();
+    }
+    board.openocd = *std::move(openocd);
   }
   return board;
 }

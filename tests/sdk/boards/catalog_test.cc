@@ -153,7 +153,37 @@ INSTANTIATE_TEST_SUITE_P(
         MalformedCase{"board:\n  name: widget\n  arch: arm\n  soc: x\n  emulator: qemu\n",
                       "needs 'qemu_machine'"},
         MalformedCase{"board:\n  name: widget\n  arch: arm\n  soc: [x, y]\n",
-                      "'soc' must be a single value"}));
+                      "'soc' must be a single value"},
+        MalformedCase{"board:\n  name: widget\n  arch: arm\n  soc: x\nrunner: openocd\n",
+                      "unknown top-level key 'runner'"},
+        MalformedCase{"board:\n  name: widget\n  arch: arm\n  soc: x\nopenocd:\n  transport: swd\n",
+                      "'openocd:' needs 'configs'"},
+        MalformedCase{"board:\n  name: widget\n  arch: arm\n  soc: x\nopenocd:\n  configs: a.cfg\n",
+                      "'openocd: configs' must be a non-empty list"},
+        MalformedCase{"board:\n  name: widget\n  arch: arm\n  soc: x\nopenocd:\n  configs: [a.cfg]\n"
+                      "  adapter_speed_khz: fast\n",
+                      "'openocd: adapter_speed_khz' must be a whole number of kHz"},
+        MalformedCase{"board:\n  name: widget\n  arch: arm\n  soc: x\nopenocd:\n  configs: [a.cfg]\n"
+                      "  speed: 4\n",
+                      "unknown key 'speed' under 'openocd:'"}));
+
+TEST(CatalogTest, ReadsOpenOcdSettings) {
+  TempTree tree;
+  tree.Write("boards/acme/widget/board.yaml",
+             BoardYaml("widget", "openocd:\n  configs: [interface/stlink.cfg, target/stm32f4x.cfg]\n"
+                                 "  transport: hla_swd\n  adapter_speed_khz: 2000\n  probe: stlink\n"));
+  tree.Write("boards/acme/plain/board.yaml", BoardYaml("plain"));
+  absl::StatusOr<Catalog> catalog = Catalog::Load(tree.root());
+  ASSERT_TRUE(catalog.ok()) << catalog.status();
+  absl::StatusOr<Board> widget = catalog->Find("widget");
+  ASSERT_TRUE(widget.ok());
+  EXPECT_THAT(widget->openocd.configs,
+              ::testing::ElementsAre("interface/stlink.cfg", "target/stm32f4x.cfg"));
+  EXPECT_EQ(widget->openocd.transport, "hla_swd");
+  EXPECT_EQ(widget->openocd.adapter_speed_khz, 2000u);
+  EXPECT_EQ(widget->openocd.probe, "stlink");
+  EXPECT_TRUE(catalog->Find("plain")->openocd.empty());
+}
 
 TEST(CatalogTest, DuplicateNamesNameBothFiles) {
   TempTree tree;

@@ -10,6 +10,20 @@
 
 namespace gale::boards {
 
+/// board.yaml `openocd:` (hardware boards): how OpenOCD reaches the board through its probe.
+struct OpenOcdSettings {
+  /// OpenOCD scripts, in order (`interface/stlink.cfg`, `target/stm32f4x.cfg`): each becomes
+  /// `-f FILE`, resolved in OpenOCD's own script folders or, when relative and present, in the
+  /// board's folder.
+  std::vector<std::string> configs;
+  std::string transport;           ///< `transport select` (hla_swd, swd, jtag, dapdirect_swd)
+  uint32_t adapter_speed_khz = 0;  ///< `adapter speed`; 0: the config's default
+  /// The probe family the board carries ("stlink", "jlink", "cmsis-dap"; empty: any), so that
+  /// attached probes can be matched to boards before the user binds them.
+  std::string probe;
+  bool empty() const { return configs.empty(); }
+};
+
 struct Board {
   std::string name;
   std::string full_name;
@@ -22,6 +36,7 @@ struct Board {
   uint32_t ram_kb = 0;
   uint32_t flash_kb = 0;
   std::string dir;  ///< absolute folder of board.yaml
+  OpenOcdSettings openocd;  ///< empty for boards without an OpenOCD set-up
 };
 
 class Catalog {
