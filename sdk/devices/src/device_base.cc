@@ -32,6 +32,29 @@ std::string ImageInBuildDir(const std::string &build_dir, std::string_view board
   return (dir / (board_emulator == "native" ? "gale.exe" : "gale.elf")).string();
 }
 
+namespace {
+
+// The default session: no window, each access is the device's own.
+class ForwardingSession final : public MemorySession {
+ public:
+  explicit ForwardingSession(Device &device) : device_(device) {}
+  absl::StatusOr<std::vector<uint8_t>> Read(uint64_t address, size_t length) override {
+    return device_.ReadMemory(address, length);
+  }
+  absl::Status Write(uint64_t address, std::span<const uint8_t> data) override {
+    return device_.WriteMemory(address, data);
+  }
+
+ private:
+  Device &device_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<MemorySession>> Device::OpenMemorySession() {
+  return std::make_unique<ForwardingSession>(*this);
+}
+
 DeviceBase::DeviceBase(DeviceInfo info, size_t console_capacity)
     : id_(info.id), info_(std::move(info)), console_(console_capacity) {}
 

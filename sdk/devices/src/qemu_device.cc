@@ -4,7 +4,9 @@
 // Why one gdb connection per operation rather than one for the device's life: QEMU's gdbstub
 // serves a single client, so holding it would lock out a user's debugger (gale debug). The
 // connection is cheap (a unix socket and a qSupported exchange). Connecting pauses the VM;
-// closing leaves it paused, or running after a `c`.
+// closing leaves it paused, or running after a `c`. The exception is memory sessions (RTT
+// polls, hundreds a second): they keep their connection between sessions, interrupting and
+// continuing the VM over it, until any other operation needs the stub.
 #include <elf.h>
 #include <errno.h>
 #include <signal.h>
@@ -193,6 +195,30 @@ class QemuDevice final : public DeviceBase {
         "memory write", [&](gdb::Client &client) { return client.WriteMemory(address, bytes); });
   }
 
+  absl::StatusOr<std::unique_ptr<MemorySession>> OpenMemorySession() override {
+    std::unique_lock op(op_mu_);
+    if (absl::Status status = RequireAliveLocked("memory session"); !status.ok()) {
+      return status;
+    }
+    const bool was_running = Info().state == DeviceState::kRunning;
+    if (session_client_ != nullptr && session_client_->running()) {
+      // Paused over the kept connection; a broken one is replaced below.
+      if (absl::StatusOr<gdb::StopReply> stop = session_client_->Interrupt(timeouts_.gdb_reply);
+          !stop.ok()) {
+        session_client_.reset();
+      }
+    }
+    if (session_client_ == nullptr) {
+      absl::StatusOr<std::unique_ptr<gdb::Client>> client = ConnectGdbLocked();
+      if (!client.ok()) {
+        return FailLocked(client.status(), "memory session");
+      }
+      session_client_ = *std::move(client);
+    }
+    return std::unique_ptr<MemorySession>(
+        std::make_unique<Session>(*this, std::move(op), was_running));
+  }
+
   void Shutdown() override {
     if (!MarkDeleted()) {
       return;
@@ -214,6 +240,63 @@ class QemuDevice final : public DeviceBase {
   }
 
  private:
+  // Holds the operation lock and the paused VM from OpenMemorySession() to its destruction.
+  class Session final : public MemorySession {
+   public:
+    Session(QemuDevice &device, std::unique_lock<std::mutex> op, bool resume)
+        : device_(device), op_(std::move(op)), resume_(resume) {}
+    ~Session() override {
+      if (device_.session_client_ == nullptr) {
+        return;
+      }
+      if (resume_ && !device_.session_client_->Continue().ok()) {
+        device_.session_client_.reset();
+      } else if (!resume_) {
+        // A halted device keeps no connection: nothing will interrupt it, and a debugger may
+        // want the stub.
+        device_.session_client_.reset();
+      }
+    }
+    absl::StatusOr<std::vector<uint8_t>> Read(uint64_t address, size_t length) override {
+      if (length > kMaxMemoryAccess) {
+        return absl::InvalidArgumentError(absl::StrCat("cannot read ", length,
+                                                       " bytes at once from ", device_.id_,
+                                                       ": at most ", kMaxMemoryAccess));
+      }
+      if (device_.session_client_ == nullptr) {
+        return absl::FailedPreconditionError("the memory session's connection broke");
+      }
+      absl::StatusOr<std::vector<uint8_t>> data =
+          device_.session_client_->ReadMemory(address, length);
+      if (!data.ok()) {
+        return Fail(data.status(), "memory read");
+      }
+      return data;
+    }
+    absl::Status Write(uint64_t address, std::span<const uint8_t> data) override {
+      if (data.size() > kMaxMemoryAccess) {
+        return absl::InvalidArgumentError(absl::StrCat("cannot write ", data.size(),
+                                                       " bytes at once to ", device_.id_,
+                                                       ": at most ", kMaxMemoryAccess));
+      }
+      if (device_.session_client_ == nullptr) {
+        return absl::FailedPreconditionError("the memory session's connection broke");
+      }
+      absl::Status written = device_.session_client_->WriteMemory(address, data);
+      return written.ok() ? written : Fail(written, "memory write");
+    }
+
+   private:
+    // A failed access may have left the connection in any state: drop it.
+    absl::Status Fail(const absl::Status &cause, absl::string_view what) {
+      device_.session_client_.reset();
+      return device_.FailLocked(cause, what);
+    }
+    QemuDevice &device_;
+    std::unique_lock<std::mutex> op_;
+    bool resume_;
+  };
+
   struct Instance {
     std::unique_ptr<runners::QemuInstance> qemu;
     std::thread reader;
@@ -283,6 +366,7 @@ class QemuDevice final : public DeviceBase {
   }
 
   void StopInstanceLocked() {
+    session_client_.reset();
     std::shared_ptr<Instance> instance;
     {
       std::lock_guard lock(mu_);
@@ -355,6 +439,9 @@ class QemuDevice final : public DeviceBase {
   }
 
   absl::StatusOr<std::unique_ptr<gdb::Client>> ConnectGdbLocked() {
+    // The stub serves one client: a memory session's kept connection goes first (the VM keeps
+    // running if it ran; connecting anew pauses it).
+    session_client_.reset();
     std::string address = Info().gdb_address;
     absl::Time deadline = absl::Now() + absl::Seconds(3);
     absl::StatusOr<std::unique_ptr<gdb::Transport>> transport;
@@ -517,6 +604,9 @@ class QemuDevice final : public DeviceBase {
   runners::QemuOptions options_;
   DeviceTimeouts timeouts_;
   std::mutex op_mu_;                    ///< one operation (and gdb connection) at a time
+  /// The connection memory sessions keep (guarded by op_mu_): running (after `c`) between
+  /// sessions of a running device; null when another operation took the stub.
+  std::unique_ptr<gdb::Client> session_client_;
   std::shared_ptr<Instance> instance_;  ///< replaced under op_mu_ and mu_; read under either
   uint64_t next_generation_ = 1;        ///< guarded by op_mu_
   bool loaded_ = false;  ///< something was loaded into the current instance; guarded by op_mu_

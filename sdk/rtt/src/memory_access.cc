@@ -5,12 +5,30 @@
 
 namespace gale::rtt {
 
+DeviceMemoryAccess::DeviceMemoryAccess(devices::Device &device) : device_(device) {}
+
+DeviceMemoryAccess::~DeviceMemoryAccess() = default;
+
 absl::StatusOr<std::vector<uint8_t>> DeviceMemoryAccess::Read(uint64_t address, size_t length) {
-  return device_.ReadMemory(address, length);
+  return session_ ? session_->Read(address, length) : device_.ReadMemory(address, length);
 }
 
 absl::Status DeviceMemoryAccess::Write(uint64_t address, std::span<const uint8_t> data) {
-  return device_.WriteMemory(address, data);
+  return session_ ? session_->Write(address, data) : device_.WriteMemory(address, data);
+}
+
+absl::Status DeviceMemoryAccess::Hold() {
+  absl::StatusOr<std::unique_ptr<devices::MemorySession>> session = device_.OpenMemorySession();
+  if (!session.ok()) {
+    return session.status();
+  }
+  session_ = *std::move(session);
+  return absl::OkStatus();
+}
+
+absl::Status DeviceMemoryAccess::Release() {
+  session_.reset();  // the CPU runs again if it ran
+  return absl::OkStatus();
 }
 
 absl::Status GdbMemoryAccess::Hold() {

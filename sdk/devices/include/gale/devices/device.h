@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -54,6 +55,15 @@ using runners::FlashOptions;
 using runners::FlashProgress;
 using runners::FlashResult;
 
+/// Memory accesses made inside one pause of the CPU (see Device::OpenMemorySession). Not
+/// thread-safe: one user at a time.
+class MemorySession {
+ public:
+  virtual ~MemorySession() = default;  ///< lets a CPU that was running run again
+  virtual absl::StatusOr<std::vector<uint8_t>> Read(uint64_t address, size_t length) = 0;
+  virtual absl::Status Write(uint64_t address, std::span<const uint8_t> data) = 0;
+};
+
 /// One device. Every method is thread-safe; operations on one device are serialised (one gdb
 /// connection at a time). Errors name the device and say what to do.
 class Device {
@@ -89,6 +99,10 @@ class Device {
   /// Unimplemented on native_sim.
   virtual absl::StatusOr<std::vector<uint8_t>> ReadMemory(uint64_t address, size_t length) = 0;
   virtual absl::Status WriteMemory(uint64_t address, std::span<const uint8_t> data) = 0;
+  /// Several accesses for the price of one: the CPU is paused once, for as long as the session
+  /// lives, and the device's other operations wait until it ends (keep it short: an RTT poll).
+  /// The default forwards each access to ReadMemory()/WriteMemory().
+  virtual absl::StatusOr<std::unique_ptr<MemorySession>> OpenMemorySession();
 
   /// The console (UART output, or the native program's stdout and stderr; input goes to the UART
   /// or the program's stdin). Lives as long as the device.

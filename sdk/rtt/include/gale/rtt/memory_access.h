@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -11,6 +12,7 @@
 
 namespace gale::devices {
 class Device;
+class MemorySession;
 }
 namespace gale::gdb {
 class Client;
@@ -42,16 +44,21 @@ class MemoryAccess {
   virtual absl::Status Release() { return absl::OkStatus(); }
 };
 
-/// Over a device of sdk/devices (what the daemon uses): each access pauses a running CPU for
-/// its duration.
+/// Over a device of sdk/devices (what the daemon uses). Between Hold() and Release() the
+/// accesses share one memory session (one pause of the CPU); outside, each access pauses a
+/// running CPU for its own duration.
 class DeviceMemoryAccess final : public MemoryAccess {
  public:
-  explicit DeviceMemoryAccess(devices::Device &device) : device_(device) {}
+  explicit DeviceMemoryAccess(devices::Device &device);
+  ~DeviceMemoryAccess() override;
   absl::StatusOr<std::vector<uint8_t>> Read(uint64_t address, size_t length) override;
   absl::Status Write(uint64_t address, std::span<const uint8_t> data) override;
+  absl::Status Hold() override;
+  absl::Status Release() override;
 
  private:
   devices::Device &device_;
+  std::unique_ptr<devices::MemorySession> session_;
 };
 
 /// Over a connected, handshaken GDB remote client. With `target_running`, the client is in the
