@@ -1,4 +1,5 @@
 // Devices on real emulators: QEMU (qemu_cortex_m3) and native_sim, with real images.
+#include <algorithm>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -500,6 +501,59 @@ TEST_F(DevicesTest, HaltResumeResetAndMemory) {
     absl::SleepFor(absl::Milliseconds(20));
   }
   EXPECT_EQ(Count(device->console().Retained(), "*** Booting Gale OS"), 2);
+  ASSERT_OK(device->Reset(/*halt=*/true));
+  EXPECT_EQ(device->Info().state, DeviceState::kHalted);
+}
+
+// Memory sessions (what RTT polls use): one pause for several accesses, the CPU running again
+// between them, and the gdbstub handed back to other operations.
+TEST_F(DevicesTest, MemorySessionsPauseOnceAndHandTheStubBack) {
+  std::shared_ptr<Device> device = Create(CortexM3());
+  ASSERT_NE(device, nullptr);
+  const char *forever = getenv("GALE_TEST_FOREVER_ELF");
+  ASSERT_NE(forever, nullptr) << "GALE_TEST_FOREVER_ELF is not set: run through ctest";
+  ASSERT_OK(device->Flash(forever, {}));
+  ASSERT_TRUE(WaitForOutput(*device, "forever: counting"));
+  const uint64_t ram = 0x20000000;
+  absl::StatusOr<elf::ElfFile> elf = elf::ElfFile::Load(forever);
+  ASSERT_TRUE(elf.ok());
+  std::optional<elf::Symbol> count = elf->FindSymbol("forever_count");
+  ASSERT_TRUE(count.has_value());
+  const uint64_t count_address = count->value;
+  std::vector<uint8_t> saved;
+  std::vector<std::vector<uint8_t>> counts;
+  for (int i = 0; i < 50; ++i) {
+    absl::StatusOr<std::unique_ptr<MemorySession>> session = device->OpenMemorySession();
+    ASSERT_TRUE(session.ok()) << session.status();
+    absl::StatusOr<std::vector<uint8_t>> a = (*session)->Read(count_address, 4);
+    absl::StatusOr<std::vector<uint8_t>> b = (*session)->Read(count_address, 4);
+    ASSERT_TRUE(a.ok() && b.ok());
+    EXPECT_EQ(*a, *b) << "the CPU ran inside a session";
+    counts.push_back(*a);
+    if (i == 0) {
+      saved = *(*session)->Read(ram, 4);
+      ASSERT_OK((*session)->Write(ram, std::vector<uint8_t>{1, 2, 3, 4}));
+    }
+    EXPECT_TRUE(absl::IsInvalidArgument((*session)->Read(ram, (1 << 20) + 1).status()));
+    session->reset();
+    EXPECT_EQ(device->Info().state, DeviceState::kRunning);
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  std::sort(counts.begin(), counts.end());
+  EXPECT_GT(std::unique(counts.begin(), counts.end()) - counts.begin(), 1)
+      << "the CPU did not run between sessions";
+  // Another operation takes the stub over, and sessions work on a halted device too.
+  ASSERT_OK(device->Halt());
+  EXPECT_EQ(*device->ReadMemory(ram, 4), (std::vector<uint8_t>{1, 2, 3, 4}));
+  {
+    absl::StatusOr<std::unique_ptr<MemorySession>> session = device->OpenMemorySession();
+    ASSERT_TRUE(session.ok()) << session.status();
+    ASSERT_OK((*session)->Write(ram, saved));
+  }
+  EXPECT_EQ(device->Info().state, DeviceState::kHalted);
+  EXPECT_EQ(*device->ReadMemory(ram, 4), saved);
+  ASSERT_OK(device->Resume());
+  ASSERT_TRUE(device->OpenMemorySession().ok());
   ASSERT_OK(device->Reset(/*halt=*/true));
   EXPECT_EQ(device->Info().state, DeviceState::kHalted);
 }
