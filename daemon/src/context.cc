@@ -43,8 +43,8 @@ absl::Status InitContext(Context &context) {
   context.logs = std::make_unique<LogSink>(context);
   LogSink *logs = context.logs.get();
   context.rtt =
-      std::make_unique<RttMonitors>([logs](const std::string &device_id, std::string_view line) {
-        logs->Line(device_id, "rtt:0", line);
+      std::make_unique<RttMonitors>([logs](const std::string &device_id, std::string_view bytes) {
+        logs->Output(device_id, "rtt:0", bytes);
       });
   return absl::OkStatus();
 }

@@ -5,7 +5,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "gale/rtt/reader.h"
-#include "run_job.h"
 
 namespace gale::daemon {
 namespace fs = std::filesystem;
@@ -52,9 +51,9 @@ absl::StatusOr<size_t> RttMonitor::Write(unsigned channel, std::string_view data
   return data.size();
 }
 
-void RttMonitor::SetLineListener(std::function<void(std::string_view)> listener) {
+void RttMonitor::SetOutputListener(std::function<void(std::string_view)> listener) {
   std::lock_guard<std::mutex> lock(mu_);
-  line_listener_ = std::move(listener);
+  output_listener_ = std::move(listener);
 }
 
 void RttMonitor::SetStatus(const std::string &status) {
@@ -72,16 +71,16 @@ void RttMonitor::Run() {
   std::unique_ptr<rtt::RttReader> reader;
   std::string image;
   fs::file_time_type image_time;
-  LineSplitter lines([this](std::string_view line) {
+  auto output = [this](std::string_view bytes) {
     std::function<void(std::string_view)> listener;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      listener = line_listener_;
+      listener = output_listener_;
     }
     if (listener) {
-      listener(line);
+      listener(bytes);
     }
-  });
+  };
   auto idle = std::chrono::milliseconds(20);
   while (!stop_) {
     devices::DeviceInfo info = device_->Info();
@@ -156,7 +155,7 @@ void RttMonitor::Run() {
       std::string_view bytes(reinterpret_cast<const char *>(up.data.data()), up.data.size());
       Channel(up.channel).Write(bytes);
       if (up.channel == 0) {
-        lines.Feed(bytes);
+        output(bytes);
       }
     }
     {
@@ -180,9 +179,9 @@ std::shared_ptr<RttMonitor> RttMonitors::Get(const std::shared_ptr<devices::Devi
   std::shared_ptr<RttMonitor> &monitor = monitors_[device->id()];
   if (monitor == nullptr) {
     monitor = std::make_shared<RttMonitor>(device);
-    if (on_line_) {
-      monitor->SetLineListener(
-          [on_line = on_line_, id = device->id()](std::string_view line) { on_line(id, line); });
+    if (on_output_) {
+      monitor->SetOutputListener([on_output = on_output_, id = device->id()](
+                                     std::string_view bytes) { on_output(id, bytes); });
     }
   }
   return monitor;

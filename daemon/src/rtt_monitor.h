@@ -36,8 +36,9 @@ class RttMonitor {
   uint64_t dropped(unsigned channel) const;
   /// Writes to a down-channel of the attached control block.
   absl::StatusOr<size_t> Write(unsigned channel, std::string_view data);
-  /// Called with every line of up-channel 0 (the log / terminal channel).
-  void SetLineListener(std::function<void(std::string_view line)> listener);
+  /// Called with every byte of up-channel 0 (the log / terminal channel), in order, on the
+  /// monitor's thread.
+  void SetOutputListener(std::function<void(std::string_view bytes)> listener);
 
  private:
   void Run();
@@ -49,7 +50,7 @@ class RttMonitor {
   std::string status_;
   uint64_t dropped_[kMaxChannels] = {};
   std::string pending_down_[kMaxChannels];  // written by clients, sent by the poll thread
-  std::function<void(std::string_view)> line_listener_;
+  std::function<void(std::string_view)> output_listener_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };
@@ -58,14 +59,14 @@ class RttMonitor {
 /// image with a control block is flashed.
 class RttMonitors {
  public:
-  using LineFn = std::function<void(const std::string &device_id, std::string_view line)>;
-  /// `on_line` receives every line of every device's up-channel 0 (for the log store).
-  explicit RttMonitors(LineFn on_line = {}) : on_line_(std::move(on_line)) {}
+  using OutputFn = std::function<void(const std::string &device_id, std::string_view bytes)>;
+  /// `on_output` receives the bytes of every device's up-channel 0 (for the log store).
+  explicit RttMonitors(OutputFn on_output = {}) : on_output_(std::move(on_output)) {}
   std::shared_ptr<RttMonitor> Get(const std::shared_ptr<devices::Device> &device);
   void Shutdown();
 
  private:
-  LineFn on_line_;
+  OutputFn on_output_;
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<RttMonitor>> monitors_;
 };
