@@ -105,6 +105,10 @@ void DefineCommands(CLI::App &app, Invocation &inv) {
                     "error");
   shell->add_option("--timeout", inv.shell.timeout_s, "seconds to wait for the prompt (-c)")
       ->check(CLI::Range(1, 3600));
+  shell->add_flag("--rtt", inv.shell.rtt,
+                  "talk to the shell's RTT backend (channel 0) instead of the console UART");
+  shell->add_flag("--read-only", inv.shell.read_only,
+                  "watch the shell without taking its input (another session may own it)");
   shell->callback(command(Command::kShell));
 
   // rtt

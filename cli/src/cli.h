@@ -97,6 +97,8 @@ struct ShellOptions {
   std::string device;
   std::string command;  // -c: run one command, print its output
   int timeout_s = 10;
+  bool rtt = false;        // the shell's RTT backend (channel 0) instead of the UART
+  bool read_only = false;  // watch a session without taking the device's input
 };
 
 struct TestOptions {

@@ -28,6 +28,8 @@ devices::ConsoleHub &RttMonitor::Channel(unsigned channel) {
     // Block mode loses nothing on the target; the host keeps 1 MiB per channel so that a
     // client attaching late still gets the whole of a short run.
     hub = std::make_unique<devices::ConsoleHub>(1 << 20);
+    // Input to the hub (a shell session over RTT) goes to the matching down-channel.
+    hub->SetInputSink([this, channel](std::string_view bytes) { return Write(channel, bytes).status(); });
   }
   return *hub;
 }

@@ -1,6 +1,9 @@
-// Shell: a device's shell over its console UART. Exec sends one command line and returns what
-// the shell printed before its next prompt; Session relays bytes both ways, with one owner of a
-// device's input at a time.
+// Shell: a device's shell over its console UART or its RTT channel 0 (the RTT monitor's hub,
+// whose input goes to down-channel 0). Exec sends one command line and returns what the shell
+// printed before its next prompt; Session relays bytes both ways, with one owner of a device's
+// input per backend at a time.
+#include <algorithm>
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -17,6 +20,7 @@ namespace {
 
 // The prompts of the shell backends (Zephyr's defaults, which Gale's shell keeps).
 constexpr std::string_view kUartPrompt = "uart:~$ ";
+constexpr std::string_view kRttPrompt = "rtt:~$ ";
 
 // Removes VT100 control sequences (ESC [ ... final byte, ESC + one char) and carriage returns:
 // the shell redraws its line with them, a script wants the text.
@@ -45,7 +49,8 @@ std::string PlainText(std::string_view raw) {
 
 // The output of `command` in `text` (plain), once the shell has printed its next prompt: the
 // lines after the one that echoes the command, up to the prompt. nullopt while incomplete.
-std::optional<std::string> CommandOutput(const std::string &text, const std::string &command) {
+std::optional<std::string> CommandOutput(const std::string &text, const std::string &command,
+                                         std::string_view prompt_text) {
   size_t echo = text.find(command);
   if (echo == std::string::npos) {
     return std::nullopt;
@@ -55,7 +60,7 @@ std::optional<std::string> CommandOutput(const std::string &text, const std::str
     return std::nullopt;
   }
   ++start;
-  size_t prompt = text.find(kUartPrompt, start);
+  size_t prompt = text.find(prompt_text, start);
   if (prompt == std::string::npos) {
     return std::nullopt;
   }
@@ -68,11 +73,10 @@ class ShellService final : public v1::Shell::Service {
 
   grpc::Status Exec(grpc::ServerContext *server_context, const v1::ShellExecRequest *request,
                     v1::ShellExecResponse *reply) override {
-    if (!request->backend().empty() && request->backend() != "uart") {
-      return grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
-                          absl::StrCat("shell backend '", request->backend(),
-                                       "' is not supported yet; use the uart backend"));
+    if (grpc::Status s = CheckBackend(request->backend()); !s.ok()) {
+      return s;
     }
+    const bool rtt = request->backend() == "rtt";
     std::string command(request->command());
     if (command.empty() || command.find_first_of("\r\n") != std::string::npos) {
       return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
@@ -84,8 +88,9 @@ class ShellService final : public v1::Shell::Service {
       return ToGrpc(device.status());
     }
     std::string id = (*device)->id();
-    std::lock_guard<std::mutex> owner(InputLock(id));  // one writer of a device's input
-    devices::ConsoleHub &hub = (*device)->console();
+    // One writer of a device's input per backend.
+    std::lock_guard<std::mutex> owner(InputLock(id + (rtt ? "/rtt" : "/uart")));
+    devices::ConsoleHub &hub = Hub(*device, rtt);
     std::unique_ptr<devices::ConsoleReader> reader = hub.Attach(/*replay=*/false);
     // Ctrl-U clears whatever a previous client left on the line; then the command.
     if (absl::Status s = hub.SendInput("\x15" + command + "\r"); !s.ok()) {
@@ -110,7 +115,8 @@ class ShellService final : public v1::Shell::Service {
             absl::StrCat("the image on ", id, " stopped while running '", command, "'"));
       }
       raw += chunk->data;
-      if (std::optional<std::string> out = CommandOutput(PlainText(raw), command)) {
+      if (std::optional<std::string> out =
+              CommandOutput(PlainText(raw), command, rtt ? kRttPrompt : kUartPrompt)) {
         reply->set_output(*out);
         reply->set_error(absl::StrContains(*out, "command not found") ||
                          absl::StrContains(*out, "unknown parameter") ||
@@ -123,7 +129,9 @@ class ShellService final : public v1::Shell::Service {
         grpc::StatusCode::DEADLINE_EXCEEDED,
         absl::StrCat("no shell prompt from ", id, " within ", absl::FormatDuration(timeout),
                      " after '", command,
-                     "': is the image built with CONFIG_SHELL=y and running? Output seen: ",
+                     rtt ? "': is the image built with CONFIG_SHELL=y and "
+                           "CONFIG_SHELL_BACKEND_RTT=y, and running? Output seen: "
+                         : "': is the image built with CONFIG_SHELL=y and running? Output seen: ",
                      PlainText(raw).substr(0, 200)));
   }
 
@@ -134,18 +142,18 @@ class ShellService final : public v1::Shell::Service {
       return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                           "the first Shell.Session message must be `open` naming a device");
     }
-    if (!first.open().backend().empty() && first.open().backend() != "uart") {
-      return grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
-                          "only the uart shell backend is supported yet");
+    if (grpc::Status s = CheckBackend(first.open().backend()); !s.ok()) {
+      return s;
     }
+    const bool rtt = first.open().backend() == "rtt";
     absl::StatusOr<std::shared_ptr<devices::Device>> device =
         ResolveDevice(context_, first.open().device_id());
     if (!device.ok()) {
       return ToGrpc(device.status());
     }
     std::string id = (*device)->id();
-    devices::ConsoleHub &hub = (*device)->console();
-    std::unique_lock<std::mutex> owner(InputLock(id), std::defer_lock);
+    devices::ConsoleHub &hub = Hub(*device, rtt);
+    std::unique_lock<std::mutex> owner(InputLock(id + (rtt ? "/rtt" : "/uart")), std::defer_lock);
     bool owns = !first.open().read_only() && owner.try_lock();
     v1::ShellOutput hello;
     hello.set_input_owner(owns);
@@ -154,6 +162,7 @@ class ShellService final : public v1::Shell::Service {
     stream->Write(hello);
     std::unique_ptr<devices::ConsoleReader> reader = hub.Attach(/*replay=*/false);
     std::atomic<bool> input_done{false};
+    std::atomic<int64_t> input_done_ns{0};
     std::thread input([&] {
       v1::ShellInput in;
       while (stream->Read(&in)) {
@@ -161,16 +170,28 @@ class ShellService final : public v1::Shell::Service {
           (void)hub.SendInput(in.data());
         }
       }
+      input_done_ns = absl::ToUnixNanos(absl::Now());
       input_done = true;
     });
     if (owns) {
       (void)hub.SendInput("\r");  // a fresh prompt for the new session
     }
-    while (!server_context->IsCancelled() && !input_done) {
+    // After the client's input ends (a script piping commands in), the shell's answers to the
+    // last of them still come: the session ends once output has been quiet for a second.
+    absl::Time quiet_since = absl::Now();
+    auto finished = [&] {
+      if (!input_done) {
+        return false;
+      }
+      absl::Time last = std::max(quiet_since, absl::FromUnixNanos(input_done_ns));
+      return absl::Now() - last > absl::Seconds(1);
+    };
+    while (!server_context->IsCancelled() && !finished()) {
       absl::StatusOr<devices::ConsoleChunk> chunk = reader->Read(absl::Milliseconds(200));
       if (absl::IsDeadlineExceeded(chunk.status())) {
         continue;
       }
+      quiet_since = absl::Now();
       if (!chunk.ok() || chunk->closed) {
         break;
       }
@@ -193,6 +214,20 @@ class ShellService final : public v1::Shell::Service {
   }
 
  private:
+  static grpc::Status CheckBackend(const std::string &backend) {
+    if (backend.empty() || backend == "uart" || backend == "rtt") {
+      return grpc::Status::OK;
+    }
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        absl::StrCat("unknown shell backend '", backend, "'; use uart or rtt"));
+  }
+
+  // The stream the shell talks over: the console, or RTT channel 0 (its monitor starts now if
+  // it was not running, and waits for the image's control block).
+  devices::ConsoleHub &Hub(const std::shared_ptr<devices::Device> &device, bool rtt) {
+    return rtt ? context_.rtt->Get(device)->Channel(0) : device->console();
+  }
+
   std::mutex &InputLock(const std::string &device_id) {
     std::lock_guard<std::mutex> lock(mutex_);
     return input_locks_[device_id];

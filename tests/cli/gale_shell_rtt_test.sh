@@ -40,6 +40,27 @@ got=$(grep -o "^count [0-9]*$" rtt.out | awk '{print $2}' | head -21)
 seq 0 20 | cmp -s - <(echo "$got") || fail "RTT counts missing or out of order: $(head -5 rtt.out)"
 ok "gale rtt from before the flash, in order"
 
+# The shell's RTT backend, beside the UART one on the same image.
+gale build -b qemu_cortex_m3 -d shrtt "$GALE_BASE/samples/shell" -- -DEXTRA_CONF_FILE=rtt.conf >shrtt.log 2>&1 ||
+  { tail -20 shrtt.log; fail "build samples/shell with rtt.conf"; }
+gale flash -d shrtt --device "$dev" >/dev/null 2>&1 || fail "flash samples/shell with RTT"
+out=$(gale shell --rtt --device "$dev" -c "demo ping") || fail "demo ping over RTT failed: $out"
+[ "$out" = "pong" ] || fail "demo ping over RTT printed '$out'"
+out=$(gale shell --rtt --device "$dev" -c "demo sum 40 2") || fail "demo sum over RTT: $out"
+grep -q "sum = 42" <<<"$out" || fail "demo sum over RTT printed '$out'"
+out=$(gale shell --device "$dev" -c "demo ping") || fail "the UART shell beside RTT: $out"
+[ "$out" = "pong" ] || fail "demo ping over the UART printed '$out'"
+ok "gale shell --rtt -c"
+# A session: a watcher sees what the owner's piped commands produce.
+(timeout 15 "$BIN/gale" shell --rtt --read-only --device "$dev" >watch.out 2>watch.err &)
+sleep 1
+printf 'demo sum 1 2\r' | timeout 20 "$BIN/gale" shell --rtt --device "$dev" >session.out 2>session.err ||
+  fail "the piped RTT shell session failed: $(cat session.err)"
+grep -q "sum = 3" session.out || fail "the RTT session did not answer: $(cat session.out)"
+for _ in $(seq 20); do grep -q "sum = 3" watch.out && break; sleep 0.5; done
+grep -q "sum = 3" watch.out || fail "the read-only watcher did not see the answer: $(cat watch.out)"
+ok "gale shell --rtt session with a read-only watcher"
+
 out=$(gale shell --device no-such-device -c "demo ping" 2>&1) && fail "a shell on an unknown device succeeded"
 grep -q "no-such-device" <<<"$out" || fail "the unknown-device error does not name it: $out"
 ok "bad device named"
