@@ -148,6 +148,13 @@ void RttMonitor::Run() {
         hub->MarkStarted();
       }
     }
+    // Drops first: a client that reads this poll's data then also sees the drops before it.
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (size_t ch = 0; ch < poll->dropped.size() && ch < kMaxChannels; ++ch) {
+        dropped_[ch] += poll->dropped[ch];
+      }
+    }
     bool any = false;
     for (const rtt::ChannelData &up : poll->up) {
       if (up.data.empty() || up.channel >= kMaxChannels) {
@@ -158,12 +165,6 @@ void RttMonitor::Run() {
       Channel(up.channel).Write(bytes);
       if (up.channel == 0) {
         output(bytes);
-      }
-    }
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      for (size_t ch = 0; ch < poll->dropped.size() && ch < kMaxChannels; ++ch) {
-        dropped_[ch] += poll->dropped[ch];
       }
     }
     // Every poll pauses the CPU: poll at once while data flows, back off when idle.

@@ -36,11 +36,12 @@ class RttService final : public v1::Rtt::Service {
         status = now;
         out.set_status(status);
       }
+      absl::StatusOr<devices::ConsoleChunk> chunk = reader->Read(absl::Milliseconds(100));
+      // After the read: the monitor counts a poll's drops before it publishes the poll's data.
       if (uint64_t d = monitor->dropped(request->channel()); d != dropped) {
         out.set_dropped_by_target(d - dropped);
         dropped = d;
       }
-      absl::StatusOr<devices::ConsoleChunk> chunk = reader->Read(absl::Milliseconds(100));
       if (chunk.ok()) {
         out.set_data(chunk->data);
         out.set_replayed(chunk->replayed);
