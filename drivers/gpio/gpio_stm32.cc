@@ -38,8 +38,8 @@ struct Data {
 };
 
 volatile uint32_t &Reg(const device *port, uintptr_t offset) {
-  return *reinterpret_cast<volatile uint32_t *>(
-      static_cast<const Config *>(port->config)->base + offset);
+  return *reinterpret_cast<volatile uint32_t *>(static_cast<const Config *>(port->config)->base +
+                                                offset);
 }
 
 void SetField2(const device *port, uintptr_t offset, gpio_pin_t pin, uint32_t value) {
@@ -131,15 +131,15 @@ int Init(const device *port) {
 
 }  // namespace
 
-#define GPIO_STM32_DEFINE(n)                                                           \
-  static const Config config_##n = {                                                   \
-      .common = {.port_pin_mask = GPIO_PORT_PIN_MASK_FROM_DT_INST(n)},                 \
-      .base = DT_INST_REG_ADDR(n),                                                     \
-      .bus = DT_INST_PHA(n, clocks, bus),                                              \
-      .bit = DT_INST_PHA(n, clocks, bits),                                             \
-  };                                                                                   \
-  static Data data_##n;                                                                \
-  DEVICE_DT_INST_DEFINE(n, Init, NULL, &data_##n, &config_##n, PRE_KERNEL_1,           \
+#define GPIO_STM32_DEFINE(n)                                                 \
+  static const Config config_##n = {                                         \
+      .common = {.port_pin_mask = GPIO_PORT_PIN_MASK_FROM_DT_INST(n)},       \
+      .base = DT_INST_REG_ADDR(n),                                           \
+      .bus = DT_INST_PHA(n, clocks, bus),                                    \
+      .bit = DT_INST_PHA(n, clocks, bits),                                   \
+  };                                                                         \
+  static Data data_##n;                                                      \
+  DEVICE_DT_INST_DEFINE(n, Init, NULL, &data_##n, &config_##n, PRE_KERNEL_1, \
                         CONFIG_GPIO_INIT_PRIORITY, &kApi);
 
 DT_INST_FOREACH_STATUS_OKAY(GPIO_STM32_DEFINE)

@@ -116,10 +116,16 @@ int ApplyLine(const device *dev, const uart_config &line) {
   }
   uint32_t cr1 = kCr1Ue | kCr1Te | kCr1Re | kCr1Rxneie;
   switch (line.parity) {
-    case UART_CFG_PARITY_NONE: break;
-    case UART_CFG_PARITY_EVEN: cr1 |= kCr1Pce; break;
-    case UART_CFG_PARITY_ODD: cr1 |= kCr1Pce | kCr1Ps; break;
-    default: return -ENOTSUP;
+    case UART_CFG_PARITY_NONE:
+      break;
+    case UART_CFG_PARITY_EVEN:
+      cr1 |= kCr1Pce;
+      break;
+    case UART_CFG_PARITY_ODD:
+      cr1 |= kCr1Pce | kCr1Ps;
+      break;
+    default:
+      return -ENOTSUP;
   }
   // The frame is 8 or 9 bits (M) including the parity bit.
   const bool parity = line.parity != UART_CFG_PARITY_NONE;
@@ -132,11 +138,20 @@ int ApplyLine(const device *dev, const uart_config &line) {
   }
   uint32_t stop;
   switch (line.stop_bits) {
-    case UART_CFG_STOP_BITS_1: stop = 0; break;
-    case UART_CFG_STOP_BITS_0_5: stop = 1; break;
-    case UART_CFG_STOP_BITS_2: stop = 2; break;
-    case UART_CFG_STOP_BITS_1_5: stop = 3; break;
-    default: return -ENOTSUP;
+    case UART_CFG_STOP_BITS_1:
+      stop = 0;
+      break;
+    case UART_CFG_STOP_BITS_0_5:
+      stop = 1;
+      break;
+    case UART_CFG_STOP_BITS_2:
+      stop = 2;
+      break;
+    case UART_CFG_STOP_BITS_1_5:
+      stop = 3;
+      break;
+    default:
+      return -ENOTSUP;
   }
   // 16x oversampling: BRR holds clock / baud as a 12.4 fixed-point divisor.
   const uint32_t brr = (Cfg(dev).clock_hz + line.baudrate / 2U) / line.baudrate;
@@ -231,40 +246,40 @@ const uart_driver_api kApi = {
 
 }  // namespace
 
-#define UART_STM32_PARITY(n)                                                  \
-  COND_CODE_1(DT_INST_NODE_HAS_PROP(n, parity),                               \
-              (UTIL_CAT(UART_CFG_PARITY_, DT_INST_STRING_UPPER_TOKEN(n, parity))),  \
+#define UART_STM32_PARITY(n)                                                       \
+  COND_CODE_1(DT_INST_NODE_HAS_PROP(n, parity),                                    \
+              (UTIL_CAT(UART_CFG_PARITY_, DT_INST_STRING_UPPER_TOKEN(n, parity))), \
               (UART_CFG_PARITY_NONE))
 
-#define UART_STM32_PINMUX(n)                                                        \
-  COND_CODE_1(DT_INST_NODE_HAS_PROP(n, pinmux),                                     \
-              (static const uint32_t pinmux_##n[] = DT_INST_PROP(n, pinmux);),     \
+#define UART_STM32_PINMUX(n)                                                   \
+  COND_CODE_1(DT_INST_NODE_HAS_PROP(n, pinmux),                                \
+              (static const uint32_t pinmux_##n[] = DT_INST_PROP(n, pinmux);), \
               (static const uint32_t *const pinmux_##n = nullptr;))
 
 #define UART_STM32_PINMUX_LEN(n) DT_INST_PROP_LEN_OR(n, pinmux, 0)
 
-#define UART_STM32_DEFINE(n)                                                                  \
-  UART_STM32_PINMUX(n)                                                                        \
-  static void irq_config_##n() {                                                              \
-    IRQ_CONNECT(DT_INST_IRQN(n), DT_INST_IRQ(n, priority), Isr, DEVICE_DT_INST_GET(n), 0);    \
-    irq_enable(DT_INST_IRQN(n));                                                              \
-  }                                                                                           \
-  static const Config config_##n = {                                                          \
-      .base = DT_INST_REG_ADDR(n),                                                            \
-      .clock_hz = STM32_BUS_CLOCK_HZ(DT_INST_PHA(n, clocks, bus)),                            \
-      .bus = DT_INST_PHA(n, clocks, bus),                                                     \
-      .bit = DT_INST_PHA(n, clocks, bits),                                                    \
-      .pinmux = pinmux_##n,                                                                   \
-      .pinmux_len = UART_STM32_PINMUX_LEN(n),                                                 \
-      .irq_config = irq_config_##n,                                                           \
-      .line = {.baudrate = DT_INST_PROP(n, current_speed),                                    \
-               .parity = UART_STM32_PARITY(n),                                                \
-               .stop_bits = UART_CFG_STOP_BITS_1,                                             \
-               .data_bits = UART_CFG_DATA_BITS_8,                                             \
-               .flow_ctrl = UART_CFG_FLOW_CTRL_NONE},                                         \
-  };                                                                                          \
-  static Data data_##n;                                                                       \
-  DEVICE_DT_INST_DEFINE(n, Init, NULL, &data_##n, &config_##n, PRE_KERNEL_1,                  \
+#define UART_STM32_DEFINE(n)                                                               \
+  UART_STM32_PINMUX(n)                                                                     \
+  static void irq_config_##n() {                                                           \
+    IRQ_CONNECT(DT_INST_IRQN(n), DT_INST_IRQ(n, priority), Isr, DEVICE_DT_INST_GET(n), 0); \
+    irq_enable(DT_INST_IRQN(n));                                                           \
+  }                                                                                        \
+  static const Config config_##n = {                                                       \
+      .base = DT_INST_REG_ADDR(n),                                                         \
+      .clock_hz = STM32_BUS_CLOCK_HZ(DT_INST_PHA(n, clocks, bus)),                         \
+      .bus = DT_INST_PHA(n, clocks, bus),                                                  \
+      .bit = DT_INST_PHA(n, clocks, bits),                                                 \
+      .pinmux = pinmux_##n,                                                                \
+      .pinmux_len = UART_STM32_PINMUX_LEN(n),                                              \
+      .irq_config = irq_config_##n,                                                        \
+      .line = {.baudrate = DT_INST_PROP(n, current_speed),                                 \
+               .parity = UART_STM32_PARITY(n),                                             \
+               .stop_bits = UART_CFG_STOP_BITS_1,                                          \
+               .data_bits = UART_CFG_DATA_BITS_8,                                          \
+               .flow_ctrl = UART_CFG_FLOW_CTRL_NONE},                                      \
+  };                                                                                       \
+  static Data data_##n;                                                                    \
+  DEVICE_DT_INST_DEFINE(n, Init, NULL, &data_##n, &config_##n, PRE_KERNEL_1,               \
                         CONFIG_SERIAL_INIT_PRIORITY, &kApi);
 
 DT_INST_FOREACH_STATUS_OKAY(UART_STM32_DEFINE)

@@ -67,28 +67,44 @@ inline volatile uint32_t &Reg(uintptr_t address) {
 // HPRE encoding: 0 for /1, 8..15 for /2, /4, /8, /16, /64, /128, /256, /512.
 constexpr uint32_t HpreBits(uint32_t div) {
   switch (div) {
-    case 1: return 0;
-    case 2: return 8;
-    case 4: return 9;
-    case 8: return 10;
-    case 16: return 11;
-    case 64: return 12;
-    case 128: return 13;
-    case 256: return 14;
-    case 512: return 15;
-    default: return 0xFF;
+    case 1:
+      return 0;
+    case 2:
+      return 8;
+    case 4:
+      return 9;
+    case 8:
+      return 10;
+    case 16:
+      return 11;
+    case 64:
+      return 12;
+    case 128:
+      return 13;
+    case 256:
+      return 14;
+    case 512:
+      return 15;
+    default:
+      return 0xFF;
   }
 }
 
 // PPRE1/PPRE2 encoding: 0 for /1, 4..7 for /2, /4, /8, /16.
 constexpr uint32_t PpreBits(uint32_t div) {
   switch (div) {
-    case 1: return 0;
-    case 2: return 4;
-    case 4: return 5;
-    case 8: return 6;
-    case 16: return 7;
-    default: return 0xFF;
+    case 1:
+      return 0;
+    case 2:
+      return 4;
+    case 4:
+      return 5;
+    case 8:
+      return 6;
+    case 16:
+      return 7;
+    default:
+      return 0xFF;
   }
 }
 
@@ -129,8 +145,8 @@ int ConfigurePll() {
   }
   // Wait states before the frequency rises; the read back makes sure the new latency is in
   // effect (RM0090 3.5.1).
-  Reg(kFlashAcr) = (Reg(kFlashAcr) & ~kAcrLatencyMask) | kFlashLatency | kAcrPrften | kAcrIcen |
-                   kAcrDcen;
+  Reg(kFlashAcr) =
+      (Reg(kFlashAcr) & ~kAcrLatencyMask) | kFlashLatency | kAcrPrften | kAcrIcen | kAcrDcen;
   if ((Reg(kFlashAcr) & kAcrLatencyMask) != kFlashLatency) {
     return -ETIMEDOUT;
   }
@@ -174,10 +190,17 @@ extern "C" int stm32_clock_status(void) {
 extern "C" int stm32_clock_enable(uint32_t bus, uint32_t bit) {
   uintptr_t reg;
   switch (bus) {
-    case STM32_CLOCK_BUS_AHB1: reg = kRccAhb1enr; break;
-    case STM32_CLOCK_BUS_APB1: reg = kRccApb1enr; break;
-    case STM32_CLOCK_BUS_APB2: reg = kRccApb2enr; break;
-    default: return -EINVAL;
+    case STM32_CLOCK_BUS_AHB1:
+      reg = kRccAhb1enr;
+      break;
+    case STM32_CLOCK_BUS_APB1:
+      reg = kRccApb1enr;
+      break;
+    case STM32_CLOCK_BUS_APB2:
+      reg = kRccApb2enr;
+      break;
+    default:
+      return -EINVAL;
   }
   if (bit > 31U) {
     return -EINVAL;

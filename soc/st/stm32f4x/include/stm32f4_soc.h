@@ -29,10 +29,10 @@ extern "C" {
 #define STM32_PCLK2_HZ (STM32_HCLK_HZ / DT_PROP_OR(STM32_RCC_NODE, apb2_prescaler, 1))
 
 /** Clock frequency of @p bus (STM32_CLOCK_BUS_*), 0 for an unknown bus. */
-#define STM32_BUS_CLOCK_HZ(bus)                                  \
-  ((bus) == STM32_CLOCK_BUS_AHB1   ? (uint32_t)STM32_HCLK_HZ     \
-   : (bus) == STM32_CLOCK_BUS_APB1 ? (uint32_t)STM32_PCLK1_HZ    \
-   : (bus) == STM32_CLOCK_BUS_APB2 ? (uint32_t)STM32_PCLK2_HZ    \
+#define STM32_BUS_CLOCK_HZ(bus)                               \
+  ((bus) == STM32_CLOCK_BUS_AHB1   ? (uint32_t)STM32_HCLK_HZ  \
+   : (bus) == STM32_CLOCK_BUS_APB1 ? (uint32_t)STM32_PCLK1_HZ \
+   : (bus) == STM32_CLOCK_BUS_APB2 ? (uint32_t)STM32_PCLK2_HZ \
                                    : 0U)
 
 /**
