@@ -114,6 +114,9 @@ constexpr uint32_t kApb2Div = DT_PROP_OR(RCC_NODE, apb2_prescaler, 1);
 static_assert(HpreBits(kAhbDiv) != 0xFF, "rcc ahb-prescaler must be 1, 2, 4, 8, 16, 64..512");
 static_assert(PpreBits(kApb1Div) != 0xFF, "rcc apb1-prescaler must be 1, 2, 4, 8 or 16");
 static_assert(PpreBits(kApb2Div) != 0xFF, "rcc apb2-prescaler must be 1, 2, 4, 8 or 16");
+static_assert(CONFIG_SYS_CLOCK_HW_CYCLES_PER_SEC == STM32_HCLK_HZ,
+              "SysTick counts HCLK: with an AHB prescaler, set CONFIG_SYS_CLOCK_HW_CYCLES_PER_SEC "
+              "to clock-frequency / ahb-prescaler");
 static_assert(STM32_PCLK1_HZ <= 42000000, "APB1 may not run above 42 MHz");
 static_assert(STM32_PCLK2_HZ <= 84000000, "APB2 may not run above 84 MHz");
 
