@@ -28,6 +28,7 @@ constexpr uint32_t kSrFe = 1U << 1;
 constexpr uint32_t kSrNf = 1U << 2;
 constexpr uint32_t kSrOre = 1U << 3;
 constexpr uint32_t kSrRxne = 1U << 5;
+constexpr uint32_t kSrTc = 1U << 6;
 constexpr uint32_t kSrTxe = 1U << 7;
 constexpr uint32_t kCr1Re = 1U << 2;
 constexpr uint32_t kCr1Te = 1U << 3;
@@ -158,8 +159,9 @@ int ApplyLine(const device *dev, const uart_config &line) {
   if (brr < 16U || brr > 0xFFFFU) {
     return -ENOTSUP;
   }
-  // Let the last character leave before the frame format changes.
-  while ((Reg(dev, kCr1) & kCr1Ue) != 0U && (Reg(dev, kSr) & kSrTxe) == 0U) {
+  // Let the last character leave the shift register before the frame format changes.
+  while ((Reg(dev, kCr1) & (kCr1Ue | kCr1Te)) == (kCr1Ue | kCr1Te) &&
+         (Reg(dev, kSr) & kSrTc) == 0U) {
   }
   unsigned int key = irq_lock();
   Reg(dev, kCr1) = 0;

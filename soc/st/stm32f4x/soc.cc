@@ -146,6 +146,12 @@ int ConfigurePll() {
   if (!WaitFor(kRccCr, kCrHsiRdy, kCrHsiRdy)) {
     return -ETIMEDOUT;
   }
+  // A debugger's reset-init script may have left SYSCLK on a PLL of its own, and the PLL
+  // cannot be stopped while it clocks the system: run from the HSI while it is set up.
+  Reg(kRccCfgr) &= ~kCfgrSwMask;
+  if (!WaitFor(kRccCfgr, kCfgrSwsMask, 0)) {
+    return -ETIMEDOUT;
+  }
   // Wait states before the frequency rises; the read back makes sure the new latency is in
   // effect (RM0090 3.5.1).
   Reg(kFlashAcr) =
