@@ -165,7 +165,10 @@ int ConfigurePll() {
   if (!WaitFor(kRccCr, kCrPllRdy, 0)) {
     return -ETIMEDOUT;
   }
-  Reg(kRccPllcfgr) = kPllM | (kPllN << 6) | ((kPllP / 2U - 1U) << 16) | (kPllQ << 24);
+  // Reserved bits keep their reset values (RM0090 6.3.2): only the fields change.
+  constexpr uint32_t kFields = 0x3FU | (0x1FFU << 6) | (3U << 16) | (1U << 22) | (0xFU << 24);
+  Reg(kRccPllcfgr) = (Reg(kRccPllcfgr) & ~kFields) | kPllM | (kPllN << 6) |
+                     ((kPllP / 2U - 1U) << 16) | (kPllQ << 24);
   Reg(kRccCr) |= kCrPllOn;
   if (!WaitFor(kRccCr, kCrPllRdy, kCrPllRdy)) {
     return -ETIMEDOUT;
