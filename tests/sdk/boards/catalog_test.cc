@@ -48,8 +48,8 @@ TEST(CatalogTest, LoadsTheTreesBoards) {
   for (const Board &board : catalog->boards()) {
     names.push_back(board.name);
   }
-  EXPECT_THAT(names,
-              ::testing::ElementsAre("mps2_an385", "mps2_an386", "native_sim", "qemu_cortex_m3"));
+  EXPECT_THAT(names, ::testing::ElementsAre("mps2_an385", "mps2_an386", "native_sim",
+                                           "netduino_plus2", "nucleo_f401re", "qemu_cortex_m3"));
 
   absl::StatusOr<Board> m3 = catalog->Find("qemu_cortex_m3");
   ASSERT_TRUE(m3.ok()) << m3.status();
@@ -70,6 +70,27 @@ TEST(CatalogTest, LoadsTheTreesBoards) {
   EXPECT_EQ(native->arch, "posix");
   EXPECT_EQ(native->emulator, "native");
   EXPECT_EQ(native->qemu_machine, "");
+
+  absl::StatusOr<Board> netduino = catalog->Find("netduino_plus2");
+  ASSERT_TRUE(netduino.ok()) << netduino.status();
+  EXPECT_EQ(netduino->soc, "stm32f405");
+  EXPECT_EQ(netduino->qemu_machine, "netduinoplus2");
+  EXPECT_EQ(netduino->flash_kb, 1024u);
+  EXPECT_EQ(netduino->ram_kb, 128u);
+  EXPECT_TRUE(netduino->openocd.empty());
+
+  // A hardware-only board: no emulator, OpenOCD through the on-board ST-Link.
+  absl::StatusOr<Board> nucleo = catalog->Find("nucleo_f401re");
+  ASSERT_TRUE(nucleo.ok()) << nucleo.status();
+  EXPECT_EQ(nucleo->soc, "stm32f401");
+  EXPECT_EQ(nucleo->emulator, "");
+  EXPECT_EQ(nucleo->flash_kb, 512u);
+  EXPECT_EQ(nucleo->ram_kb, 96u);
+  EXPECT_THAT(nucleo->openocd.configs,
+              ::testing::ElementsAre("interface/stlink.cfg", "target/stm32f4x.cfg"));
+  EXPECT_EQ(nucleo->openocd.transport, "hla_swd");
+  EXPECT_EQ(nucleo->openocd.adapter_speed_khz, 2000u);
+  EXPECT_EQ(nucleo->openocd.probe, "stlink");
 }
 
 TEST(CatalogTest, QualifiedNamesFindTheFolderName) {
@@ -88,7 +109,7 @@ TEST(CatalogTest, UnknownBoardNamesItAndListsTheKnownOnes) {
   EXPECT_EQ(board.status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(board.status().message(),
             "unknown board 'no_such_board'; known boards: mps2_an385, mps2_an386, native_sim, "
-            "qemu_cortex_m3");
+            "netduino_plus2, nucleo_f401re, qemu_cortex_m3");
 }
 
 TEST(CatalogTest, NotAGaleTree) {
@@ -207,7 +228,10 @@ TEST(CatalogTest, EarlierRootsHideLaterOnes) {
   absl::StatusOr<Catalog> catalog =
       Catalog::LoadRoots({app.root(), app.root() + "/no_such_root", GALE_SOURCE_DIR});
   ASSERT_TRUE(catalog.ok()) << catalog.status();
-  EXPECT_EQ(catalog->boards().size(), 5u);
+  // The tree's boards, with qemu_cortex_m3 replaced, plus custom.
+  absl::StatusOr<Catalog> tree_only = Catalog::Load(GALE_SOURCE_DIR);
+  ASSERT_TRUE(tree_only.ok()) << tree_only.status();
+  EXPECT_EQ(catalog->boards().size(), tree_only->boards().size() + 1);
   absl::StatusOr<Board> m3 = catalog->Find("qemu_cortex_m3");
   ASSERT_TRUE(m3.ok());
   EXPECT_EQ(m3->full_name, "my own");

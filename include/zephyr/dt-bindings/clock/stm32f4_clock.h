@@ -1,0 +1,1 @@
+#include <gale/dt-bindings/clock/stm32f4_clock.h>

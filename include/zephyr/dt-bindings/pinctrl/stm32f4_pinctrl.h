@@ -1,0 +1,1 @@
+#include <gale/dt-bindings/pinctrl/stm32f4_pinctrl.h>
