@@ -121,6 +121,18 @@ void DefineCommands(CLI::App &app, Invocation &inv) {
   rtt->add_flag("--no-replay", inv.rtt.no_replay, "skip the output retained so far");
   rtt->callback(command(Command::kRtt));
 
+  // debug
+  CLI::App *debug = app.add_subcommand(
+      "debug", "debug a device's image with gdb-multiarch, or print its GDB server for an IDE");
+  debug->add_option("--device", inv.debug.device, "device id or name (default: the only one)");
+  debug->add_option("-d,--build-dir", inv.debug.build_dir,
+                    "the build folder whose gale/gale.elf has the symbols (default: the image "
+                    "last flashed)");
+  debug->add_option("--elf", inv.debug.elf, "the ELF with the symbols");
+  debug->add_flag("--server-only", inv.debug.server_only,
+                  "print the GDB server address (HOST:PORT) and exit, for an IDE");
+  debug->callback(command(Command::kDebug));
+
   // logs
   CLI::App *logs = app.add_subcommand("logs", "decoded target log messages kept by galed");
   logs->add_option("--device", inv.logs.device, "only this device");
@@ -206,6 +218,7 @@ bool NeedsDaemon(Command command) {
     case Command::kConsole:
     case Command::kShell:
     case Command::kRtt:
+    case Command::kDebug:
     case Command::kLogs:
     case Command::kTest:
     case Command::kConfig:

@@ -20,6 +20,7 @@ enum class Command {
   kConsole,
   kShell,
   kRtt,
+  kDebug,
   kLogs,
   kTest,
   kConfig,
@@ -85,6 +86,13 @@ struct RttOptions {
   bool no_replay = false;
 };
 
+struct DebugOptions {
+  std::string device;
+  std::string build_dir;  // -d: its gale/gale.elf gives the debugger its symbols
+  std::string elf;
+  bool server_only = false;  // print the GDB server address (for an IDE) instead of starting gdb
+};
+
 struct LogsOptions {
   std::string device;
   std::string level;
@@ -136,6 +144,7 @@ struct Invocation {
   ConsoleOptions console;
   ShellOptions shell;
   RttOptions rtt;
+  DebugOptions debug;
   LogsOptions logs;
   TestOptions test;
   ConfigOptions config;

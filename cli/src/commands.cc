@@ -114,6 +114,8 @@ int Dispatch(Context &ctx) {
       return RunShell(ctx);
     case Command::kRtt:
       return RunRtt(ctx);
+    case Command::kDebug:
+      return RunDebug(ctx);
     case Command::kLogs:
       return RunLogs(ctx);
     case Command::kTest:

@@ -64,6 +64,7 @@ int RunConsole(Context &ctx);
 int RunShell(Context &ctx);
 // rtt_cmd.cc
 int RunRtt(Context &ctx);
+int RunDebug(Context &ctx);
 // logs_cmd.cc
 int RunLogs(Context &ctx);
 // test_cmd.cc

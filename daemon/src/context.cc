@@ -41,6 +41,7 @@ absl::Status InitContext(Context &context) {
   device_options.runtime_dir = context.options.runtime_dir + "/devices";
   context.devices = std::make_unique<devices::DeviceManager>(device_options);
   context.logs = std::make_unique<LogSink>(context);
+  context.gdb_proxies = std::make_unique<GdbProxies>();
   LogSink *logs = context.logs.get();
   context.rtt =
       std::make_unique<RttMonitors>([logs](const std::string &device_id, std::string_view bytes) {
@@ -57,6 +58,9 @@ void StopContext(Context &context) {
   }
   if (context.rtt != nullptr) {
     context.rtt->Shutdown();
+  }
+  if (context.gdb_proxies != nullptr) {
+    context.gdb_proxies->Shutdown();
   }
   if (context.logs != nullptr) {
     context.logs->Shutdown();

@@ -17,6 +17,7 @@
 #include "gale/devices/device_manager.h"
 #include "gale/jobs/job_manager.h"
 #include "gale/store/store.h"
+#include "gdb_proxy.h"
 #include "log_sink.h"
 #include "rtt_monitor.h"
 
@@ -35,6 +36,7 @@ struct Context {
   std::unique_ptr<build::BuildDriver> builder;
   std::unique_ptr<devices::DeviceManager> devices;
   std::unique_ptr<RttMonitors> rtt;
+  std::unique_ptr<GdbProxies> gdb_proxies;
   std::unique_ptr<LogSink> logs;
   std::atomic<bool> shutting_down{false};
 };

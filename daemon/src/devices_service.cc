@@ -83,6 +83,7 @@ class DevicesService final : public v1::Devices::Service {
       return ToGrpc(device.status());
     }
     std::string id = (*device)->id();
+    context_.gdb_proxies->Remove(id);
     if (absl::Status s = context_.devices->Delete(id); !s.ok()) {
       return ToGrpc(s);
     }
@@ -186,6 +187,29 @@ class DevicesService final : public v1::Devices::Service {
     const auto *bytes = reinterpret_cast<const uint8_t *>(request->data().data());
     return ToGrpc((*device)->WriteMemory(request->address(),
                                          std::span<const uint8_t>(bytes, request->data().size())));
+  }
+
+  grpc::Status Debug(grpc::ServerContext *, const v1::DeviceRequest *request,
+                     v1::DebugServer *reply) override {
+    absl::StatusOr<std::shared_ptr<devices::Device>> device =
+        ResolveDevice(context_, request->id());
+    if (!device.ok()) {
+      return ToGrpc(device.status());
+    }
+    devices::DeviceInfo info = (*device)->Info();
+    if (info.gdb_address.empty()) {
+      return ToGrpc((*device)->LendDebugServer().status());  // says why there is none
+    }
+    absl::StatusOr<int> port = context_.gdb_proxies->Get(*device);
+    if (!port.ok()) {
+      return ToGrpc(port.status());
+    }
+    reply->set_address(absl::StrCat("127.0.0.1:", *port));
+    reply->set_image(info.image);
+    reply->set_gdb("gdb-multiarch");
+    absl::StatusOr<boards::Board> board = context_.catalog.Find(info.board);
+    reply->set_arch(board.ok() && board->arch == "riscv" ? "riscv:rv32" : "arm");
+    return grpc::Status::OK;
   }
 
  private:

@@ -55,6 +55,12 @@ absl::StatusOr<std::unique_ptr<MemorySession>> Device::OpenMemorySession() {
   return std::make_unique<ForwardingSession>(*this);
 }
 
+absl::StatusOr<std::unique_ptr<DebugLease>> Device::LendDebugServer() {
+  return absl::UnimplementedError(absl::StrCat(
+      "device ", id(), " has no GDB server to debug through; a native_sim program is debugged "
+      "as a host program (gdb BUILD/gale/gale.exe)"));
+}
+
 DeviceBase::DeviceBase(DeviceInfo info, size_t console_capacity)
     : id_(info.id), info_(std::move(info)), console_(console_capacity) {}
 

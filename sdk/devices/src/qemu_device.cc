@@ -82,6 +82,9 @@ class QemuDevice final : public DeviceBase {
     if (deleted()) {
       return DeletedError();
     }
+    if (debugger_) {
+      return DebuggerAttachedError();
+    }
     Update([](DeviceInfo &info) {
       info.state = DeviceState::kFlashing;
       info.error.clear();
@@ -219,6 +222,20 @@ class QemuDevice final : public DeviceBase {
         std::make_unique<Session>(*this, std::move(op), was_running));
   }
 
+  absl::StatusOr<std::unique_ptr<DebugLease>> LendDebugServer() override {
+    std::lock_guard op(op_mu_);
+    if (absl::Status status = RequireAliveLocked("debug"); !status.ok()) {
+      return status;
+    }
+    if (debugger_) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("a debugger is already attached to ", id_, "; QEMU serves one at a time"));
+    }
+    session_client_.reset();  // the stub serves one client: the debugger
+    debugger_ = true;
+    return std::unique_ptr<DebugLease>(std::make_unique<Lease>(*this, Info().gdb_address));
+  }
+
   void Shutdown() override {
     if (!MarkDeleted()) {
       return;
@@ -240,6 +257,38 @@ class QemuDevice final : public DeviceBase {
   }
 
  private:
+  class Lease final : public DebugLease {
+   public:
+    Lease(QemuDevice &device, std::string address)
+        : device_(device), address_(std::move(address)) {}
+    ~Lease() override { device_.EndDebug(); }
+    const std::string &address() const override { return address_; }
+
+   private:
+    QemuDevice &device_;
+    std::string address_;
+  };
+
+  absl::Status DebuggerAttachedError() const {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "a debugger is attached to ", id_, " (gale debug); detach it (gdb: detach) and retry"));
+  }
+
+  // After a debugger: the image runs again (gdb's detach resumes it; a debugger that just went
+  // away may have left it stopped).
+  void EndDebug() {
+    std::lock_guard op(op_mu_);
+    debugger_ = false;
+    if (deleted() || !AliveLocked() || !loaded_) {
+      return;
+    }
+    absl::StatusOr<std::unique_ptr<gdb::Client>> client = ConnectGdbLocked();
+    if (client.ok() && RunLocked(**client).ok()) {
+      return;
+    }
+    Update([](DeviceInfo &info) { info.state = DeviceState::kHalted; });
+  }
+
   // Holds the operation lock and the paused VM from OpenMemorySession() to its destruction.
   class Session final : public MemorySession {
    public:
@@ -439,6 +488,9 @@ class QemuDevice final : public DeviceBase {
   }
 
   absl::StatusOr<std::unique_ptr<gdb::Client>> ConnectGdbLocked() {
+    if (debugger_) {
+      return DebuggerAttachedError();
+    }
     // The stub serves one client: a memory session's kept connection goes first (the VM keeps
     // running if it ran; connecting anew pauses it).
     session_client_.reset();
@@ -607,6 +659,7 @@ class QemuDevice final : public DeviceBase {
   /// The connection memory sessions keep (guarded by op_mu_): running (after `c`) between
   /// sessions of a running device; null when another operation took the stub.
   std::unique_ptr<gdb::Client> session_client_;
+  bool debugger_ = false;  ///< a DebugLease holds the stub (guarded by op_mu_)
   std::shared_ptr<Instance> instance_;  ///< replaced under op_mu_ and mu_; read under either
   uint64_t next_generation_ = 1;        ///< guarded by op_mu_
   bool loaded_ = false;  ///< something was loaded into the current instance; guarded by op_mu_

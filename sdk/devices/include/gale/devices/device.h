@@ -64,6 +64,14 @@ class MemorySession {
   virtual absl::Status Write(uint64_t address, std::span<const uint8_t> data) = 0;
 };
 
+/// A debugger's hold on a device's GDB server (Device::LendDebugServer); ends when destroyed.
+class DebugLease {
+ public:
+  virtual ~DebugLease() = default;
+  /// Where the GDB remote server listens: "unix:PATH" or "tcp:HOST:PORT".
+  virtual const std::string &address() const = 0;
+};
+
 /// One device. Every method is thread-safe; operations on one device are serialised (one gdb
 /// connection at a time). Errors name the device and say what to do.
 class Device {
@@ -103,6 +111,13 @@ class Device {
   /// lives, and the device's other operations wait until it ends (keep it short: an RTT poll).
   /// The default forwards each access to ReadMemory()/WriteMemory().
   virtual absl::StatusOr<std::unique_ptr<MemorySession>> OpenMemorySession();
+  /// Hands the device's GDB remote server to a debugger for the lease's life (QEMU's gdbstub
+  /// serves one client): meanwhile the device's own operations that need it (flash, reset,
+  /// halt, memory, RTT) fail with FailedPrecondition "a debugger is attached". When the lease
+  /// ends, a loaded image runs again (kRunning).
+  /// @retval FailedPrecondition a debugger already holds it; the device is not up
+  /// @retval Unimplemented the device has no GDB server (native_sim: debug the program itself)
+  virtual absl::StatusOr<std::unique_ptr<DebugLease>> LendDebugServer();
 
   /// The console (UART output, or the native program's stdout and stderr; input goes to the UART
   /// or the program's stdin). Lives as long as the device.
