@@ -193,10 +193,15 @@ absl::StatusOr<std::unique_ptr<OpenOcdServer>> OpenOcdServer::Start(const OpenOc
                                                           "\")"),
           "; replug the probe and reset the board, then retry");
     }
+    // An unclassified start-up failure is still "OpenOCD is not available", not Unknown.
+    std::optional<absl::StatusCode> code;
+    if (diagnosis.error_class == OpenOcdErrorClass::kOther) {
+      code = absl::StatusCode::kUnavailable;
+    }
     return MakeOpenOcdError(diagnosis.error_class,
                             absl::StrCat(server->Label(), ": ", diagnosis.reason, " (", how,
                                          " at start-up; log: ", server->log_path_, ")"),
-                            server->log_path_, log);
+                            server->log_path_, log, code);
   };
   auto exited = [&]() -> absl::Status {
     std::optional<ExitStatus> status = server->process_->Wait(absl::Seconds(1));
@@ -306,15 +311,18 @@ absl::Status OpenOcdServer::CommandError(const absl::Status &cause, std::string_
   }
   if (absl::IsUnavailable(cause)) {
     std::optional<ExitStatus> status = process_->Wait(absl::Seconds(1));
-    std::string log = LogText();
-    OpenOcdDiagnosis diagnosis = ClassifyOpenOcdOutput(output, options_.serial,
-                                                       std::string(cause.message()));
+    OpenOcdDiagnosis diagnosis = ClassifyOpenOcdOutput(output, options_.serial);
+    bool known = diagnosis.error_class != OpenOcdErrorClass::kOther;
+    std::string why = known ? ": " + diagnosis.reason
+                            : (diagnosis.evidence.empty() ? std::string()
+                                                          : "; it said: " + diagnosis.evidence);
     return MakeOpenOcdError(
         diagnosis.error_class,
         absl::StrCat(Label(), ": ",
                      status.has_value() ? Ended(*status) : std::string("OpenOCD went away"),
-                     " during '", what, "': ", diagnosis.reason, " (log: ", log_path_, ")"),
-        log_path_, output);
+                     " during '", what, "'", why, " (log: ", log_path_, ")"),
+        log_path_, output,
+        known ? std::nullopt : std::optional<absl::StatusCode>(absl::StatusCode::kUnavailable));
   }
   if (!absl::IsFailedPrecondition(cause)) {
     return cause;
@@ -355,7 +363,7 @@ absl::StatusOr<std::string> OpenOcdServer::Command(std::string_view command,
                                          status.has_value() ? status->Describe() : "ended",
                                          "): ", diagnosis.reason, "; start it again (log: ",
                                          log_path_, ")"),
-                            log_path_, log);
+                            log_path_, log, absl::StatusCode::kUnavailable);
   }
   if (client_ == nullptr || !client_->usable()) {
     return absl::UnavailableError(absl::StrCat(

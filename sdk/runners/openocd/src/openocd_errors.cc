@@ -200,9 +200,11 @@ OpenOcdDiagnosis ClassifyOpenOcdOutput(std::string_view output_in, std::string_v
       }
     }
   }
-  for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
-    if (absl::StartsWith(*it, "Error")) {
-      diagnosis.evidence = Trimmed(*it);
+  // The first "Error: ..." of the log, or a Tcl error ("embedded:startup.tcl:28: Error: Can't
+  // find"): OpenOCD states the cause first and its consequences ("... failed") after it.
+  for (absl::string_view line : lines) {
+    if (absl::StrContains(line, "Error:")) {
+      diagnosis.evidence = Trimmed(line);
       break;
     }
   }
@@ -236,8 +238,9 @@ absl::StatusCode OpenOcdErrorCode(OpenOcdErrorClass error_class) {
 }
 
 absl::Status MakeOpenOcdError(OpenOcdErrorClass error_class, std::string message,
-                              std::string_view log_path, std::string_view output) {
-  absl::Status status(OpenOcdErrorCode(error_class), message);
+                              std::string_view log_path, std::string_view output,
+                              std::optional<absl::StatusCode> code) {
+  absl::Status status(code.value_or(OpenOcdErrorCode(error_class)), message);
   status.SetPayload(kClassPayload, absl::Cord(std::string(OpenOcdErrorClassName(error_class))));
   if (!log_path.empty()) {
     status.SetPayload(kLogPayload, absl::Cord(std::string(log_path)));

@@ -148,6 +148,12 @@ absl::Status OpenOcdTclClient::Broken(absl::Status status) {
 
 absl::StatusOr<std::string> OpenOcdTclClient::Eval(std::string_view script,
                                                    absl::Duration timeout) {
+  return Exchange(script, script, timeout);
+}
+
+absl::StatusOr<std::string> OpenOcdTclClient::Exchange(std::string_view script,
+                                                       std::string_view what,
+                                                       absl::Duration timeout) {
   if (script.find(kTerminator) != std::string_view::npos) {
     return absl::InvalidArgumentError(absl::StrCat(
         "the OpenOCD command \"", Brief(script),
@@ -178,7 +184,7 @@ absl::StatusOr<std::string> OpenOcdTclClient::Eval(std::string_view script,
       if (!*ready) {
         return Broken(absl::DeadlineExceededError(
             absl::StrCat(address_, " took no data for ", absl::FormatDuration(timeout),
-                         " while sending \"", Brief(script), "\"")));
+                         " while sending \"", Brief(what), "\"")));
       }
       continue;
     }
@@ -198,7 +204,7 @@ absl::StatusOr<std::string> OpenOcdTclClient::Eval(std::string_view script,
     }
     if (!*ready) {
       return Broken(absl::DeadlineExceededError(
-          absl::StrCat("OpenOCD did not answer \"", Brief(script), "\" within ",
+          absl::StrCat("OpenOCD did not answer \"", Brief(what), "\" within ",
                        absl::FormatDuration(timeout), " (", address_, ")")));
     }
     char buffer[16384];
@@ -209,7 +215,7 @@ absl::StatusOr<std::string> OpenOcdTclClient::Eval(std::string_view script,
     }
     if (n == 0) {
       return Broken(absl::UnavailableError(
-          absl::StrCat(address_, " closed the connection during \"", Brief(script),
+          absl::StrCat(address_, " closed the connection during \"", Brief(what),
                        "\" (did OpenOCD exit?)")));
     }
     if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) {
@@ -229,7 +235,7 @@ absl::StatusOr<std::string> OpenOcdTclClient::Run(std::string_view command,
       absl::StrCat("set gale_cmd ", TclQuote(command),
                    "; set gale_rc [catch {eval $gale_cmd} gale_msg]; format {%d %s} $gale_rc "
                    "$gale_msg");
-  absl::StatusOr<std::string> reply = Eval(script, timeout);
+  absl::StatusOr<std::string> reply = Exchange(script, command, timeout);
   if (!reply.ok()) {
     return reply.status();
   }

@@ -37,7 +37,7 @@ struct OpenOcdDiagnosis {
 /// Reads OpenOCD's output (its log, or the part of it one command produced). `serial` (may be
 /// empty) is the probe asked for, named in the reason. Rules are tried in the order of the enum
 /// above, so a busy probe that also reports "open failed" is classed busy. With no known
-/// pattern: kOther with the last "Error:" line (or `fallback` when there is none).
+/// pattern: kOther with the first "Error:" line (or `fallback` when there is none).
 OpenOcdDiagnosis ClassifyOpenOcdOutput(std::string_view output, std::string_view serial = {},
                                        std::string_view fallback = {});
 
@@ -47,9 +47,11 @@ OpenOcdDiagnosis ClassifyOpenOcdOutput(std::string_view output, std::string_view
 absl::StatusCode OpenOcdErrorCode(OpenOcdErrorClass error_class);
 
 /// A status carrying the class, the log file's path and the output (as payloads, for a job to
-/// keep the full log while the message stays one line).
+/// keep the full log while the message stays one line). The code is the class's unless `code`
+/// says otherwise (OpenOCD died of a cause its output does not tell: Unavailable, class other).
 absl::Status MakeOpenOcdError(OpenOcdErrorClass error_class, std::string message,
-                              std::string_view log_path, std::string_view output);
+                              std::string_view log_path, std::string_view output,
+                              std::optional<absl::StatusCode> code = std::nullopt);
 
 /// The class a status from this runner carries; nullopt for other statuses.
 std::optional<OpenOcdErrorClass> OpenOcdErrorClassOf(const absl::Status &status);

@@ -56,6 +56,9 @@ class OpenOcdTclClient {
  private:
   OpenOcdTclClient(int fd, std::string address) : fd_(fd), address_(std::move(address)) {}
   absl::Status Broken(absl::Status status);
+  /// Eval() naming `what` (the command, not its wrapper) in errors.
+  absl::StatusOr<std::string> Exchange(std::string_view script, std::string_view what,
+                                       absl::Duration timeout);
 
   int fd_ = -1;
   std::string address_;
