@@ -184,7 +184,7 @@ absl::StatusOr<std::unique_ptr<OpenOcdServer>> OpenOcdServer::Start(const OpenOc
   // Why start-up failed: OpenOCD's own words, classified, with how it ended.
   auto failed = [&](const std::string &how, bool timed_out) -> absl::Status {
     std::string log = server->LogText();
-    OpenOcdDiagnosis diagnosis = ClassifyOpenOcdOutput(log, options.serial);
+    OpenOcdDiagnosis diagnosis = ClassifyOpenOcdOutput(log, server->ReasonSerial());
     if (timed_out && diagnosis.error_class == OpenOcdErrorClass::kOther) {
       diagnosis.error_class = OpenOcdErrorClass::kTimeout;
       diagnosis.reason = absl::StrCat(
@@ -278,6 +278,11 @@ OpenOcdServer::~OpenOcdServer() {
   process_->Kill();
 }
 
+std::string OpenOcdServer::ReasonSerial() const {
+  // Reasons name the probe's serial unless the label already does.
+  return absl::StrContains(Label(), options_.serial) ? std::string() : options_.serial;
+}
+
 std::string OpenOcdServer::Label() const {
   return options_.label.empty() ? std::string("OpenOCD") : options_.label;
 }
@@ -298,7 +303,7 @@ absl::Status OpenOcdServer::CommandError(const absl::Status &cause, std::string_
     // OpenOCD is stuck inside the command (a dead probe, a target that never halts); a late
     // reply would be taken for the next command's. Only a new OpenOCD is trustworthy.
     process_->Kill();
-    OpenOcdDiagnosis diagnosis = ClassifyOpenOcdOutput(output, options_.serial);
+    OpenOcdDiagnosis diagnosis = ClassifyOpenOcdOutput(output, ReasonSerial());
     std::string more = diagnosis.error_class == OpenOcdErrorClass::kOther
                            ? (diagnosis.evidence.empty() ? std::string()
                                                          : "; it said: " + diagnosis.evidence)
@@ -311,7 +316,7 @@ absl::Status OpenOcdServer::CommandError(const absl::Status &cause, std::string_
   }
   if (absl::IsUnavailable(cause)) {
     std::optional<ExitStatus> status = process_->Wait(absl::Seconds(1));
-    OpenOcdDiagnosis diagnosis = ClassifyOpenOcdOutput(output, options_.serial);
+    OpenOcdDiagnosis diagnosis = ClassifyOpenOcdOutput(output, ReasonSerial());
     bool known = diagnosis.error_class != OpenOcdErrorClass::kOther;
     std::string why = known ? ": " + diagnosis.reason
                             : (diagnosis.evidence.empty() ? std::string()
@@ -334,7 +339,7 @@ absl::Status OpenOcdServer::CommandError(const absl::Status &cause, std::string_
     tcl_message = colon == std::string::npos ? tcl_message : tcl_message.substr(colon + 2);
   }
   OpenOcdDiagnosis diagnosis =
-      ClassifyOpenOcdOutput(absl::StrCat(std::string(output), "\n", tcl_message), options_.serial);
+      ClassifyOpenOcdOutput(absl::StrCat(std::string(output), "\n", tcl_message), ReasonSerial());
   std::string reason = diagnosis.reason;
   if (diagnosis.error_class == OpenOcdErrorClass::kOther) {
     reason = absl::StrCat("OpenOCD: ", tcl_message);
@@ -357,7 +362,7 @@ absl::StatusOr<std::string> OpenOcdServer::Command(std::string_view command,
   if (!process_->running()) {
     std::optional<ExitStatus> status = process_->exit_status();
     std::string log = LogText();
-    OpenOcdDiagnosis diagnosis = ClassifyOpenOcdOutput(log, options_.serial);
+    OpenOcdDiagnosis diagnosis = ClassifyOpenOcdOutput(log, ReasonSerial());
     return MakeOpenOcdError(diagnosis.error_class,
                             absl::StrCat(Label(), ": OpenOCD is not running (it ",
                                          status.has_value() ? status->Describe() : "ended",

@@ -120,6 +120,7 @@ class OpenOcdServer {
  private:
   OpenOcdServer() = default;
   std::string Label() const;
+  std::string ReasonSerial() const;
   absl::Status CommandError(const absl::Status &cause, std::string_view command,
                             std::string_view output);
 
