@@ -105,9 +105,11 @@ std::string Reason(OpenOcdErrorClass error_class, absl::string_view output,
                             "answer requests (OpenOCD could not read its serial number); "
                             "unplug and replug it");
       }
+      // OpenOCD 0.12's ST-Link driver reports a probe held by another program only as "open
+      // failed" (the claim error is a debug message), hence the second possibility.
       return absl::StrCat("no probe found: ", probe,
-                          " is not attached or could not be opened; plug it in and check "
-                          "`gale devices`");
+                          " is not attached or another program holds it; plug it in, close "
+                          "other debuggers and check `gale devices`");
     case OpenOcdErrorClass::kNoPermission:
       return absl::StrCat("no permission to open ", probe,
                           ": install the udev rules for debug probes and replug it");
