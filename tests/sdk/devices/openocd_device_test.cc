@@ -136,6 +136,18 @@ TEST(OpenOcdDevice, RunControlThroughOpenOcd) {
   EXPECT_TRUE(absl::IsFailedPrecondition((*device)->Halt()));
 }
 
+TEST(OpenOcdDevice, GdbAddressOnceOpenOcdRuns) {
+  TempDir dir;
+  PhysicalDeviceSpec spec = DummySpec();
+  spec.board.openocd.configs = {kRunnerData + "/dummy-gdb.cfg"};
+  absl::StatusOr<std::shared_ptr<Device>> device = CreateOpenOcdDevice(spec, dir.path(), {});
+  ASSERT_TRUE(device.ok()) << device.status();
+  EXPECT_EQ((*device)->Info().gdb_address, "");
+  ASSERT_TRUE((*device)->Halt().ok());
+  EXPECT_TRUE(absl::StartsWith((*device)->Info().gdb_address, "tcp:127.0.0.1:"))
+      << (*device)->Info().gdb_address;
+}
+
 TEST(OpenOcdDevice, ConsoleFromTheProbesTty) {
   int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
   ASSERT_GE(master, 0);

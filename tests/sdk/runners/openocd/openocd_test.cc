@@ -14,6 +14,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "gale/gdb/client.h"
 #include "gale/runners/openocd.h"
 #include "gtest/gtest.h"
 
@@ -183,6 +184,31 @@ TEST(OpenOcdServer, TwoServersGetTheirOwnPorts) {
   EXPECT_NE((*first)->tcl_port(), (*second)->tcl_port());
   EXPECT_TRUE((*first)->Command("version").ok());
   EXPECT_TRUE((*second)->Command("version").ok());
+}
+
+TEST(OpenOcdServer, ExposesTheGdbServerPort) {
+  TempDir dir;
+  OpenOcdOptions options = DummyOptions(dir.path());
+  options.configs = {kData + "/dummy-gdb.cfg"};
+  absl::StatusOr<std::unique_ptr<OpenOcdServer>> server = OpenOcdServer::Start(options);
+  ASSERT_TRUE(server.ok()) << server.status();
+  ASSERT_GT((*server)->gdb_port(), 0);
+  EXPECT_NE((*server)->gdb_port(), (*server)->tcl_port());
+  EXPECT_EQ((*server)->gdb_address(), absl::StrCat("tcp:127.0.0.1:", (*server)->gdb_port()));
+  // A real GDB remote exchange with OpenOCD's server.
+  absl::StatusOr<std::unique_ptr<gdb::Transport>> transport =
+      gdb::Connect((*server)->gdb_address(), absl::Seconds(5));
+  ASSERT_TRUE(transport.ok()) << transport.status();
+  gdb::Client client(std::move(*transport), gdb::ClientOptions{});
+  EXPECT_TRUE(client.Handshake().ok());
+
+  // The testee target has no GDB server: no address rather than a wrong one.
+  TempDir other;
+  absl::StatusOr<std::unique_ptr<OpenOcdServer>> testee =
+      OpenOcdServer::Start(DummyOptions(other.path()));
+  ASSERT_TRUE(testee.ok()) << testee.status();
+  EXPECT_EQ((*testee)->gdb_port(), 0);
+  EXPECT_EQ((*testee)->gdb_address(), "");
 }
 
 TEST(OpenOcdTcl, ClientRoundTripsAndErrors) {
