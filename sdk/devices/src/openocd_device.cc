@@ -35,9 +35,8 @@ constexpr size_t kMaxMemoryAccess = 1 << 20;
 // error class and full output).
 absl::Status WithContext(const absl::Status &cause, absl::string_view context) {
   absl::Status status(cause.code(), absl::StrCat(context, ": ", cause.message()));
-  cause.ForEachPayload([&](absl::string_view url, const absl::Cord &payload) {
-    status.SetPayload(url, payload);
-  });
+  cause.ForEachPayload(
+      [&](absl::string_view url, const absl::Cord &payload) { status.SetPayload(url, payload); });
   return status;
 }
 
@@ -79,8 +78,9 @@ int OpenTty(const std::string &path, uint32_t baud, std::string &error) {
     int err = errno;
     error = absl::StrCat("cannot open ", path, ": ", strerror(err));
     if (err == EACCES) {
-      absl::StrAppend(&error, " (add your user to the group owning it, e.g. dialout, or install "
-                              "the udev rules for debug probes)");
+      absl::StrAppend(&error,
+                      " (add your user to the group owning it, e.g. dialout, or install "
+                      "the udev rules for debug probes)");
     }
     return -1;
   }
@@ -249,18 +249,18 @@ class OpenOcdDevice final : public DeviceBase {
     if (n == 4 && memcmp(magic, ELFMAG, SELFMAG) == 0) {
       absl::StatusOr<elf::ElfFile> elf = elf::ElfFile::Load(image);
       if (!elf.ok()) {
-        return absl::Status(elf.status().code(), absl::StrCat("cannot flash ", image, " to ",
-                                                              Label(), ": ",
-                                                              elf.status().message()));
+        return absl::Status(
+            elf.status().code(),
+            absl::StrCat("cannot flash ", image, " to ", Label(), ": ", elf.status().message()));
       }
-      uint16_t want = spec_.board.arch == "arm" ? EM_ARM
+      uint16_t want = spec_.board.arch == "arm"                 ? EM_ARM
                       : spec_.board.arch.rfind("riscv", 0) == 0 ? EM_RISCV
                                                                 : elf->machine();
       if (elf->machine() != want) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "cannot flash ", image, " to ", Label(), ": the image is for ELF machine ",
-            elf->machine(), " but the board ", spec_.board.name, " is ", spec_.board.arch,
-            "; build the application for this board"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("cannot flash ", image, " to ", Label(), ": the image is for ELF machine ",
+                         elf->machine(), " but the board ", spec_.board.name, " is ",
+                         spec_.board.arch, "; build the application for this board"));
       }
       return absl::OkStatus();
     }
@@ -352,9 +352,10 @@ class OpenOcdDevice final : public DeviceBase {
 
   void OpenConsoleLocked() {
     if (spec_.tty.empty()) {
-      console_.MarkStopped(absl::StrCat(
-          Label(), " has no serial console: its probe has no virtual COM port (tty); use RTT "
-          "(gale rtt) or wire a USB-serial adapter"));
+      console_.MarkStopped(
+          absl::StrCat(Label(),
+                       " has no serial console: its probe has no virtual COM port (tty); use RTT "
+                       "(gale rtt) or wire a USB-serial adapter"));
       return;
     }
     std::string error;
@@ -366,8 +367,8 @@ class OpenOcdDevice final : public DeviceBase {
     int wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (wake < 0) {
       close(fd);
-      console_.MarkStopped(absl::StrCat("the console of ", Label(),
-                                        " is unavailable: eventfd: ", strerror(errno)));
+      console_.MarkStopped(
+          absl::StrCat("the console of ", Label(), " is unavailable: eventfd: ", strerror(errno)));
       return;
     }
     tty_fd_ = fd;
@@ -409,9 +410,9 @@ class OpenOcdDevice final : public DeviceBase {
       }
       absl::Duration left = deadline - absl::Now();
       if (left <= absl::ZeroDuration()) {
-        return absl::ResourceExhaustedError(absl::StrCat(
-            spec_.tty, " (", Label(), ") has taken no input for 5 s; ", bytes.size(),
-            " bytes were not sent"));
+        return absl::ResourceExhaustedError(absl::StrCat(spec_.tty, " (", Label(),
+                                                         ") has taken no input for 5 s; ",
+                                                         bytes.size(), " bytes were not sent"));
       }
       pollfd pfd{fd, POLLOUT, 0};
       poll(&pfd, 1, static_cast<int>(absl::ToInt64Milliseconds(left)) + 1);
@@ -442,10 +443,9 @@ class OpenOcdDevice final : public DeviceBase {
       if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
         continue;
       }
-      console_.MarkStopped(absl::StrCat(
-          "the console of ", Label(), " (", spec_.tty, ") went away",
-          n < 0 ? absl::StrCat(": ", strerror(errno)) : std::string(),
-          "; replug the probe; a flash or reset opens it again"));
+      console_.MarkStopped(absl::StrCat("the console of ", Label(), " (", spec_.tty, ") went away",
+                                        n < 0 ? absl::StrCat(": ", strerror(errno)) : std::string(),
+                                        "; replug the probe; a flash or reset opens it again"));
       break;
     }
     // Wait for the owner to close; the tty stays open until then so fd numbers stay ours.
@@ -457,10 +457,10 @@ class OpenOcdDevice final : public DeviceBase {
   const PhysicalDeviceSpec spec_;
   const runners::OpenOcdOptions runner_;
   const OpenOcdDeviceOptions options_;
-  std::mutex op_mu_;  ///< one operation at a time
+  std::mutex op_mu_;                                ///< one operation at a time
   std::unique_ptr<runners::OpenOcdServer> server_;  ///< replaced under op_mu_ and mu_
-  int tty_fd_ = -1;   ///< guarded by op_mu_
-  int wake_fd_ = -1;  ///< eventfd that stops the reader
+  int tty_fd_ = -1;                                 ///< guarded by op_mu_
+  int wake_fd_ = -1;                                ///< eventfd that stops the reader
   std::thread reader_;
 };
 
@@ -506,9 +506,9 @@ absl::StatusOr<std::shared_ptr<Device>> CreateOpenOcdDevice(const PhysicalDevice
 }
 
 PhysicalDeviceFactory MakeOpenOcdDeviceFactory(OpenOcdDeviceOptions options) {
-  return [options = std::move(options)](const PhysicalDeviceSpec &spec,
-                                        const std::string &run_dir)
-             -> absl::StatusOr<std::shared_ptr<Device>> {
+  return [options = std::move(options)](
+             const PhysicalDeviceSpec &spec,
+             const std::string &run_dir) -> absl::StatusOr<std::shared_ptr<Device>> {
     return CreateOpenOcdDevice(spec, run_dir, options);
   };
 }

@@ -165,7 +165,8 @@ TEST(OpenOcdDevice, ConsoleFromTheProbesTty) {
   ASSERT_EQ(write(master, board_says.data(), board_says.size()),
             static_cast<ssize_t>(board_says.size()));
   std::string got;
-  ReadUntil(*reader, [&](const ConsoleChunk &) { return got.size() >= board_says.size(); }, &got);
+  ReadUntil(
+      *reader, [&](const ConsoleChunk &) { return got.size() >= board_says.size(); }, &got);
   EXPECT_EQ(got, board_says);
 
   // Input goes to the tty.
@@ -186,7 +187,8 @@ TEST(OpenOcdDevice, ConsoleFromTheProbesTty) {
 
   // The tty going away (probe unplugged) stops the console with a reason.
   close(master);
-  ConsoleChunk stopped = ReadUntil(*reader, [](const ConsoleChunk &c) { return !c.stopped.empty(); });
+  ConsoleChunk stopped =
+      ReadUntil(*reader, [](const ConsoleChunk &c) { return !c.stopped.empty(); });
   EXPECT_TRUE(absl::StrContains(stopped.stopped, "went away")) << stopped.stopped;
   (*device)->Shutdown();
 }
@@ -203,7 +205,8 @@ TEST(OpenOcdDevice, NoTtyGivesAConsoleThatSaysSo) {
 
   PhysicalDeviceSpec missing = DummySpec();
   missing.tty = dir.path() + "/ttyACM9";
-  absl::StatusOr<std::shared_ptr<Device>> other = CreateOpenOcdDevice(missing, dir.path() + "/b", {});
+  absl::StatusOr<std::shared_ptr<Device>> other =
+      CreateOpenOcdDevice(missing, dir.path() + "/b", {});
   ASSERT_TRUE(other.ok()) << other.status();
   std::unique_ptr<ConsoleReader> other_reader = (*other)->console().Attach(true);
   chunk = ReadUntil(*other_reader, [](const ConsoleChunk &c) { return !c.stopped.empty(); });
@@ -215,7 +218,8 @@ TEST(OpenOcdDevice, NoTtyGivesAConsoleThatSaysSo) {
 // one-line error naming the device, and the device offline with that reason.
 TEST(OpenOcdDevice, DeadProbeFlashFailsQuicklyAndClassified) {
   TempDir dir;
-  absl::StatusOr<std::shared_ptr<Device>> device = CreateOpenOcdDevice(NucleoSpec(), dir.path(), {});
+  absl::StatusOr<std::shared_ptr<Device>> device =
+      CreateOpenOcdDevice(NucleoSpec(), dir.path(), {});
   ASSERT_TRUE(device.ok()) << device.status();
   std::ofstream(dir.path() + "/gale.hex") << ":020000040800F2\n:00000001FF\n";
   absl::Time start = absl::Now();

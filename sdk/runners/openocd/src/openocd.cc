@@ -77,19 +77,23 @@ int ListeningPort(absl::string_view log, absl::string_view what) {
   return 0;
 }
 
-std::string Hex(uint64_t value) { return absl::StrFormat("0x%x", value); }
+std::string Hex(uint64_t value) {
+  return absl::StrFormat("0x%x", value);
+}
 
 // "OpenOCD exited with status 1", "OpenOCD was killed by signal 11 (Segmentation fault)".
-std::string Ended(const ExitStatus &status) { return "OpenOCD " + status.Describe(); }
+std::string Ended(const ExitStatus &status) {
+  return "OpenOCD " + status.Describe();
+}
 
 }  // namespace
 
 absl::StatusOr<OpenOcdOptions> OpenOcdOptionsForBoard(const boards::Board &board,
                                                       const std::string &serial) {
   if (board.openocd.empty()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "board ", board.name, " has no OpenOCD settings (no 'openocd:' in ", board.dir,
-        "/board.yaml); add openocd: {configs: [...]} to flash it through a probe"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("board ", board.name, " has no OpenOCD settings (no 'openocd:' in ", board.dir,
+                     "/board.yaml); add openocd: {configs: [...]} to flash it through a probe"));
   }
   OpenOcdOptions options;
   for (const std::string &config : board.openocd.configs) {
@@ -112,8 +116,8 @@ std::vector<std::string> OpenOcdCommandLine(const OpenOcdOptions &options) {
                                    // Loopback only: the Tcl port gives full control.
                                    "-c", "bindto 127.0.0.1",
                                    // Port 0: OpenOCD picks a free one and logs it.
-                                   "-c", "tcl_port 0", "-c", "gdb_port 0",
-                                   "-c", "telnet_port disabled"};
+                                   "-c", "tcl_port 0", "-c", "gdb_port 0", "-c",
+                                   "telnet_port disabled"};
   size_t transport_after = 0;
   for (size_t i = 0; i < options.configs.size(); ++i) {
     if (absl::StrContains(options.configs[i], "interface/")) {
@@ -189,8 +193,8 @@ absl::StatusOr<std::unique_ptr<OpenOcdServer>> OpenOcdServer::Start(const OpenOc
       diagnosis.error_class = OpenOcdErrorClass::kTimeout;
       diagnosis.reason = absl::StrCat(
           "OpenOCD did not become ready within ", absl::FormatDuration(options.start_timeout),
-          diagnosis.evidence.empty() ? "" : absl::StrCat(" (last error: \"", diagnosis.evidence,
-                                                          "\")"),
+          diagnosis.evidence.empty() ? ""
+                                     : absl::StrCat(" (last error: \"", diagnosis.evidence, "\")"),
           "; replug the probe and reset the board, then retry");
     }
     // An unclassified start-up failure is still "OpenOCD is not available", not Unknown.
@@ -243,9 +247,8 @@ absl::StatusOr<std::unique_ptr<OpenOcdServer>> OpenOcdServer::Start(const OpenOc
     }
     server->process_->Wait(absl::Milliseconds(10));
   }
-  absl::StatusOr<std::string> ready =
-      server->client_->Run("set gale_ready 1", std::max(deadline - absl::Now(),
-                                                       absl::Milliseconds(100)));
+  absl::StatusOr<std::string> ready = server->client_->Run(
+      "set gale_ready 1", std::max(deadline - absl::Now(), absl::Milliseconds(100)));
   if (!ready.ok()) {
     if (absl::IsDeadlineExceeded(ready.status())) {
       server->process_->Kill();
@@ -291,9 +294,13 @@ std::string OpenOcdServer::gdb_address() const {
   return gdb_port_ == 0 ? std::string() : absl::StrCat("tcp:127.0.0.1:", gdb_port_);
 }
 
-std::string OpenOcdServer::LogText() const { return ReadFileFrom(log_path_, 0); }
+std::string OpenOcdServer::LogText() const {
+  return ReadFileFrom(log_path_, 0);
+}
 
-ExitStatus OpenOcdServer::Stop() { return process_->Kill(); }
+ExitStatus OpenOcdServer::Stop() {
+  return process_->Kill();
+}
 
 absl::Status OpenOcdServer::CommandError(const absl::Status &cause, std::string_view command,
                                          std::string_view output) {
@@ -304,23 +311,23 @@ absl::Status OpenOcdServer::CommandError(const absl::Status &cause, std::string_
     // reply would be taken for the next command's. Only a new OpenOCD is trustworthy.
     process_->Kill();
     OpenOcdDiagnosis diagnosis = ClassifyOpenOcdOutput(output, ReasonSerial());
-    std::string more = diagnosis.error_class == OpenOcdErrorClass::kOther
-                           ? (diagnosis.evidence.empty() ? std::string()
-                                                         : "; it said: " + diagnosis.evidence)
-                           : "; " + diagnosis.reason;
-    return MakeOpenOcdError(OpenOcdErrorClass::kTimeout,
-                            absl::StrCat(Label(), ": OpenOCD did not finish '", what, "' (",
-                                         cause_message, "), stopped it", more,
-                                         " (log: ", log_path_, ")"),
-                            log_path_, output);
+    std::string more =
+        diagnosis.error_class == OpenOcdErrorClass::kOther
+            ? (diagnosis.evidence.empty() ? std::string() : "; it said: " + diagnosis.evidence)
+            : "; " + diagnosis.reason;
+    return MakeOpenOcdError(
+        OpenOcdErrorClass::kTimeout,
+        absl::StrCat(Label(), ": OpenOCD did not finish '", what, "' (", cause_message,
+                     "), stopped it", more, " (log: ", log_path_, ")"),
+        log_path_, output);
   }
   if (absl::IsUnavailable(cause)) {
     std::optional<ExitStatus> status = process_->Wait(absl::Seconds(1));
     OpenOcdDiagnosis diagnosis = ClassifyOpenOcdOutput(output, ReasonSerial());
     bool known = diagnosis.error_class != OpenOcdErrorClass::kOther;
-    std::string why = known ? ": " + diagnosis.reason
-                            : (diagnosis.evidence.empty() ? std::string()
-                                                          : "; it said: " + diagnosis.evidence);
+    std::string why =
+        known ? ": " + diagnosis.reason
+              : (diagnosis.evidence.empty() ? std::string() : "; it said: " + diagnosis.evidence);
     return MakeOpenOcdError(
         diagnosis.error_class,
         absl::StrCat(Label(), ": ",
@@ -347,10 +354,10 @@ absl::Status OpenOcdServer::CommandError(const absl::Status &cause, std::string_
       absl::StrAppend(&reason, " (", diagnosis.evidence, ")");
     }
   }
-  return MakeOpenOcdError(diagnosis.error_class,
-                          absl::StrCat(Label(), ": '", what, "' failed: ", reason, " (log: ",
-                                       log_path_, ")"),
-                          log_path_, output);
+  return MakeOpenOcdError(
+      diagnosis.error_class,
+      absl::StrCat(Label(), ": '", what, "' failed: ", reason, " (log: ", log_path_, ")"),
+      log_path_, output);
 }
 
 absl::StatusOr<std::string> OpenOcdServer::Command(std::string_view command,
@@ -363,17 +370,17 @@ absl::StatusOr<std::string> OpenOcdServer::Command(std::string_view command,
     std::optional<ExitStatus> status = process_->exit_status();
     std::string log = LogText();
     OpenOcdDiagnosis diagnosis = ClassifyOpenOcdOutput(log, ReasonSerial());
-    return MakeOpenOcdError(diagnosis.error_class,
-                            absl::StrCat(Label(), ": OpenOCD is not running (it ",
-                                         status.has_value() ? status->Describe() : "ended",
-                                         "): ", diagnosis.reason, "; start it again (log: ",
-                                         log_path_, ")"),
-                            log_path_, log, absl::StatusCode::kUnavailable);
+    return MakeOpenOcdError(
+        diagnosis.error_class,
+        absl::StrCat(Label(), ": OpenOCD is not running (it ",
+                     status.has_value() ? status->Describe() : "ended", "): ", diagnosis.reason,
+                     "; start it again (log: ", log_path_, ")"),
+        log_path_, log, absl::StatusCode::kUnavailable);
   }
   if (client_ == nullptr || !client_->usable()) {
     return absl::UnavailableError(absl::StrCat(
-        Label(), ": the connection to OpenOCD broke earlier; start a new OpenOCD (log: ",
-        log_path_, ")"));
+        Label(), ": the connection to OpenOCD broke earlier; start a new OpenOCD (log: ", log_path_,
+        ")"));
   }
   size_t log_offset = FileSize(log_path_);
   absl::StatusOr<std::string> result = client_->Run(command, timeout);
@@ -389,12 +396,15 @@ absl::StatusOr<FlashResult> OpenOcdServer::Flash(const std::string &image,
   std::filesystem::path path = std::filesystem::absolute(image, ec);
   std::ifstream in(path, std::ios::binary);
   if (ec || !in) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "cannot flash ", image, " with ", Label(), ": cannot read it (", strerror(errno), ")"));
+    return absl::InvalidArgumentError(absl::StrCat("cannot flash ", image, " with ", Label(),
+                                                   ": cannot read it (", strerror(errno), ")"));
   }
   char magic[4] = {};
   in.read(magic, sizeof magic);
-  bool elf = in.gcount() == 4 && memcmp(magic, "\x7f" "ELF", 4) == 0;
+  bool elf = in.gcount() == 4 && memcmp(magic,
+                                        "\x7f"
+                                        "ELF",
+                                        4) == 0;
   bool hex = in.gcount() >= 1 && magic[0] == ':';
   if (!elf && !hex) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -414,9 +424,8 @@ absl::StatusOr<FlashResult> OpenOcdServer::Flash(const std::string &image,
   }
   report("connect", 1);
   report("write", 0);
-  absl::StatusOr<std::string> wrote =
-      Command(absl::StrCat("flash write_image erase ", TclQuote(path.string())),
-              options_.flash_timeout);
+  absl::StatusOr<std::string> wrote = Command(
+      absl::StrCat("flash write_image erase ", TclQuote(path.string())), options_.flash_timeout);
   if (!wrote.ok()) {
     return wrote.status();
   }
@@ -475,9 +484,13 @@ absl::Status OpenOcdServer::Reset(bool halt) {
   return Command(halt ? "reset halt" : "reset run").status();
 }
 
-absl::Status OpenOcdServer::Halt() { return Command("halt").status(); }
+absl::Status OpenOcdServer::Halt() {
+  return Command("halt").status();
+}
 
-absl::Status OpenOcdServer::Resume() { return Command("resume").status(); }
+absl::Status OpenOcdServer::Resume() {
+  return Command("resume").status();
+}
 
 absl::StatusOr<std::vector<uint8_t>> OpenOcdServer::ReadMemory(uint64_t address, size_t length) {
   std::vector<uint8_t> data;
@@ -490,20 +503,19 @@ absl::StatusOr<std::vector<uint8_t>> OpenOcdServer::ReadMemory(uint64_t address,
       return out.status();
     }
     size_t got = 0;
-    for (absl::string_view word : absl::StrSplit(*out, absl::ByAnyChar(" \t\r\n{}"),
-                                                absl::SkipEmpty())) {
+    for (absl::string_view word :
+         absl::StrSplit(*out, absl::ByAnyChar(" \t\r\n{}"), absl::SkipEmpty())) {
       uint32_t value = 0;
       if (!absl::SimpleHexAtoi(word, &value) || value > 0xff) {
         return absl::InternalError(absl::StrCat(Label(), ": read_memory at ", Hex(at),
-                                                " answered \"", word,
-                                                "\", not a byte"));
+                                                " answered \"", word, "\", not a byte"));
       }
       data.push_back(static_cast<uint8_t>(value));
       ++got;
     }
     if (got != n) {
-      return absl::InternalError(absl::StrCat(Label(), ": read_memory at ", Hex(at),
-                                              " returned ", got, " bytes instead of ", n));
+      return absl::InternalError(absl::StrCat(Label(), ": read_memory at ", Hex(at), " returned ",
+                                              got, " bytes instead of ", n));
     }
   }
   return data;

@@ -60,10 +60,9 @@ const std::vector<Rule> &Rules() {
       {OpenOcdErrorClass::kFlashWriteFailed,
        {"programming failed", "error writing to flash", "failed erasing sectors",
         "flash write failed", "no flash bank found", "error erasing flash", "flash erase error",
-        "write protect", "flash program error",
-        "couldn't write", "failed to erase", "device is protected", "rdp level"}},
-      {OpenOcdErrorClass::kTimeout,
-       {"timed out", "timeout waiting", "time out"}},
+        "write protect", "flash program error", "couldn't write", "failed to erase",
+        "device is protected", "rdp level"}},
+      {OpenOcdErrorClass::kTimeout, {"timed out", "timeout waiting", "time out"}},
   };
   return *rules;
 }
@@ -101,7 +100,8 @@ std::string Reason(OpenOcdErrorClass error_class, absl::string_view output,
                             "\"): unplug and replug it, or update its firmware");
       }
       if (absl::StrContains(absl::AsciiStrToLower(output), "libusb_get_string_descriptor")) {
-        return absl::StrCat(probe, " could not be opened: it is listed on USB but does not "
+        return absl::StrCat(probe,
+                            " could not be opened: it is listed on USB but does not "
                             "answer requests (OpenOCD could not read its serial number); "
                             "unplug and replug it");
       }
@@ -114,7 +114,8 @@ std::string Reason(OpenOcdErrorClass error_class, absl::string_view output,
       return absl::StrCat("no permission to open ", probe,
                           ": install the udev rules for debug probes and replug it");
     case OpenOcdErrorClass::kProbeBusy:
-      return absl::StrCat(probe, " is in use by another program (another OpenOCD, a debugger "
+      return absl::StrCat(probe,
+                          " is in use by another program (another OpenOCD, a debugger "
                           "or an IDE): close it and retry");
     case OpenOcdErrorClass::kTargetNotExamined: {
       double volts = TargetVoltage(output);
@@ -132,8 +133,8 @@ std::string Reason(OpenOcdErrorClass error_class, absl::string_view output,
                           "\"): the flash may be write- or read-protected (unlock or "
                           "mass-erase it), or the image does not fit this MCU");
     case OpenOcdErrorClass::kVerifyFailed:
-      return absl::StrCat("the flash does not hold the image after writing (OpenOCD: \"",
-                          evidence, "\"): erase the device and flash again; if it persists "
+      return absl::StrCat("the flash does not hold the image after writing (OpenOCD: \"", evidence,
+                          "\"): erase the device and flash again; if it persists "
                           "the flash may be protected or worn");
     case OpenOcdErrorClass::kTimeout:
       return absl::StrCat("OpenOCD timed out (\"", evidence,
@@ -185,9 +186,10 @@ OpenOcdDiagnosis ClassifyOpenOcdOutput(std::string_view output_in, std::string_v
     for (size_t i = 0; i < lines.size(); ++i) {
       // Only OpenOCD's complaints count ("Error:", "Warn :", "** ... **" and the Tcl error
       // text), not an Info line that happens to contain a word like "timeout".
-      bool complaint = absl::StartsWith(lower[i], "error") || absl::StartsWith(lower[i], "warn") ||
-                       absl::StartsWith(lower[i], "**") ||
-                       (!absl::StartsWith(lower[i], "info") && !absl::StartsWith(lower[i], "debug"));
+      bool complaint =
+          absl::StartsWith(lower[i], "error") || absl::StartsWith(lower[i], "warn") ||
+          absl::StartsWith(lower[i], "**") ||
+          (!absl::StartsWith(lower[i], "info") && !absl::StartsWith(lower[i], "debug"));
       bool serial_note = absl::StrContains(lower[i], "no device matches the serial");
       if (!complaint && !serial_note) {
         continue;

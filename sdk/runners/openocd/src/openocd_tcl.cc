@@ -114,8 +114,8 @@ absl::StatusOr<std::unique_ptr<OpenOcdTclClient>> OpenOcdTclClient::Connect(
     if (errno != EINPROGRESS) {
       int err = errno;
       close(fd);
-      return absl::UnavailableError(absl::StrCat("cannot connect to ", address, ": ",
-                                                 strerror(err)));
+      return absl::UnavailableError(
+          absl::StrCat("cannot connect to ", address, ": ", strerror(err)));
     }
     absl::StatusOr<bool> ready = WaitFor(fd, POLLOUT, deadline);
     int err = 0;
@@ -124,11 +124,11 @@ absl::StatusOr<std::unique_ptr<OpenOcdTclClient>> OpenOcdTclClient::Connect(
         err != 0) {
       close(fd);
       if (ready.ok() && !*ready) {
-        return absl::UnavailableError(absl::StrCat("cannot connect to ", address, " within ",
-                                                   absl::FormatDuration(timeout)));
+        return absl::UnavailableError(
+            absl::StrCat("cannot connect to ", address, " within ", absl::FormatDuration(timeout)));
       }
-      return absl::UnavailableError(absl::StrCat("cannot connect to ", address, ": ",
-                                                 strerror(err != 0 ? err : errno)));
+      return absl::UnavailableError(
+          absl::StrCat("cannot connect to ", address, ": ", strerror(err != 0 ? err : errno)));
     }
   }
   return std::unique_ptr<OpenOcdTclClient>(new OpenOcdTclClient(fd, std::move(address)));
@@ -155,14 +155,14 @@ absl::StatusOr<std::string> OpenOcdTclClient::Exchange(std::string_view script,
                                                        std::string_view what,
                                                        absl::Duration timeout) {
   if (script.find(kTerminator) != std::string_view::npos) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "the OpenOCD command \"", Brief(script),
-        "\" contains the byte 0x1a, which ends a Tcl RPC message; remove it"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("the OpenOCD command \"", Brief(script),
+                     "\" contains the byte 0x1a, which ends a Tcl RPC message; remove it"));
   }
   if (broken_) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the connection to ", address_, " is unusable after an earlier failure (",
-        broken_reason_, "); reconnect"));
+    return absl::FailedPreconditionError(absl::StrCat("the connection to ", address_,
+                                                      " is unusable after an earlier failure (",
+                                                      broken_reason_, "); reconnect"));
   }
   absl::Time deadline = absl::Now() + timeout;
   std::string out = std::string(script) + kTerminator;
@@ -214,9 +214,8 @@ absl::StatusOr<std::string> OpenOcdTclClient::Exchange(std::string_view script,
       continue;
     }
     if (n == 0) {
-      return Broken(absl::UnavailableError(
-          absl::StrCat(address_, " closed the connection during \"", Brief(what),
-                       "\" (did OpenOCD exit?)")));
+      return Broken(absl::UnavailableError(absl::StrCat(
+          address_, " closed the connection during \"", Brief(what), "\" (did OpenOCD exit?)")));
     }
     if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) {
       continue;
@@ -246,8 +245,10 @@ absl::StatusOr<std::string> OpenOcdTclClient::Run(std::string_view command,
                                             Brief(command), "\": \"", Brief(*reply), "\""));
   }
   std::string text = reply->substr(space + 1);
-  // 1 is TCL_ERROR; 0 ok, 2 return, 3 break, 4 continue all mean the command finished.
-  if (code == 1) {
+  // 0 ok, 2 return, 3 break, 4 continue: the command finished. 1 is a Tcl error; OpenOCD's
+  // own commands also fail with its negative error numbers (ERROR_FAIL is -4), often with no
+  // text at all (the reason is then only in the log).
+  if (code == 1 || code < 0 || code > 4) {
     while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
       text.pop_back();
     }

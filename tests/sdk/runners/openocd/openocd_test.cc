@@ -79,9 +79,8 @@ TEST(OpenOcdClassify, RecordedOutputs) {
 }
 
 TEST(OpenOcdClassify, ReasonsSayWhatToDo) {
-  OpenOcdDiagnosis dead =
-      ClassifyOpenOcdOutput(ReadFile(kData + "/no-probe-stlink-umockdev-serial.log"),
-                            kUmockdevSerial);
+  OpenOcdDiagnosis dead = ClassifyOpenOcdOutput(
+      ReadFile(kData + "/no-probe-stlink-umockdev-serial.log"), kUmockdevSerial);
   EXPECT_EQ(dead.error_class, OpenOcdErrorClass::kNoProbe);
   EXPECT_TRUE(absl::StrContains(dead.reason, kUmockdevSerial)) << dead.reason;
   EXPECT_TRUE(absl::StrContains(dead.reason, "replug")) << dead.reason;
@@ -97,8 +96,7 @@ TEST(OpenOcdClassify, ReasonsSayWhatToDo) {
 
   OpenOcdDiagnosis other = ClassifyOpenOcdOutput(ReadFile(kData + "/other-missing-config.log"));
   EXPECT_EQ(other.error_class, OpenOcdErrorClass::kOther);
-  EXPECT_TRUE(absl::StrContains(other.reason, "Can't find /nonexistent/board.cfg"))
-      << other.reason;
+  EXPECT_TRUE(absl::StrContains(other.reason, "Can't find /nonexistent/board.cfg")) << other.reason;
 
   // An Info line mentioning a timeout is not a complaint.
   EXPECT_EQ(ClassifyOpenOcdOutput("Info : timed out nothing\n", "", "x").error_class,
@@ -106,9 +104,8 @@ TEST(OpenOcdClassify, ReasonsSayWhatToDo) {
 }
 
 TEST(OpenOcdClassify, StatusCarriesClassLogAndOutput) {
-  absl::Status status =
-      MakeOpenOcdError(OpenOcdErrorClass::kVerifyFailed, "x: verify failed", "/r/openocd.log",
-                       "Error: checksum mismatch\n");
+  absl::Status status = MakeOpenOcdError(OpenOcdErrorClass::kVerifyFailed, "x: verify failed",
+                                         "/r/openocd.log", "Error: checksum mismatch\n");
   EXPECT_TRUE(absl::IsDataLoss(status));
   EXPECT_EQ(OpenOcdErrorClassOf(status), OpenOcdErrorClass::kVerifyFailed);
   EXPECT_EQ(OpenOcdLogPathOf(status), "/r/openocd.log");
@@ -131,13 +128,27 @@ TEST(OpenOcdCommandLine, FromBoardSettings) {
   ASSERT_TRUE(options.ok()) << options.status();
   options->run_dir = dir.path();
   std::vector<std::string> argv = OpenOcdCommandLine(*options);
-  std::vector<std::string> want = {
-      "openocd",  "-c", "bindto 127.0.0.1",     "-c", "tcl_port 0",
-      "-c",       "gdb_port 0",                 "-c", "telnet_port disabled",
-      "-f",       "interface/stlink.cfg",       "-c", "transport select hla_swd",
-      "-f",       dir.path() + "/board.cfg",    "-f", "target/stm32f4x.cfg",
-      "-c",       absl::StrCat("adapter serial ", kUmockdevSerial),
-      "-c",       "adapter speed 4000"};
+  std::vector<std::string> want = {"openocd",
+                                   "-c",
+                                   "bindto 127.0.0.1",
+                                   "-c",
+                                   "tcl_port 0",
+                                   "-c",
+                                   "gdb_port 0",
+                                   "-c",
+                                   "telnet_port disabled",
+                                   "-f",
+                                   "interface/stlink.cfg",
+                                   "-c",
+                                   "transport select hla_swd",
+                                   "-f",
+                                   dir.path() + "/board.cfg",
+                                   "-f",
+                                   "target/stm32f4x.cfg",
+                                   "-c",
+                                   absl::StrCat("adapter serial ", kUmockdevSerial),
+                                   "-c",
+                                   "adapter speed 4000"};
   EXPECT_EQ(argv, want);
 
   boards::Board bare;
@@ -176,7 +187,8 @@ TEST(OpenOcdServer, StartsServesAndStops) {
 
 TEST(OpenOcdServer, TwoServersGetTheirOwnPorts) {
   TempDir a, b;
-  absl::StatusOr<std::unique_ptr<OpenOcdServer>> first = OpenOcdServer::Start(DummyOptions(a.path()));
+  absl::StatusOr<std::unique_ptr<OpenOcdServer>> first =
+      OpenOcdServer::Start(DummyOptions(a.path()));
   absl::StatusOr<std::unique_ptr<OpenOcdServer>> second =
       OpenOcdServer::Start(DummyOptions(b.path()));
   ASSERT_TRUE(first.ok()) << first.status();
@@ -201,6 +213,24 @@ TEST(OpenOcdServer, ExposesTheGdbServerPort) {
   ASSERT_TRUE(transport.ok()) << transport.status();
   gdb::Client client(std::move(*transport), gdb::ClientOptions{});
   EXPECT_TRUE(client.Handshake().ok());
+
+  // This target "reads" the all-ones the dummy adapter returns: the memory path end to end,
+  // across the 16 KiB pieces, and as an rtt::MemoryAccess.
+  absl::StatusOr<std::vector<uint8_t>> memory = (*server)->ReadMemory(0x1000, 40000);
+  ASSERT_TRUE(memory.ok()) << memory.status();
+  EXPECT_EQ(*memory, std::vector<uint8_t>(40000, 0xff));
+  OpenOcdMemoryAccess access(**server);
+  absl::StatusOr<std::vector<uint8_t>> word = access.Read(0x20000000, 4);
+  ASSERT_TRUE(word.ok()) << word.status();
+  EXPECT_EQ(word->size(), 4u);
+  std::vector<uint8_t> bytes(5000, 0x5a);
+  EXPECT_TRUE(access.Write(0x20000000, bytes).ok());
+  // OpenOCD fails `reset halt` here with its own error number (-4) and no text: still an
+  // error, with what it logged.
+  absl::Status reset = (*server)->Reset(/*halt=*/true);
+  EXPECT_FALSE(reset.ok());
+  EXPECT_TRUE(absl::StrContains(reset.message(), "'reset' failed")) << reset;
+  EXPECT_EQ(OpenOcdErrorClassOf(reset), OpenOcdErrorClass::kTargetNotExamined) << reset;
 
   // The testee target has no GDB server: no address rather than a wrong one.
   TempDir other;

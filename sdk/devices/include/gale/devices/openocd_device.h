@@ -18,9 +18,9 @@ struct OpenOcdDeviceOptions {
   std::string openocd_binary = "openocd";
   /// Extra OpenOCD commands (`-c`) after the board's settings, before `init`.
   std::vector<std::string> extra_commands;
-  absl::Duration start_timeout = absl::Seconds(20);     ///< OpenOCD up and the target examined
-  absl::Duration command_timeout = absl::Seconds(10);   ///< reset, halt, memory, verify
-  absl::Duration flash_timeout = absl::Minutes(5);      ///< erase and write
+  absl::Duration start_timeout = absl::Seconds(20);    ///< OpenOCD up and the target examined
+  absl::Duration command_timeout = absl::Seconds(10);  ///< reset, halt, memory, verify
+  absl::Duration flash_timeout = absl::Minutes(5);     ///< erase and write
   uint32_t console_baud = 115200;  ///< the tty's speed (8N1, raw, no flow control)
   size_t console_capacity = ConsoleHub::kDefaultCapacity;
 };

@@ -28,8 +28,8 @@ struct OpenOcdOptions {
   std::vector<std::string> configs;
   /// Extra commands, each passed as `-c CMD` after the configs (before OpenOCD's `init`).
   std::vector<std::string> commands;
-  std::string serial;     ///< `adapter serial` (empty: any probe the interface finds)
-  std::string transport;  ///< `transport select` (empty: the interface's default)
+  std::string serial;              ///< `adapter serial` (empty: any probe the interface finds)
+  std::string transport;           ///< `transport select` (empty: the interface's default)
   uint32_t adapter_speed_khz = 0;  ///< `adapter speed` (0: the scripts' choice)
   /// Folder for openocd.log (OpenOCD's whole output); created 0700 if missing.
   std::string run_dir;
@@ -38,7 +38,7 @@ struct OpenOcdOptions {
   /// From start to a served Tcl command: OpenOCD has examined the target by then.
   absl::Duration start_timeout = absl::Seconds(20);
   absl::Duration command_timeout = absl::Seconds(10);  ///< reset, halt, memory, verify
-  absl::Duration flash_timeout = absl::Minutes(5);      ///< erase and write
+  absl::Duration flash_timeout = absl::Minutes(5);     ///< erase and write
 };
 
 /// The options for `board` and the probe `serial`: its `openocd:` settings, a relative config

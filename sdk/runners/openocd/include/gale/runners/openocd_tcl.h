@@ -43,8 +43,9 @@ class OpenOcdTclClient {
   absl::StatusOr<std::string> Eval(std::string_view script, absl::Duration timeout);
 
   /// Runs one OpenOCD command (any Tcl script) and returns its result text.
-  /// @retval FailedPrecondition the command raised a Tcl error: the message is
-  ///         "OpenOCD: <command>: <OpenOCD's message>" (e.g. `invalid command name "foo"`)
+  /// @retval FailedPrecondition the command failed (a Tcl error, or one of OpenOCD's negative
+  ///         error codes): the message is "OpenOCD: <command>: <OpenOCD's message>" (e.g.
+  ///         `invalid command name "foo"`), "failed" when OpenOCD gave no text
   /// Transport errors as Eval().
   absl::StatusOr<std::string> Run(std::string_view command, absl::Duration timeout);
 
