@@ -128,6 +128,7 @@ class OpenOcdDevice final : public DeviceBase {
     if (deleted()) {
       return DeletedError();
     }
+    RefreshConsoleLocked();
     DeviceState before = Info().state;
     Update([](DeviceInfo &info) {
       info.state = DeviceState::kFlashing;
@@ -138,7 +139,7 @@ class OpenOcdDevice final : public DeviceBase {
       return FailLocked(up, "flash", before);
     }
     if (options.run) {
-      console_.MarkStarted();
+      MarkRunStartedLocked();
     }
     absl::StatusOr<FlashResult> result = server_->Flash(image, options);
     if (!result.ok()) {
@@ -154,7 +155,7 @@ class OpenOcdDevice final : public DeviceBase {
   absl::Status Reset(bool halt) override {
     return Operate("reset", [&]() -> absl::Status {
       if (!halt) {
-        console_.MarkStarted();
+        MarkRunStartedLocked();
       }
       absl::Status status = server_->Reset(halt);
       if (status.ok()) {
@@ -278,6 +279,7 @@ class OpenOcdDevice final : public DeviceBase {
     if (deleted()) {
       return DeletedError();
     }
+    RefreshConsoleLocked();
     DeviceState before = Info().state;
     if (absl::Status up = EnsureServerLocked(); !up.ok()) {
       return FailLocked(up, operation, before);
@@ -294,10 +296,6 @@ class OpenOcdDevice final : public DeviceBase {
       return absl::OkStatus();
     }
     StopServerLocked();
-    // The console may have gone with a replugged probe: try it again too.
-    if (tty_fd_ < 0) {
-      OpenConsoleLocked();
-    }
     absl::StatusOr<std::unique_ptr<runners::OpenOcdServer>> server =
         runners::OpenOcdServer::Start(runner_);
     if (!server.ok()) {
@@ -350,9 +348,44 @@ class OpenOcdDevice final : public DeviceBase {
     return status;
   }
 
+  // Why the console shows nothing, for readers; a repeated reason is not reported again.
+  void ConsoleProblem(const std::string &problem) {
+    {
+      std::lock_guard lock(console_mu_);
+      if (problem == console_problem_) {
+        return;
+      }
+      console_problem_ = problem;
+    }
+    console_.MarkStopped(problem);
+  }
+
+  // A new run of the image begins; a console without its tty keeps saying why.
+  void MarkRunStartedLocked() {
+    console_.MarkStarted();
+    std::string problem;
+    {
+      std::lock_guard lock(console_mu_);
+      problem = console_problem_;
+    }
+    if (!problem.empty()) {
+      console_.MarkStopped(problem);
+    }
+  }
+
+  // A tty that went away (the probe was unplugged and plugged in again) or could not be opened
+  // is tried again at each operation.
+  void RefreshConsoleLocked() {
+    if (spec_.tty.empty() || (tty_fd_ >= 0 && !console_gone_)) {
+      return;
+    }
+    CloseConsoleLocked();
+    OpenConsoleLocked();
+  }
+
   void OpenConsoleLocked() {
     if (spec_.tty.empty()) {
-      console_.MarkStopped(
+      ConsoleProblem(
           absl::StrCat(Label(),
                        " has no serial console: its probe has no virtual COM port (tty); use RTT "
                        "(gale rtt) or wire a USB-serial adapter"));
@@ -361,16 +394,21 @@ class OpenOcdDevice final : public DeviceBase {
     std::string error;
     int fd = OpenTty(spec_.tty, options_.console_baud, error);
     if (fd < 0) {
-      console_.MarkStopped(absl::StrCat("the console of ", Label(), " is unavailable: ", error));
+      ConsoleProblem(absl::StrCat("the console of ", Label(), " is unavailable: ", error));
       return;
     }
     int wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (wake < 0) {
       close(fd);
-      console_.MarkStopped(
+      ConsoleProblem(
           absl::StrCat("the console of ", Label(), " is unavailable: eventfd: ", strerror(errno)));
       return;
     }
+    {
+      std::lock_guard lock(console_mu_);
+      console_problem_.clear();
+    }
+    console_gone_ = false;
     tty_fd_ = fd;
     wake_fd_ = wake;
     console_.SetInputSink([this, fd](std::string_view bytes) { return WriteTty(fd, bytes); });
@@ -443,9 +481,11 @@ class OpenOcdDevice final : public DeviceBase {
       if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
         continue;
       }
-      console_.MarkStopped(absl::StrCat("the console of ", Label(), " (", spec_.tty, ") went away",
-                                        n < 0 ? absl::StrCat(": ", strerror(errno)) : std::string(),
-                                        "; replug the probe; a flash or reset opens it again"));
+      console_.SetInputSink(nullptr);
+      console_gone_ = true;
+      ConsoleProblem(absl::StrCat("the console of ", Label(), " (", spec_.tty, ") went away",
+                                  n < 0 ? absl::StrCat(": ", strerror(errno)) : std::string(),
+                                  "; replug the probe; the next operation opens it again"));
       break;
     }
     // Wait for the owner to close; the tty stays open until then so fd numbers stay ours.
@@ -462,6 +502,9 @@ class OpenOcdDevice final : public DeviceBase {
   int tty_fd_ = -1;                                 ///< guarded by op_mu_
   int wake_fd_ = -1;                                ///< eventfd that stops the reader
   std::thread reader_;
+  std::atomic<bool> console_gone_{false};  ///< the reader saw the tty go away
+  std::mutex console_mu_;                  ///< guards console_problem_
+  std::string console_problem_;            ///< why the console is silent; empty when it works
 };
 
 }  // namespace

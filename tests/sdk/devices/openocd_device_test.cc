@@ -190,6 +190,13 @@ TEST(OpenOcdDevice, ConsoleFromTheProbesTty) {
   ConsoleChunk stopped =
       ReadUntil(*reader, [](const ConsoleChunk &c) { return !c.stopped.empty(); });
   EXPECT_TRUE(absl::StrContains(stopped.stopped, "went away")) << stopped.stopped;
+  EXPECT_TRUE(absl::IsFailedPrecondition((*device)->console().SendInput("x")));
+
+  // Plugged in again (here: the same pty path cannot come back, so a new pty is not the same
+  // file; the retry reports that it is still missing rather than staying silent).
+  ASSERT_TRUE((*device)->Halt().ok());
+  ConsoleChunk again = ReadUntil(*reader, [](const ConsoleChunk &c) { return !c.stopped.empty(); });
+  EXPECT_TRUE(absl::StrContains(again.stopped, "unavailable")) << again.stopped;
   (*device)->Shutdown();
 }
 
