@@ -218,12 +218,22 @@ class OpenOcdDevice final : public DeviceBase {
       return;
     }
     // SIGTERM without the operation lock: OpenOCD shuts down cleanly (releasing the probe) and
-    // an operation in progress fails at once instead of holding the caller.
-    {
+    // an operation in progress fails at once instead of holding the caller. One that does not
+    // end within a second (stuck in a USB transfer) is killed.
+    auto signal_server = [this](int sig) {
       std::lock_guard lock(mu_);
-      if (server_ != nullptr) {
-        server_->process().Signal(SIGTERM);
+      if (server_ == nullptr || !server_->running()) {
+        return false;
       }
+      server_->process().Signal(sig);
+      return true;
+    };
+    if (signal_server(SIGTERM)) {
+      absl::Time deadline = absl::Now() + absl::Seconds(1);
+      while (absl::Now() < deadline && signal_server(0)) {
+        absl::SleepFor(absl::Milliseconds(10));
+      }
+      signal_server(SIGKILL);
     }
     {
       std::lock_guard op(op_mu_);

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -146,6 +147,25 @@ TEST(OpenOcdDevice, GdbAddressOnceOpenOcdRuns) {
   ASSERT_TRUE((*device)->Halt().ok());
   EXPECT_TRUE(absl::StartsWith((*device)->Info().gdb_address, "tcp:127.0.0.1:"))
       << (*device)->Info().gdb_address;
+}
+
+TEST(OpenOcdDevice, ShutdownDuringAnOperationIsQuick) {
+  TempDir dir;
+  PhysicalDeviceSpec spec = DummySpec();
+  spec.board.openocd.configs = {kRunnerData + "/dummy-gdb.cfg"};
+  absl::StatusOr<std::shared_ptr<Device>> device = CreateOpenOcdDevice(spec, dir.path(), {});
+  ASSERT_TRUE(device.ok()) << device.status();
+  ASSERT_TRUE((*device)->Halt().ok());
+  // 1 MiB through the dummy adapter takes tens of seconds.
+  absl::StatusOr<std::vector<uint8_t>> memory;
+  std::thread reader([&] { memory = (*device)->ReadMemory(0, 1 << 20); });
+  absl::SleepFor(absl::Milliseconds(300));
+  absl::Time start = absl::Now();
+  (*device)->Shutdown();
+  reader.join();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(3));
+  EXPECT_FALSE(memory.ok());
+  EXPECT_FALSE(std::filesystem::exists(dir.path() + "/openocd.log"));
 }
 
 TEST(OpenOcdDevice, ConsoleFromTheProbesTty) {
