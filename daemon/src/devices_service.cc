@@ -198,7 +198,11 @@ class DevicesService final : public v1::Devices::Service {
     }
     devices::DeviceInfo info = (*device)->Info();
     if (info.gdb_address.empty()) {
-      return ToGrpc((*device)->LendDebugServer().status());  // says why there is none
+      // No server yet (OpenOCD starts on demand) or none at all (native_sim: the error says so).
+      absl::StatusOr<std::unique_ptr<devices::DebugLease>> lease = (*device)->LendDebugServer();
+      if (!lease.ok()) {
+        return ToGrpc(lease.status());
+      }
     }
     absl::StatusOr<int> port = context_.gdb_proxies->Get(*device);
     if (!port.ok()) {

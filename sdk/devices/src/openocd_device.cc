@@ -213,6 +213,29 @@ class OpenOcdDevice final : public DeviceBase {
                    [&]() -> absl::Status { return server_->WriteMemory(address, bytes); });
   }
 
+  // OpenOCD serves gdb beside its Tcl port, so the device's own operations go on while a
+  // debugger is attached (they act on the same target: a flash under a debugger is the user's
+  // choice). The lease only makes sure the server runs.
+  absl::StatusOr<std::unique_ptr<DebugLease>> LendDebugServer() override {
+    std::string address;
+    absl::Status up = Operate("debug", [&]() -> absl::Status {
+      address = server_->gdb_address();
+      return absl::OkStatus();
+    });
+    if (!up.ok()) {
+      return up;
+    }
+    class Lease final : public DebugLease {
+     public:
+      explicit Lease(std::string address) : address_(std::move(address)) {}
+      const std::string &address() const override { return address_; }
+
+     private:
+      std::string address_;
+    };
+    return std::unique_ptr<DebugLease>(std::make_unique<Lease>(address));
+  }
+
   void Shutdown() override {
     if (!MarkDeleted()) {
       return;
