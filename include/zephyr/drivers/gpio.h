@@ -1,0 +1,1 @@
+#include <gale/drivers/gpio.h>
