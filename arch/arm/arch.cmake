@@ -1,15 +1,17 @@
 # Cortex-M: compiler and linker flags for every target object, and the image format.
-if(CONFIG_CPU_CORTEX_M3)
+if(CONFIG_CPU_CORTEX_M0)
+  set(_cpu cortex-m0)
+elseif(CONFIG_CPU_CORTEX_M3)
   set(_cpu cortex-m3)
 elseif(CONFIG_CPU_CORTEX_M4)
   set(_cpu cortex-m4)
 else()
-  message(FATAL_ERROR "arch/arm: no CPU selected (CONFIG_CPU_CORTEX_M3 or CONFIG_CPU_CORTEX_M4)")
+  message(FATAL_ERROR "arch/arm: no CPU selected (CONFIG_CPU_CORTEX_M0, CONFIG_CPU_CORTEX_M3 or CONFIG_CPU_CORTEX_M4)")
 endif()
 
 # Floating point: with CONFIG_FPU the hard-float ABI (float values in s-registers), else none of
 # the code touches the FPU. The flags go to the link too: they pick the matching picolibc and
-# libgcc multilib (thumb/v7e-m+fp/hard for the Cortex-M4F).
+# libgcc multilib (thumb/v7e-m+fp/hard for the Cortex-M4F, thumb/v6-m/nofp for the Cortex-M0).
 if(CONFIG_FPU)
   if(CONFIG_CPU_CORTEX_M4)
     set(_float -mfloat-abi=hard -mfpu=fpv4-sp-d16)
