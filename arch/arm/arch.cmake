@@ -22,7 +22,13 @@ else()
   set(_float -mfloat-abi=soft)
 endif()
 
-target_compile_options(gale_interface INTERFACE -mcpu=${_cpu} -mthumb -mabi=aapcs ${_float}
+# Inline assembly is in unified syntax everywhere; GCC assumes the old divided syntax for
+# Thumb-1 targets (Armv6-M) unless told.
+if(CONFIG_ARMV6_M)
+  set(_asm_syntax -masm-syntax-unified)
+endif()
+
+target_compile_options(gale_interface INTERFACE -mcpu=${_cpu} -mthumb -mabi=aapcs ${_float} ${_asm_syntax}
                        --specs=picolibc.specs -fno-unwind-tables -fno-asynchronous-unwind-tables)
 target_link_options(gale_interface INTERFACE -mcpu=${_cpu} -mthumb ${_float}
                     --specs=picolibc.specs -nostartfiles -Wl,--print-memory-usage
