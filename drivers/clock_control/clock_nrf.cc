@@ -59,12 +59,12 @@ int Init(const device *dev) {
 }  // namespace
 
 // Before the drivers that depend on the clock's accuracy (serial, timers).
-#define CLOCK_NRF_DEFINE(n)                                                     \
-  static const Config config_##n = {                                            \
-      .base = DT_INST_REG_ADDR(n),                                              \
-      .lfclk_source = DT_ENUM_IDX_OR(DT_DRV_INST(n), lfclk_source, 0),                        \
-  };                                                                            \
-  DEVICE_DT_INST_DEFINE(n, Init, NULL, NULL, &config_##n, PRE_KERNEL_1,         \
+#define CLOCK_NRF_DEFINE(n)                                             \
+  static const Config config_##n = {                                    \
+      .base = DT_INST_REG_ADDR(n),                                      \
+      .lfclk_source = DT_ENUM_IDX_OR(DT_DRV_INST(n), lfclk_source, 0),  \
+  };                                                                    \
+  DEVICE_DT_INST_DEFINE(n, Init, NULL, NULL, &config_##n, PRE_KERNEL_1, \
                         CONFIG_CLOCK_CONTROL_NRF_INIT_PRIORITY, NULL);
 
 DT_INST_FOREACH_STATUS_OKAY(CLOCK_NRF_DEFINE)

@@ -35,8 +35,8 @@ struct Data {
 };
 
 volatile uint32_t &Reg(const device *port, uintptr_t offset) {
-  return *reinterpret_cast<volatile uint32_t *>(
-      static_cast<const Config *>(port->config)->base + offset);
+  return *reinterpret_cast<volatile uint32_t *>(static_cast<const Config *>(port->config)->base +
+                                                offset);
 }
 
 int PinConfigure(const device *port, gpio_pin_t pin, gpio_flags_t flags) {

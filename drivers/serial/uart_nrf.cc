@@ -115,17 +115,17 @@ const uart_driver_api kApi = {
 
 }  // namespace
 
-#define UART_NRF_DEFINE(n)                                                                        \
-  static_assert(gale::drivers::nrf::BaudrateValue(DT_INST_PROP(n, current_speed)) != 0,          \
-                "nordic,nrf-uart: current-speed is not a rate the BAUDRATE register offers "     \
-                "(1200 ... 1000000, e.g. 9600, 115200)");                                         \
-  static const Config config_##n = {                                                              \
-      .base = DT_INST_REG_ADDR(n),                                                                \
-      .baudrate = DT_INST_PROP(n, current_speed),                                                 \
-      .tx_pin = DT_INST_PROP(n, tx_pin),                                                          \
-      .rx_pin = DT_INST_PROP(n, rx_pin),                                                          \
-  };                                                                                              \
-  DEVICE_DT_INST_DEFINE(n, Init, NULL, NULL, &config_##n, PRE_KERNEL_1,                           \
+#define UART_NRF_DEFINE(n)                                                                   \
+  static_assert(gale::drivers::nrf::BaudrateValue(DT_INST_PROP(n, current_speed)) != 0,      \
+                "nordic,nrf-uart: current-speed is not a rate the BAUDRATE register offers " \
+                "(1200 ... 1000000, e.g. 9600, 115200)");                                    \
+  static const Config config_##n = {                                                         \
+      .base = DT_INST_REG_ADDR(n),                                                           \
+      .baudrate = DT_INST_PROP(n, current_speed),                                            \
+      .tx_pin = DT_INST_PROP(n, tx_pin),                                                     \
+      .rx_pin = DT_INST_PROP(n, rx_pin),                                                     \
+  };                                                                                         \
+  DEVICE_DT_INST_DEFINE(n, Init, NULL, NULL, &config_##n, PRE_KERNEL_1,                      \
                         CONFIG_SERIAL_INIT_PRIORITY, &kApi);
 
 DT_INST_FOREACH_STATUS_OKAY(UART_NRF_DEFINE)

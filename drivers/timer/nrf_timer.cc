@@ -143,9 +143,9 @@ void sys_clock_set_timeout(int32_t ticks, bool idle) {
   unsigned int key = arch_irq_lock();
   auto unannounced = static_cast<uint32_t>(Now() - announced_cycles);
   // The tick boundary @p ticks ticks after the start of the current, partly elapsed, tick.
-  uint64_t target = announced_cycles +
-                    static_cast<uint64_t>(unannounced / kCyclesPerTick + static_cast<uint32_t>(ticks)) *
-                        kCyclesPerTick;
+  uint64_t target = announced_cycles + static_cast<uint64_t>(unannounced / kCyclesPerTick +
+                                                             static_cast<uint32_t>(ticks)) *
+                                           kCyclesPerTick;
   SetCompare(target);
   arch_irq_unlock(key);
 #else
