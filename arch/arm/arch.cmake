@@ -1,12 +1,14 @@
 # Cortex-M: compiler and linker flags for every target object, and the image format.
 if(CONFIG_CPU_CORTEX_M0)
   set(_cpu cortex-m0)
+elseif(CONFIG_CPU_CORTEX_M0PLUS)
+  set(_cpu cortex-m0plus)
 elseif(CONFIG_CPU_CORTEX_M3)
   set(_cpu cortex-m3)
 elseif(CONFIG_CPU_CORTEX_M4)
   set(_cpu cortex-m4)
 else()
-  message(FATAL_ERROR "arch/arm: no CPU selected (CONFIG_CPU_CORTEX_M0, CONFIG_CPU_CORTEX_M3 or CONFIG_CPU_CORTEX_M4)")
+  message(FATAL_ERROR "arch/arm: no CPU selected (CONFIG_CPU_CORTEX_M0, _M0PLUS, _M3 or _M4)")
 endif()
 
 # Floating point: with CONFIG_FPU the hard-float ABI (float values in s-registers), else none of
