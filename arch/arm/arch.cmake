@@ -1,15 +1,19 @@
 # Cortex-M: compiler and linker flags for every target object, and the image format.
-if(CONFIG_CPU_CORTEX_M3)
+if(CONFIG_CPU_CORTEX_M0)
+  set(_cpu cortex-m0)
+elseif(CONFIG_CPU_CORTEX_M0PLUS)
+  set(_cpu cortex-m0plus)
+elseif(CONFIG_CPU_CORTEX_M3)
   set(_cpu cortex-m3)
 elseif(CONFIG_CPU_CORTEX_M4)
   set(_cpu cortex-m4)
 else()
-  message(FATAL_ERROR "arch/arm: no CPU selected (CONFIG_CPU_CORTEX_M3 or CONFIG_CPU_CORTEX_M4)")
+  message(FATAL_ERROR "arch/arm: no CPU selected (CONFIG_CPU_CORTEX_M0, _M0PLUS, _M3 or _M4)")
 endif()
 
 # Floating point: with CONFIG_FPU the hard-float ABI (float values in s-registers), else none of
 # the code touches the FPU. The flags go to the link too: they pick the matching picolibc and
-# libgcc multilib (thumb/v7e-m+fp/hard for the Cortex-M4F).
+# libgcc multilib (thumb/v7e-m+fp/hard for the Cortex-M4F, thumb/v6-m/nofp for the Cortex-M0).
 if(CONFIG_FPU)
   if(CONFIG_CPU_CORTEX_M4)
     set(_float -mfloat-abi=hard -mfpu=fpv4-sp-d16)
@@ -20,7 +24,13 @@ else()
   set(_float -mfloat-abi=soft)
 endif()
 
-target_compile_options(gale_interface INTERFACE -mcpu=${_cpu} -mthumb -mabi=aapcs ${_float}
+# Inline assembly is in unified syntax everywhere; GCC assumes the old divided syntax for
+# Thumb-1 targets (Armv6-M) unless told.
+if(CONFIG_ARMV6_M)
+  set(_asm_syntax -masm-syntax-unified)
+endif()
+
+target_compile_options(gale_interface INTERFACE -mcpu=${_cpu} -mthumb -mabi=aapcs ${_float} ${_asm_syntax}
                        --specs=picolibc.specs -fno-unwind-tables -fno-asynchronous-unwind-tables)
 target_link_options(gale_interface INTERFACE -mcpu=${_cpu} -mthumb ${_float}
                     --specs=picolibc.specs -nostartfiles -Wl,--print-memory-usage

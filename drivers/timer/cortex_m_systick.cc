@@ -102,9 +102,9 @@ extern "C" {
 // SysTick vector: into the common interrupt path like any connected interrupt.
 __attribute__((naked)) void z_arm_systick(void) {
   __asm__ volatile(
-      "mov r0, #0\n\t"
+      "movs r0, #0\n\t"
       "ldr r1, =%c0\n\t"
-      "b z_arm_isr_common\n\t"
+      Z_ARM_JUMP_ISR_COMMON
       ".ltorg\n\t"
       :
       : "i"(SysTickIsr));

@@ -75,10 +75,20 @@ void z_arm_fault_handler(struct arch_esf *esf, uint32_t exc_return) {
   uint32_t ipsr;
   __asm__ volatile("mrs %0, ipsr" : "=r"(ipsr));
   uint32_t number = ipsr & 0x1FFU;
+#ifdef CONFIG_ARMV7_M_ARMV8_M_MAINLINE
   uint32_t cfsr = scb::Read(scb::kCfsr);
   uint32_t hfsr = scb::Read(scb::kHfsr);
   uint32_t mmfar = scb::Read(scb::kMmfar);
   uint32_t bfar = scb::Read(scb::kBfar);
+#else
+  // Armv6-M has no fault status registers (reading their addresses is itself a fault): a
+  // HardFault reports the stacked frame only.
+  uint32_t cfsr = 0;
+  uint32_t hfsr = 0;
+  uint32_t mmfar = 0;
+  uint32_t bfar = 0;
+  ARG_UNUSED(kHfsrForced);
+#endif
   bool from_thread = (exc_return & 0x4U) != 0U;
   k_thread *thread = _kernel.current;
   unsigned int reason = number >= 16 ? K_ERR_SPURIOUS_IRQ : K_ERR_CPU_EXCEPTION;
@@ -120,11 +130,15 @@ void z_arm_fault_handler(struct arch_esf *esf, uint32_t exc_return) {
            static_cast<unsigned>(esf->basic.ip), static_cast<unsigned>(esf->basic.lr),
            static_cast<unsigned>(esf->basic.pc), static_cast<unsigned>(esf->basic.xpsr));
   }
+#ifdef CONFIG_ARMV7_M_ARMV8_M_MAINLINE
   printk("  CFSR 0x%08x  HFSR 0x%08x  EXC_RETURN 0x%08x\n", static_cast<unsigned>(cfsr),
          static_cast<unsigned>(hfsr), static_cast<unsigned>(exc_return));
   // The status bits are sticky: clear them for the next fault.
   scb::Write(scb::kCfsr, cfsr);
   scb::Write(scb::kHfsr, hfsr);
+#else
+  printk("  EXC_RETURN 0x%08x\n", static_cast<unsigned>(exc_return));
+#endif
 
   if (!from_thread) {
     printk("Fault in an interrupt handler: halting\n");

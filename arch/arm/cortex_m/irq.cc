@@ -33,8 +33,19 @@ int arch_irq_is_enabled(unsigned int irq) {
 void z_arm_irq_priority_set(unsigned int irq, unsigned int prio, uint32_t flags) {
   ARG_UNUSED(flags);
   __ASSERT(prio < (1U << CONFIG_NUM_IRQ_PRIO_BITS) - 1U, "IRQ priority %u out of range", prio);
+  uint32_t value = (prio << (8 - CONFIG_NUM_IRQ_PRIO_BITS)) & 0xFFU;
+#ifdef CONFIG_ARMV6_M
+  // Armv6-M allows only word accesses to the priority registers: read-modify-write the byte's
+  // word, with interrupts locked so that no handler changes another line's byte in between.
+  auto *ipr = reinterpret_cast<volatile uint32_t *>(kNvicIpr) + irq / 4U;
+  unsigned int shift = (irq % 4U) * 8U;
+  unsigned int key = arch_irq_lock();
+  *ipr = (*ipr & ~(0xFFU << shift)) | (value << shift);
+  arch_irq_unlock(key);
+#else
   auto *ipr = reinterpret_cast<volatile uint8_t *>(kNvicIpr);
-  ipr[irq] = static_cast<uint8_t>(prio << (8 - CONFIG_NUM_IRQ_PRIO_BITS));
+  ipr[irq] = static_cast<uint8_t>(value);
+#endif
 }
 
 }  // extern "C"

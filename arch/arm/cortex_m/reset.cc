@@ -50,6 +50,7 @@ extern "C" FUNC_NORETURN __attribute__((target("general-regs-only"))) void z_arm
          static_cast<size_t>(__data_region_end - __data_region_start));
   memset(__bss_start, 0, static_cast<size_t>(__bss_end - __bss_start));
 
+#ifdef CONFIG_ARMV7_M_ARMV8_M_MAINLINE
   // The table is linked at the start of flash, where the reset vector already is; setting VTOR
   // keeps that true for images linked elsewhere (behind a bootloader).
   scb::Write(scb::kVtor, reinterpret_cast<uintptr_t>(_vector_table));
@@ -59,6 +60,11 @@ extern "C" FUNC_NORETURN __attribute__((target("general-regs-only"))) void z_arm
                               scb::kShcsrUsgFaultEna);
   scb::Write(scb::kCcr, scb::Read(scb::kCcr) | scb::kCcrDiv0Trp);
   __asm__ volatile("dsb\n\tisb" : : : "memory");
+#else
+  // Armv6-M: the vector table is fixed at address 0 (no VTOR on the Cortex-M0), every fault is
+  // a HardFault, and division is done in software.
+  ARG_UNUSED(_vector_table);
+#endif
 
 #ifdef CONFIG_THREAD_LOCAL_STORAGE
   // Start-up code (init levels) gets a TLS block too, so that errno works before threads.

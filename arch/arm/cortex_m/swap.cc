@@ -25,6 +25,61 @@ extern "C" {
 
 // PendSV: the context switch. Interrupts are locked while the kernel's current pointer and
 // the MPU guard change, so no handler sees them half-updated.
+#ifdef CONFIG_ARMV6_M
+// Thumb-1 has no store-multiple to a descending stack and moves r8-r11 only through low
+// registers: the saved block gets the same layout as on Armv7-M (r4-r11 from the lowest
+// address, EXC_RETURN last), written upwards from its start. Structure offsets go through a
+// register, since an immediate offset reaches 124 bytes only.
+__attribute__((naked)) void z_arm_pendsv(void) {
+  __asm__ volatile(
+      "cpsid i\n\t"
+      "ldr r3, =_kernel\n\t"
+      "ldr r2, [r3, #0]\n\t"  // outgoing: _kernel.current
+      "mrs r0, psp\n\t"
+      "subs r0, #36\n\t"
+      "ldr r1, =%c[psp]\n\t"
+      "str r0, [r2, r1]\n\t"
+      "stmia r0!, {r4-r7}\n\t"
+      "mov r4, r8\n\t"
+      "mov r5, r9\n\t"
+      "mov r6, r10\n\t"
+      "mov r7, r11\n\t"
+      "stmia r0!, {r4-r7}\n\t"
+      "mov r4, lr\n\t"
+      "str r4, [r0]\n\t"
+      "ldr r2, [r3, #4]\n\t"  // incoming: _kernel.ready_cache
+      "str r2, [r3, #0]\n\t"
+#ifdef CONFIG_THREAD_LOCAL_STORAGE
+      "ldr r1, =%c[tls]\n\t"  // picolibc's thread pointer
+      "ldr r1, [r2, r1]\n\t"
+      "ldr r0, =__tls\n\t"
+      "str r1, [r0]\n\t"
+#endif
+      "ldr r1, =%c[psp]\n\t"
+      "ldr r0, [r2, r1]\n\t"
+      "adds r0, #16\n\t"
+      "ldmia r0!, {r4-r7}\n\t"  // r8-r11
+      "mov r8, r4\n\t"
+      "mov r9, r5\n\t"
+      "mov r10, r6\n\t"
+      "mov r11, r7\n\t"
+      "ldr r4, [r0]\n\t"  // EXC_RETURN
+      "mov lr, r4\n\t"
+      "adds r0, #4\n\t"
+      "msr psp, r0\n\t"
+      "subs r0, #36\n\t"
+      "ldmia r0!, {r4-r7}\n\t"
+      "cpsie i\n\t"
+      "bx lr\n\t"
+      ".ltorg\n\t"
+      :
+      : [psp] "i"(offsetof(struct k_thread, arch.psp))
+#ifdef CONFIG_THREAD_LOCAL_STORAGE
+        , [tls] "i"(offsetof(struct k_thread, tls))
+#endif
+  );
+}
+#else
 __attribute__((naked)) void z_arm_pendsv(void) {
   __asm__ volatile(
       "cpsid i\n\t"
@@ -72,6 +127,7 @@ __attribute__((naked)) void z_arm_pendsv(void) {
 #endif
   );
 }
+#endif  // CONFIG_ARMV6_M
 
 // Common interrupt entry: the vector thunk of IRQ_CONNECT (and SysTick) loads the handler's
 // argument in r0 and the handler in r1. After the handler, pend a switch if it readied a
@@ -86,7 +142,11 @@ __attribute__((naked)) void z_arm_isr_common(void) {
       "cmp r1, r2\n\t"
       "beq 1f\n\t"
       "ldr r1, =%c[icsr]\n\t"
+#ifdef CONFIG_ARMV6_M
+      "ldr r2, =%c[pendsv]\n\t"  // Thumb-1 moves only 8-bit immediates
+#else
       "mov r2, %[pendsv]\n\t"
+#endif
       "str r2, [r1]\n\t"
       "1:\n\t"
       "pop {r4, pc}\n\t"
@@ -186,13 +246,13 @@ FUNC_NORETURN void arch_switch_to_main_thread(struct k_thread *main_thread, char
   register uint32_t r0 __asm__("r0") = reinterpret_cast<uint32_t>(entry);
   __asm__ volatile(
       "msr psp, %[psp]\n\t"
-      "mov r1, #2\n\t"  // CONTROL.SPSEL: thread mode uses the PSP
+      "movs r1, #2\n\t"  // CONTROL.SPSEL: thread mode uses the PSP
       "msr control, r1\n\t"
       "isb\n\t"
       "msr msp, %[msp]\n\t"  // the start-up stack becomes the interrupt stack again
-      "mov r1, #0\n\t"
-      "mov r2, #0\n\t"
-      "mov r3, #0\n\t"
+      "movs r1, #0\n\t"
+      "movs r2, #0\n\t"
+      "movs r3, #0\n\t"
       "cpsie i\n\t"
       "bl z_thread_entry\n\t"
       :
@@ -216,7 +276,7 @@ void z_arm_svc_offload(void) {
 __attribute__((naked)) void z_arm_svc(void) {
   __asm__ volatile(
       "ldr r1, =z_arm_svc_offload\n\t"
-      "b z_arm_isr_common\n\t"
+      Z_ARM_JUMP_ISR_COMMON
       ".ltorg\n\t");
 }
 

@@ -14,15 +14,26 @@ _vector_table:
 	.word z_arm_reset
 	.word z_arm_nmi
 	.word z_arm_hard_fault
+#ifdef CONFIG_ARMV6_M
+	/* Reserved on Armv6-M: every fault is a HardFault. */
+	.word 0
+	.word 0
+	.word 0
+#else
 	.word z_arm_mpu_fault
 	.word z_arm_bus_fault
 	.word z_arm_usage_fault
+#endif
 	.word 0
 	.word 0
 	.word 0
 	.word 0
 	.word z_arm_svc
+#ifdef CONFIG_ARMV6_M
+	.word 0
+#else
 	.word z_arm_debug_monitor
+#endif
 	.word 0
 	.word z_arm_pendsv
 	.word z_arm_systick
@@ -51,11 +62,24 @@ _vector_table:
 	.global z_arm_exc_spurious
 	.type z_arm_exc_spurious, %function
 z_arm_exc_spurious:
+#ifdef CONFIG_ARMV6_M
+	/* Thumb-1: no test against an immediate, no IT block. */
+	movs r0, #4
+	mov r1, lr
+	tst r0, r1
+	bne 1f
+	mrs r0, msp
+	b 2f
+1:
+	mrs r0, psp
+2:
+#else
 	tst lr, #4
 	ite eq
 	mrseq r0, msp
 	mrsne r0, psp
 	mov r1, lr
+#endif
 	push {r4, lr}
 	bl z_arm_fault_handler
 	pop {r4, pc}

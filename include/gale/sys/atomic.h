@@ -1,8 +1,9 @@
 /*
  * Atomic operations (Zephyr's <zephyr/sys/atomic.h> API) on the compiler's __atomic builtins,
- * all sequentially consistent. Every operation is lock-free on Gale's targets: Cortex-M3 and
- * later have LDREX/STREX, RISC-V rv32imac has the A extension, and the host has native atomics.
- * (A core without them, such as Cortex-M0, would need the builtins' library fallback.)
+ * all sequentially consistent. The operations are lock-free where the core allows: Cortex-M3
+ * and later have LDREX/STREX, RISC-V rv32imac has the A extension, and the host has native
+ * atomics. The Cortex-M0 (Armv6-M) has none: GCC calls the builtins' library functions there,
+ * which the Cortex-M port provides with interrupts locked (arch/arm/cortex_m/atomic_v6m.cc).
  *
  * Every operation may be used from any context: thread, ISR, or with interrupts locked.
  * Names and contracts follow Zephyr 3.7's documented API; the implementation is Gale's own.

@@ -48,8 +48,9 @@ TEST(CatalogTest, LoadsTheTreesBoards) {
   for (const Board &board : catalog->boards()) {
     names.push_back(board.name);
   }
-  EXPECT_THAT(names, ::testing::ElementsAre("mps2_an385", "mps2_an386", "native_sim",
-                                           "netduino_plus2", "nucleo_f401re", "qemu_cortex_m3"));
+  EXPECT_THAT(names, ::testing::ElementsAre("bbc_microbit", "mps2_an385", "mps2_an386",
+                                           "native_sim", "netduino_plus2", "nrf52840dk",
+                                           "nucleo_f401re", "qemu_cortex_m3"));
 
   absl::StatusOr<Board> m3 = catalog->Find("qemu_cortex_m3");
   ASSERT_TRUE(m3.ok()) << m3.status();
@@ -91,6 +92,32 @@ TEST(CatalogTest, LoadsTheTreesBoards) {
   EXPECT_EQ(nucleo->openocd.transport, "hla_swd");
   EXPECT_EQ(nucleo->openocd.adapter_speed_khz, 2000u);
   EXPECT_EQ(nucleo->openocd.probe, "stlink");
+
+  // Emulated, and a real board too: OpenOCD through the micro:bit's CMSIS-DAP interface chip.
+  absl::StatusOr<Board> microbit = catalog->Find("bbc_microbit");
+  ASSERT_TRUE(microbit.ok()) << microbit.status();
+  EXPECT_EQ(microbit->soc, "nrf51822");
+  EXPECT_EQ(microbit->cpu, "cortex-m0");
+  EXPECT_EQ(microbit->qemu_machine, "microbit");
+  EXPECT_EQ(microbit->flash_kb, 256u);
+  EXPECT_EQ(microbit->ram_kb, 16u);
+  EXPECT_THAT(microbit->openocd.configs,
+              ::testing::ElementsAre("interface/cmsis-dap.cfg", "target/nrf51.cfg"));
+  EXPECT_EQ(microbit->openocd.transport, "swd");
+  EXPECT_EQ(microbit->openocd.probe, "cmsis-dap");
+
+  // A hardware-only board: no emulator, OpenOCD through the on-board J-Link OB.
+  absl::StatusOr<Board> dk = catalog->Find("nrf52840dk");
+  ASSERT_TRUE(dk.ok()) << dk.status();
+  EXPECT_EQ(dk->soc, "nrf52840");
+  EXPECT_EQ(dk->emulator, "");
+  EXPECT_EQ(dk->flash_kb, 1024u);
+  EXPECT_EQ(dk->ram_kb, 256u);
+  EXPECT_THAT(dk->openocd.configs,
+              ::testing::ElementsAre("interface/jlink.cfg", "target/nrf52.cfg"));
+  EXPECT_EQ(dk->openocd.transport, "swd");
+  EXPECT_EQ(dk->openocd.adapter_speed_khz, 4000u);
+  EXPECT_EQ(dk->openocd.probe, "jlink");
 }
 
 TEST(CatalogTest, QualifiedNamesFindTheFolderName) {
@@ -108,8 +135,8 @@ TEST(CatalogTest, UnknownBoardNamesItAndListsTheKnownOnes) {
   ASSERT_FALSE(board.ok());
   EXPECT_EQ(board.status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(board.status().message(),
-            "unknown board 'no_such_board'; known boards: mps2_an385, mps2_an386, native_sim, "
-            "netduino_plus2, nucleo_f401re, qemu_cortex_m3");
+            "unknown board 'no_such_board'; known boards: bbc_microbit, mps2_an385, mps2_an386, "
+            "native_sim, netduino_plus2, nrf52840dk, nucleo_f401re, qemu_cortex_m3");
 }
 
 TEST(CatalogTest, NotAGaleTree) {

@@ -121,9 +121,18 @@ static void overflow_entry(void *p1, void *p2, void *p3)
 	went_past = true;
 }
 
-/* A thread that overflows its stack is reported as such, on every port. */
+/* A thread that overflows its stack is reported as such, on every port that can see it: not on
+ * Armv6-M (Cortex-M0), which has no MPU for a guard region. There the overflowing push runs past
+ * the bottom of RAM, the HardFault cannot stack its frame on that stack either, and the core
+ * locks up: nothing is left to report.
+ */
 ZTEST(fatal, test_stack_overflow)
 {
+	if (IS_ENABLED(CONFIG_ARMV6_M)) {
+		TC_PRINT("skipped: Armv6-M has no MPU; an overflow locks the core up\n");
+		ztest_test_skip();
+		return;
+	}
 	expect_fatal(overflow_entry, K_ERR_STACK_CHK_FAIL);
 }
 

@@ -36,6 +36,17 @@ static ALWAYS_INLINE bool arch_is_in_isr(void) {
   return ipsr != 0U;
 }
 
+/*
+ * The jump from a vector thunk into the common interrupt path. Armv6-M's unconditional branch
+ * reaches only +-2 KiB, too little across an image, so it goes through a register there (r0-r3
+ * are stacked by the exception entry and free).
+ */
+#ifdef CONFIG_ARMV6_M
+#define Z_ARM_JUMP_ISR_COMMON "ldr r2, =z_arm_isr_common\n\tbx r2\n\t"
+#else
+#define Z_ARM_JUMP_ISR_COMMON "b z_arm_isr_common\n\t"
+#endif
+
 void z_arm_irq_priority_set(unsigned int irq, unsigned int prio, uint32_t flags);
 
 /*
@@ -54,7 +65,7 @@ void z_arm_irq_priority_set(unsigned int irq, unsigned int prio, uint32_t flags)
                      "z_arm_irq_%c0:\n\t"                                                       \
                      "ldr r0, =%c1\n\t"                                                         \
                      "ldr r1, =%c2\n\t"                                                         \
-                     "b z_arm_isr_common\n\t"                                                   \
+                     Z_ARM_JUMP_ISR_COMMON                                                      \
                      ".ltorg\n\t"                                                               \
                      ".popsection"                                                             \
                      :                                                                         \
