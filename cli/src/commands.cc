@@ -106,6 +106,10 @@ int Dispatch(Context &ctx) {
       return RunEmuStop(ctx);
     case Command::kDevices:
       return RunDevices(ctx);
+    case Command::kDevicesAssign:
+      return RunDevicesAssign(ctx);
+    case Command::kDevicesUnassign:
+      return RunDevicesUnassign(ctx);
     case Command::kFlash:
       return RunFlash(ctx);
     case Command::kConsole:

@@ -349,8 +349,6 @@ absl::StatusOr<std::shared_ptr<Device>> DeviceManager::GetPhysical(
   return *device;
 }
 
-void DeviceManager::Publish(const DeviceEvent &event) { Dispatch(event); }
-
 void DeviceManager::Shutdown() {
   std::vector<std::shared_ptr<Device>> devices;
   std::map<std::string, Physical> physical;

@@ -121,19 +121,5 @@ TEST_F(PhysicalDevicesTest, OneDevicePerSerialBuiltOnceWithAPrivateRunFolder) {
             absl::StatusCode::kFailedPrecondition);
 }
 
-TEST_F(PhysicalDevicesTest, PublishedEventsReachWatchers) {
-  std::vector<DeviceEvent> seen;
-  DeviceManager::WatchId watch =
-      manager_->Watch([&seen](const DeviceEvent &e) { seen.push_back(e); });
-  DeviceEvent event;
-  event.kind = DeviceEvent::Kind::kAdded;
-  event.device.id = "0669FF";
-  event.device.kind = DeviceKind::kPhysical;
-  manager_->Publish(event);
-  manager_->Unwatch(watch);
-  ASSERT_EQ(seen.size(), 1u);
-  EXPECT_EQ(seen[0].device.id, "0669FF");
-}
-
 }  // namespace
 }  // namespace gale::devices

@@ -105,10 +105,6 @@ class DeviceManager {
   /// @returns also whatever the factory returns.
   absl::StatusOr<std::shared_ptr<Device>> GetPhysical(const PhysicalDeviceSpec &spec);
 
-  /// Sends an event about a device the manager does not own (a probe arriving or leaving) to
-  /// every watcher, like the manager's own changes.
-  void Publish(const DeviceEvent &event);
-
   /// Stops every device's emulator and forgets them; later Create calls fail. Idempotent.
   void Shutdown();
 
