@@ -86,11 +86,9 @@ class DevicesService final : public v1::Devices::Service {
       known = known || d.serial == serial;
     }
     if (probe == nullptr && !known) {
-      absl::StatusOr<probes::Choice> none =
-          probes::ResolveByName(serial, view->attached, view->bindings);
       return grpc::Status(grpc::StatusCode::NOT_FOUND,
                           absl::StrCat("no debug probe with serial ", serial, " is attached; ",
-                                       none.status().message()));
+                                       probes::DescribeAttached(view->attached, view->bindings)));
     }
     if (probe != nullptr && !board->openocd.probe.empty() &&
         probe->family != board->openocd.probe) {

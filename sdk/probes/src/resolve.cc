@@ -25,8 +25,10 @@ std::string Describe(const Probe &probe, const Binding *binding) {
   return text;
 }
 
-std::string AttachedList(const std::vector<Probe> &attached,
-                         const std::vector<Binding> &bindings) {
+}  // namespace
+
+std::string DescribeAttached(const std::vector<Probe> &attached,
+                             const std::vector<Binding> &bindings) {
   if (attached.empty()) {
     return "no debug probe is attached";
   }
@@ -36,8 +38,6 @@ std::string AttachedList(const std::vector<Probe> &attached,
   }
   return absl::StrCat("attached probes: ", absl::StrJoin(items, ", "));
 }
-
-}  // namespace
 
 std::string Choice::Label() const {
   if (binding && !binding->name.empty()) {
@@ -77,10 +77,10 @@ absl::StatusOr<Choice> ResolveByName(std::string_view name_or_serial,
     return absl::FailedPreconditionError(absl::StrCat(
         "device ", binding->name.empty() ? binding->serial : binding->name, " (probe ",
         binding->serial, ", board ", binding->board, ") is not attached; connect its probe (",
-        AttachedList(attached, bindings), ")"));
+        DescribeAttached(attached, bindings), ")"));
   }
   return absl::NotFoundError(absl::StrCat("no device or probe '", std::string(name_or_serial), "'; ",
-                                          AttachedList(attached, bindings)));
+                                          DescribeAttached(attached, bindings)));
 }
 
 absl::StatusOr<Choice> ResolveForBoard(std::string_view board, std::string_view family,
@@ -109,7 +109,7 @@ absl::StatusOr<Choice> ResolveForBoard(std::string_view board, std::string_view 
         "no probe for ", std::string(board), " is attached (looked for a ", wanted,
         " not bound to another board); connect the board, or bind its probe with `gale devices "
         "assign SERIAL --board ",
-        std::string(board), " --name NAME`; ", AttachedList(attached, bindings)));
+        std::string(board), " --name NAME`; ", DescribeAttached(attached, bindings)));
   }
   std::vector<std::string> items;
   for (const Choice &choice : candidates) {

@@ -32,6 +32,11 @@ struct Choice {
   std::string Tty() const;
 };
 
+/// "attached probes: 0669FF... 'bench-1' (ST-Link V2-1 at USB 1-1), ..." or "no debug probe is
+/// attached", for messages.
+std::string DescribeAttached(const std::vector<Probe> &attached,
+                             const std::vector<Binding> &bindings);
+
 /// The attached device named `name_or_serial` (a binding's name or serial, or the serial of an
 /// attached unbound probe).
 /// @retval FailedPrecondition the device is known (bound) but its probe is not attached
