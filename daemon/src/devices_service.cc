@@ -103,7 +103,11 @@ class DevicesService final : public v1::Devices::Service {
       return ToGrpc(bound.status());
     }
     if (probe != nullptr) {
-      (void)context_.store->TouchDevice(bound->id);
+      if (context_.store->TouchDevice(bound->id).ok()) {
+        if (absl::StatusOr<store::Device> seen = context_.store->GetDevice(bound->id); seen.ok()) {
+          bound = std::move(seen);
+        }
+      }
       ProbeToProto(*probe, &*bound, reply);
     } else {
       AbsentToProto(*bound, reply);
@@ -128,6 +132,20 @@ class DevicesService final : public v1::Devices::Service {
 
   grpc::Status GetDevice(grpc::ServerContext *, const v1::GetDeviceRequest *request,
                          v1::Device *reply) override {
+    // A physical device is answered from the probe listing (looking it up must not start a
+    // runner for it).
+    if (!request->id().empty() && !context_.devices->Get(request->id()).ok()) {
+      absl::StatusOr<std::vector<v1::Device>> physical = ListPhysical(context_);
+      if (physical.ok()) {
+        for (const v1::Device &device : *physical) {
+          if (device.id() == request->id() || device.serial() == request->id() ||
+              (!device.name().empty() && device.name() == request->id())) {
+            *reply = device;
+            return grpc::Status::OK;
+          }
+        }
+      }
+    }
     absl::StatusOr<std::shared_ptr<devices::Device>> device =
         ResolveDevice(context_, request->id());
     if (!device.ok()) {
