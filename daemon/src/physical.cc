@@ -126,8 +126,7 @@ absl::StatusOr<std::shared_ptr<devices::Device>> PhysicalDevice(Context &context
                      "through a probe"));
   }
   if (!choice.probe.permission_problem.empty()) {
-    return absl::PermissionDeniedError(
-        absl::StrCat(label, ": ", choice.probe.permission_problem));
+    return absl::PermissionDeniedError(absl::StrCat(label, ": ", choice.probe.permission_problem));
   }
   devices::PhysicalDeviceSpec spec;
   spec.name = choice.binding ? choice.binding->name : "";
@@ -157,15 +156,17 @@ absl::StatusOr<std::shared_ptr<devices::Device>> ResolvePhysicalByName(
   }
   std::string board_name = choice->binding ? choice->binding->board : board_hint;
   if (board_name.empty()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "probe ", choice->probe.Key(), " is not bound to a board; bind it with `gale devices "
-        "assign ", choice->probe.Key(), " --board BOARD --name NAME`"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("probe ", choice->probe.Key(),
+                     " is not bound to a board; bind it with `gale devices "
+                     "assign ",
+                     choice->probe.Key(), " --board BOARD --name NAME`"));
   }
   if (choice->binding && !board_hint.empty() && board_hint != choice->binding->board) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(choice->Label(), " is bound to ", choice->binding->board,
-                     ", not to ", board_hint, " (the build's board); pick the right device or "
-                     "rebind it with `gale devices assign`"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        choice->Label(), " is bound to ", choice->binding->board, ", not to ", board_hint,
+        " (the build's board); pick the right device or "
+        "rebind it with `gale devices assign`"));
   }
   absl::StatusOr<boards::Board> board = context.catalog.Find(board_name);
   if (!board.ok()) {

@@ -88,8 +88,8 @@ class DaemonProbesTest : public ::testing::Test {
     EXPECT_TRUE(status.ok()) << status.error_message();
     return response;
   }
-  grpc::Status Assign(const std::string &serial, const std::string &board,
-                      const std::string &name, v1::Device *out = nullptr) {
+  grpc::Status Assign(const std::string &serial, const std::string &board, const std::string &name,
+                      v1::Device *out = nullptr) {
     grpc::ClientContext ctx;
     v1::AssignDeviceRequest request;
     request.set_serial(serial);

@@ -92,9 +92,13 @@ std::optional<Recognised> Recognise(const UsbIdentity &usb) {
   return std::nullopt;
 }
 
-std::string Probe::UsbId() const { return absl::StrFormat("%04x:%04x", vendor_id, product_id); }
+std::string Probe::UsbId() const {
+  return absl::StrFormat("%04x:%04x", vendor_id, product_id);
+}
 
-std::string Probe::Key() const { return serial.empty() ? "usb:" + usb_path : serial; }
+std::string Probe::Key() const {
+  return serial.empty() ? "usb:" + usb_path : serial;
+}
 
 std::string PermissionFix(const Probe &probe) {
   return absl::StrFormat(

@@ -31,7 +31,9 @@ int HotplugCallback(libusb_context *, libusb_device *, libusb_hotplug_event, voi
 
 Monitor::Monitor(MonitorOptions options) : options_(std::move(options)) {}
 
-Monitor::~Monitor() { Stop(); }
+Monitor::~Monitor() {
+  Stop();
+}
 
 absl::Status Monitor::Start(std::function<void(const ProbeEvent &)> callback) {
   std::lock_guard<std::mutex> lock(mu_);

@@ -79,8 +79,8 @@ absl::StatusOr<Choice> ResolveByName(std::string_view name_or_serial,
         binding->serial, ", board ", binding->board, ") is not attached; connect its probe (",
         DescribeAttached(attached, bindings), ")"));
   }
-  return absl::NotFoundError(absl::StrCat("no device or probe '", std::string(name_or_serial), "'; ",
-                                          DescribeAttached(attached, bindings)));
+  return absl::NotFoundError(absl::StrCat("no device or probe '", std::string(name_or_serial),
+                                          "'; ", DescribeAttached(attached, bindings)));
 }
 
 absl::StatusOr<Choice> ResolveForBoard(std::string_view board, std::string_view family,
@@ -103,8 +103,8 @@ absl::StatusOr<Choice> ResolveForBoard(std::string_view board, std::string_view 
     return candidates.front();
   }
   if (candidates.empty()) {
-    std::string wanted = family.empty() ? std::string("debug probe")
-                                        : absl::StrCat(std::string(family), " probe");
+    std::string wanted =
+        family.empty() ? std::string("debug probe") : absl::StrCat(std::string(family), " probe");
     return absl::NotFoundError(absl::StrCat(
         "no probe for ", std::string(board), " is attached (looked for a ", wanted,
         " not bound to another board); connect the board, or bind its probe with `gale devices "
@@ -113,12 +113,11 @@ absl::StatusOr<Choice> ResolveForBoard(std::string_view board, std::string_view 
   }
   std::vector<std::string> items;
   for (const Choice &choice : candidates) {
-    items.push_back(
-        Describe(choice.probe, choice.binding ? &*choice.binding : nullptr));
+    items.push_back(Describe(choice.probe, choice.binding ? &*choice.binding : nullptr));
   }
   return absl::FailedPreconditionError(
-      absl::StrCat(candidates.size(), " probes could be ", std::string(board), "'s: ",
-                   absl::StrJoin(items, ", "), "; pass --device NAME|SERIAL to pick one"));
+      absl::StrCat(candidates.size(), " probes could be ", std::string(board),
+                   "'s: ", absl::StrJoin(items, ", "), "; pass --device NAME|SERIAL to pick one"));
 }
 
 }  // namespace gale::probes

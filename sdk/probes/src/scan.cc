@@ -88,7 +88,9 @@ std::string InterfaceTty(const std::string &interface_dir) {
   return "";
 }
 
-bool DefaultCanOpen(const std::string &node) { return access(node.c_str(), R_OK | W_OK) == 0; }
+bool DefaultCanOpen(const std::string &node) {
+  return access(node.c_str(), R_OK | W_OK) == 0;
+}
 
 // iSerialNumber through libusb, for devices whose sysfs has no `serial` (old kernels, some
 // containers). Opens the device; a device that cannot be opened (busy, no permission) keeps an

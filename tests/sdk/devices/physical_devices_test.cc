@@ -52,8 +52,8 @@ class RecordingDevice final : public Device {
 class PhysicalDevicesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("gale-physical-test-" + std::to_string(getpid()));
+    dir_ =
+        std::filesystem::temp_directory_path() / ("gale-physical-test-" + std::to_string(getpid()));
     std::filesystem::remove_all(dir_);
     DeviceManagerOptions options;
     options.runtime_dir = dir_.string();

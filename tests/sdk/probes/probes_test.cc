@@ -2,11 +2,11 @@
 #include <glib.h>
 #include <umockdev.h>
 
-#include <cstdlib>
-#include <cstring>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
+#include <cstring>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -160,9 +160,8 @@ TEST_F(ProbesTest, EveryFamilyAtOnceInUsbPathOrder) {
   for (const Probe &p : probes) {
     families.push_back(p.family);
   }
-  EXPECT_EQ(families, (std::vector<std::string>{"stlink", "stlink", "stlink", "jlink",
-                                                "cmsis-dap", "cmsis-dap", "cmsis-dap", "ftdi",
-                                                "esp-usb-jtag"}));
+  EXPECT_EQ(families, (std::vector<std::string>{"stlink", "stlink", "stlink", "jlink", "cmsis-dap",
+                                                "cmsis-dap", "cmsis-dap", "ftdi", "esp-usb-jtag"}));
 }
 
 TEST_F(ProbesTest, TwoStlinksEachWithItsOwnTty) {
