@@ -84,8 +84,9 @@ void DefineCommands(CLI::App &app, Invocation &inv) {
     }
   });
   CLI::App *assign = devices->add_subcommand(
-      "assign", "bind an attached probe to a board under a name (flash, console, rtt and test "
-                "then take --device NAME)");
+      "assign",
+      "bind an attached probe to a board under a name (flash, console, rtt and test "
+      "then take --device NAME)");
   assign->add_option("SERIAL", inv.devices.serial, "the probe's serial (see `gale devices`)")
       ->required();
   assign->add_option("-b,--board", inv.devices.board, "the board the probe is wired to")

@@ -51,7 +51,7 @@ absl::Status InitContext(Context &context) {
   (void)context.probe_monitor->Start([ctx](const probes::ProbeEvent &event) {
     v1::DeviceEvent out;
     out.set_kind(event.kind == probes::ProbeEvent::Kind::kAdded ? v1::DeviceEvent::KIND_ADDED
-                                                                 : v1::DeviceEvent::KIND_REMOVED);
+                                                                : v1::DeviceEvent::KIND_REMOVED);
     absl::StatusOr<store::Device> binding = ctx->store->GetDevice(event.probe.Key());
     bool bound = binding.ok() && binding->kind == store::DeviceKind::kPhysical;
     if (bound && event.kind == probes::ProbeEvent::Kind::kAdded) {

@@ -47,8 +47,8 @@ absl::StatusOr<std::shared_ptr<devices::Device>> ResolveDevice(Context &context,
     // Not an emulated device: a physical one by name or serial.
     absl::StatusOr<std::shared_ptr<devices::Device>> physical = ResolvePhysicalByName(context, id);
     if (absl::IsNotFound(physical.status())) {
-      return absl::NotFoundError(absl::StrCat(emulated.status().message(), "; ",
-                                              physical.status().message()));
+      return absl::NotFoundError(
+          absl::StrCat(emulated.status().message(), "; ", physical.status().message()));
     }
     return physical;
   }

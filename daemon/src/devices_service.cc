@@ -94,11 +94,11 @@ class DevicesService final : public v1::Devices::Service {
         probe->family != board->openocd.probe) {
       return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
                           absl::StrCat("probe ", serial, " is a ", probe->description, " (",
-                                       probe->family, ") but ", board->name, " is flashed through a ",
-                                       board->openocd.probe, " probe"));
+                                       probe->family, ") but ", board->name,
+                                       " is flashed through a ", board->openocd.probe, " probe"));
     }
-    absl::StatusOr<store::Device> bound = context_.store->BindPhysicalDevice(
-        serial, board->name, request->name(), request->tty());
+    absl::StatusOr<store::Device> bound =
+        context_.store->BindPhysicalDevice(serial, board->name, request->name(), request->tty());
     if (!bound.ok()) {
       return ToGrpc(bound.status());
     }
@@ -333,8 +333,7 @@ class DevicesService final : public v1::Devices::Service {
       return absl::InvalidArgumentError("no name given (--name NAME)");
     }
     for (char c : name) {
-      if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' &&
-          c != '.') {
+      if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
         return absl::InvalidArgumentError(absl::StrCat(
             "device name '", name, "' may only hold letters, digits, '-', '_' and '.'"));
       }

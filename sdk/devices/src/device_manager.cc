@@ -280,8 +280,7 @@ void DeviceManager::SetPhysicalFactory(PhysicalDeviceFactory factory) {
   physical_factory_ = std::move(factory);
 }
 
-absl::StatusOr<std::shared_ptr<Device>> DeviceManager::GetPhysical(
-    const PhysicalDeviceSpec &spec) {
+absl::StatusOr<std::shared_ptr<Device>> DeviceManager::GetPhysical(const PhysicalDeviceSpec &spec) {
   if (spec.serial.empty()) {
     return absl::InvalidArgumentError("a physical device needs its probe's serial number");
   }

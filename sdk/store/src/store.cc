@@ -774,8 +774,7 @@ absl::StatusOr<Device> Store::UpsertDevice(const Device &device) {
     if (!status.ok()) {
       if (sqlite::IsUnique(upsert.rc())) {
         if (!device.serial.empty() && status.message().find("serial") != std::string::npos) {
-          return absl::AlreadyExistsError(
-              Cat("another device already has serial ", device.serial));
+          return absl::AlreadyExistsError(Cat("another device already has serial ", device.serial));
         }
         return absl::AlreadyExistsError(
             Cat("another device is already named ", device.name, "; choose another name"));
@@ -916,8 +915,8 @@ absl::StatusOr<Device> Store::BindPhysicalDevice(std::string_view serial, std::s
   }
   if (absl::StatusOr<Device> named = GetDevice(name);
       named.ok() && named->id != std::string(serial)) {
-    return absl::AlreadyExistsError(Cat("another device (", named->id, ") is already named ", name,
-                                        "; choose another name"));
+    return absl::AlreadyExistsError(
+        Cat("another device (", named->id, ") is already named ", name, "; choose another name"));
   }
   device.id = std::string(serial);
   device.serial = std::string(serial);
@@ -932,8 +931,8 @@ absl::StatusOr<Device> Store::RenameDevice(std::string_view id_or_name, std::str
   GALE_STORE_RETURN_IF_ERROR(CheckDeviceName(name));
   GALE_STORE_ASSIGN_OR_RETURN(Device device, GetDevice(id_or_name));
   if (absl::StatusOr<Device> named = GetDevice(name); named.ok() && named->id != device.id) {
-    return absl::AlreadyExistsError(Cat("another device (", named->id, ") is already named ", name,
-                                        "; choose another name"));
+    return absl::AlreadyExistsError(
+        Cat("another device (", named->id, ") is already named ", name, "; choose another name"));
   }
   device.name = std::string(name);
   return UpsertDevice(device);
