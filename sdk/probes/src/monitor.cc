@@ -121,7 +121,15 @@ void Monitor::Run() {
       if (stop_) {
         return;
       }
-      poked_ = false;
+      // Wait for the bus to settle: every further notification restarts the wait.
+      while (poked_) {
+        poked_ = false;
+        wake_.wait_for(lock, absl::ToChronoMilliseconds(options_.settle),
+                       [this] { return stop_ || poked_; });
+        if (stop_) {
+          return;
+        }
+      }
     }
     Rescan();
   }

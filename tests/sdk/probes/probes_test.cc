@@ -215,18 +215,21 @@ struct Events {
   }
 };
 
-TEST_F(ProbesTest, HotplugReportsArrivalAndRemoval) {
-  Load("stlink-v2.umockdev");
-  MonitorOptions options;
+// A J-Link plugged in and out of a live testbed, with `options` deciding how the monitor learns
+// of it.
+void PlugAndUnplug(UMockdevTestbed *testbed, const std::string &data_file, MonitorOptions options,
+                   bool expect_hotplug) {
   options.scan.libusb_fallback = false;
-  options.poll_interval = absl::Milliseconds(100);
   Monitor monitor(options);
   Events events;
   ASSERT_TRUE(monitor.Start([&events](const ProbeEvent &e) { events.Add(e); }).ok());
+  EXPECT_EQ(monitor.hotplug(), expect_hotplug);
   ASSERT_EQ(monitor.Current().size(), 1u);  // present at start: not an event
 
-  Load("jlink.umockdev");
-  umockdev_testbed_uevent(testbed_, "/sys/devices/pci0000:00/0000:00:14.0/usb1/1-4", "add");
+  const char *syspath = "/sys/devices/pci0000:00/0000:00:14.0/usb1/1-4";
+  GError *error = nullptr;
+  ASSERT_TRUE(umockdev_testbed_add_from_file(testbed, data_file.c_str(), &error));
+  umockdev_testbed_uevent(testbed, syspath, "add");
   ASSERT_TRUE(events.WaitFor(1));
   {
     std::lock_guard<std::mutex> lock(events.mu);
@@ -234,8 +237,8 @@ TEST_F(ProbesTest, HotplugReportsArrivalAndRemoval) {
     EXPECT_EQ(events.events[0].probe.serial, "000683012345");
     EXPECT_EQ(events.events[0].probe.tty, "/dev/ttyACM2");
   }
-  umockdev_testbed_uevent(testbed_, "/sys/devices/pci0000:00/0000:00:14.0/usb1/1-4", "remove");
-  umockdev_testbed_remove_device(testbed_, "/sys/devices/pci0000:00/0000:00:14.0/usb1/1-4");
+  umockdev_testbed_uevent(testbed, syspath, "remove");
+  umockdev_testbed_remove_device(testbed, syspath);
   ASSERT_TRUE(events.WaitFor(2));
   {
     std::lock_guard<std::mutex> lock(events.mu);
@@ -245,6 +248,24 @@ TEST_F(ProbesTest, HotplugReportsArrivalAndRemoval) {
   }
   EXPECT_EQ(monitor.Current().size(), 1u);
   monitor.Stop();
+}
+
+TEST_F(ProbesTest, LibusbHotplugReportsArrivalAndRemoval) {
+  Load("stlink-v2.umockdev");
+  MonitorOptions options;
+  // Far beyond the wait: only libusb's hot-plug callback can deliver the events in time.
+  options.poll_interval = absl::Seconds(60);
+  PlugAndUnplug(testbed_, std::string(GALE_PROBES_TEST_DATA) + "/jlink.umockdev", options,
+                /*expect_hotplug=*/true);
+}
+
+TEST_F(ProbesTest, PeriodicListingWithoutHotplugReportsArrivalAndRemoval) {
+  Load("stlink-v2.umockdev");
+  MonitorOptions options;
+  options.use_libusb_hotplug = false;
+  options.poll_interval = absl::Milliseconds(100);
+  PlugAndUnplug(testbed_, std::string(GALE_PROBES_TEST_DATA) + "/jlink.umockdev", options,
+                /*expect_hotplug=*/false);
 }
 
 }  // namespace

@@ -29,6 +29,10 @@ struct MonitorOptions {
   absl::Duration poll_interval = absl::Seconds(2);
   /// Use libusb hot-plug callbacks when available.
   bool use_libusb_hotplug = true;
+  /// After a hot-plug notification, how long the bus must stay quiet before listing: the kernel
+  /// announces a USB device before its interfaces bind (the tty of cdc_acm comes later), and
+  /// announces a removal while sysfs may still show the device.
+  absl::Duration settle = absl::Milliseconds(300);
 };
 
 /// Thread-safe. Callbacks come from the monitor's thread, one at a time, in order.
