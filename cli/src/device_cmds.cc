@@ -184,7 +184,9 @@ int RunFlash(Context &ctx) {
   auto stub = gale::v1::Flash::NewStub(ctx.client.channel());
   auto context = ctx.client.NewContext();
   CancelOnInterrupt cancel(context.get());
-  EventPrinter printer(ctx.printer_options(), ctx.out, ctx.err);
+  PrinterOptions printer_options = ctx.printer_options();
+  printer_options.failure_tail = false;
+  EventPrinter printer(printer_options, ctx.out, ctx.err);
   auto reader = stub->Flash(context.get(), *request);
   const StreamOutcome outcome = DrainJobStream(*reader, printer);
   const int code = ConcludeJob(ctx, printer, outcome);
