@@ -195,6 +195,21 @@ class DevicesService final : public v1::Devices::Service {
 
   grpc::Status Delete(grpc::ServerContext *, const v1::DeleteDeviceRequest *request,
                       v1::DeleteDeviceResponse *) override {
+    if (!request->id().empty() && !context_.devices->Get(request->id()).ok()) {
+      if (absl::StatusOr<std::vector<v1::Device>> physical = ListPhysical(context_);
+          physical.ok()) {
+        for (const v1::Device &device : *physical) {
+          if (device.id() == request->id() ||
+              (!device.name().empty() && device.name() == request->id())) {
+            return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                                absl::StrCat(request->id(),
+                                             " is a physical device: it cannot be deleted; "
+                                             "`gale devices unassign ",
+                                             request->id(), "` forgets its binding"));
+          }
+        }
+      }
+    }
     absl::StatusOr<std::shared_ptr<devices::Device>> device =
         ResolveDevice(context_, request->id());
     if (!device.ok()) {

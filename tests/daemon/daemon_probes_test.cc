@@ -174,6 +174,22 @@ TEST_F(DaemonProbesTest, AssignNamesADeviceThatFlashResolves) {
   EXPECT_EQ(Flash("").error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   status = Flash("nope");
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND) << status.error_message();
+
+  // Looking a physical device up does not start a runner; deleting it is refused.
+  grpc::ClientContext get_ctx;
+  v1::GetDeviceRequest get;
+  get.set_id("bench-1");
+  v1::Device got;
+  ASSERT_TRUE(devices_->GetDevice(&get_ctx, get, &got).ok());
+  EXPECT_EQ(got.serial(), kS1);
+  EXPECT_EQ(got.state(), v1::DEVICE_STATE_ATTACHED);
+  grpc::ClientContext delete_ctx;
+  v1::DeleteDeviceRequest del;
+  del.set_id("bench-1");
+  v1::DeleteDeviceResponse deleted;
+  status = devices_->Delete(&delete_ctx, del, &deleted);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << status.error_message();
+  EXPECT_TRUE(absl::StrContains(status.error_message(), "unassign")) << status.error_message();
 }
 
 TEST_F(DaemonProbesTest, AssignRefusesBadRequests) {
