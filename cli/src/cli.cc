@@ -75,14 +75,37 @@ void DefineCommands(CLI::App &app, Invocation &inv) {
   emu_stop->callback(command(Command::kEmuStop));
 
   // devices
-  CLI::App *devices = app.add_subcommand("devices", "list physical and emulated devices");
-  devices->callback(command(Command::kDevices));
+  CLI::App *devices = app.add_subcommand(
+      "devices", "list debug probes, physical boards (bound probes) and emulated boards");
+  devices->require_subcommand(0, 1);
+  devices->callback([&inv, devices]() {
+    if (devices->get_subcommands().empty()) {
+      inv.command = Command::kDevices;
+    }
+  });
+  CLI::App *assign = devices->add_subcommand(
+      "assign",
+      "bind an attached probe to a board under a name (flash, console, rtt and test "
+      "then take --device NAME)");
+  assign->add_option("SERIAL", inv.devices.serial, "the probe's serial (see `gale devices`)")
+      ->required();
+  assign->add_option("-b,--board", inv.devices.board, "the board the probe is wired to")
+      ->required();
+  assign->add_option("-n,--name", inv.devices.name, "a unique name for the device")->required();
+  assign->add_option("--tty", inv.devices.tty, "the board's serial port, when not the probe's");
+  assign->callback(command(Command::kDevicesAssign));
+  CLI::App *unassign =
+      devices->add_subcommand("unassign", "forget a physical device's binding (the probe stays)");
+  unassign->add_option("DEVICE", inv.devices.device, "name or serial")->required();
+  unassign->callback(command(Command::kDevicesUnassign));
 
   // flash
   CLI::App *flash = app.add_subcommand("flash", "put a built image on a device");
   flash->add_option("-d,--build-dir", inv.flash.build_dir, "build folder (default: ./build)");
   flash->add_option("--elf", inv.flash.elf, "an image file instead of the build folder's");
-  flash->add_option("--device", inv.flash.device, "device id or name (default: the only one)");
+  flash->add_option("--device", inv.flash.device,
+                    "device id, name or probe serial (default: the build board's one attached "
+                    "probe, or the only device)");
   flash->add_option("--runner", inv.flash.runner, "how to flash (default: gdbremote)");
   flash->add_flag("--no-verify", inv.flash.no_verify, "do not read the image back");
   flash->add_flag("--no-run", inv.flash.no_run, "leave the device halted at the entry point");
@@ -214,6 +237,8 @@ bool NeedsDaemon(Command command) {
     case Command::kEmuStart:
     case Command::kEmuStop:
     case Command::kDevices:
+    case Command::kDevicesAssign:
+    case Command::kDevicesUnassign:
     case Command::kFlash:
     case Command::kConsole:
     case Command::kShell:

@@ -16,6 +16,8 @@ enum class Command {
   kEmuStart,
   kEmuStop,
   kDevices,
+  kDevicesAssign,
+  kDevicesUnassign,
   kFlash,
   kConsole,
   kShell,
@@ -63,6 +65,14 @@ struct EmuOptions {
   bool no_icount = false;
   std::string name;
   std::vector<std::string> devices;  // emu stop
+};
+
+struct DevicesOptions {
+  std::string serial;  // assign: the probe's serial
+  std::string board;   // assign
+  std::string name;    // assign
+  std::string tty;     // assign: overrides the probe's virtual COM port
+  std::string device;  // unassign: name or serial
 };
 
 struct FlashOptions {
@@ -140,6 +150,7 @@ struct Invocation {
   BuildOptions build;  // build and run
   RunOptions run;
   EmuOptions emu;
+  DevicesOptions devices;
   FlashOptions flash;
   ConsoleOptions console;
   ShellOptions shell;

@@ -76,16 +76,24 @@ absl::StatusOr<std::string> DefaultDevice(Context &ctx) {
   if (!status.ok()) {
     return absl::UnavailableError(absl::StrCat("cannot list devices: ", StatusText(status)));
   }
-  if (response.devices_size() == 1) {
-    return response.devices(0).id();
-  }
-  if (response.devices_size() == 0) {
-    return absl::FailedPreconditionError(
-        "there is no device; start an emulated one with `gale emu start -b BOARD`");
-  }
+  // Usable devices: emulated ones and attached physical ones bound to a board (an unbound probe
+  // is not a board yet, an absent one cannot be reached).
   std::vector<std::string> ids;
   for (const auto &device : response.devices()) {
-    ids.push_back(device.id());
+    if (device.kind() != gale::v1::DEVICE_KIND_PHYSICAL ||
+        (device.bound() && device.state() == gale::v1::DEVICE_STATE_ATTACHED)) {
+      ids.push_back(device.kind() == gale::v1::DEVICE_KIND_PHYSICAL && !device.name().empty()
+                        ? device.name()
+                        : device.id());
+    }
+  }
+  if (ids.size() == 1) {
+    return ids.front();
+  }
+  if (ids.empty()) {
+    return absl::FailedPreconditionError(
+        "there is no device; start an emulated one with `gale emu start -b BOARD`, or bind an "
+        "attached probe with `gale devices assign`");
   }
   return absl::FailedPreconditionError(absl::StrCat("there are ", ids.size(), " devices (",
                                                     absl::StrJoin(ids, ", "),
@@ -106,6 +114,10 @@ int Dispatch(Context &ctx) {
       return RunEmuStop(ctx);
     case Command::kDevices:
       return RunDevices(ctx);
+    case Command::kDevicesAssign:
+      return RunDevicesAssign(ctx);
+    case Command::kDevicesUnassign:
+      return RunDevicesUnassign(ctx);
     case Command::kFlash:
       return RunFlash(ctx);
     case Command::kConsole:

@@ -57,6 +57,8 @@ int RunRun(Context &ctx);
 int RunEmuStart(Context &ctx);
 int RunEmuStop(Context &ctx);
 int RunDevices(Context &ctx);
+int RunDevicesAssign(Context &ctx);
+int RunDevicesUnassign(Context &ctx);
 int RunFlash(Context &ctx);
 // console_cmd.cc
 int RunConsole(Context &ctx);

@@ -91,20 +91,84 @@ int RunDevices(Context &ctx) {
     return kExitOk;
   }
   if (response.devices_size() == 0) {
-    ctx.err << "no devices; start an emulated board with `gale emu start -b BOARD`\n";
+    ctx.err << "no devices; start an emulated board with `gale emu start -b BOARD`, or attach a "
+               "board with a debug probe\n";
     return kExitOk;
   }
-  Table table({"ID", "NAME", "BOARD", "KIND", "STATE", "IMAGE"});
+  Table table({"ID", "NAME", "BOARD", "KIND", "STATE", "PROBE", "USB", "TTY", "IMAGE"});
+  std::vector<std::string> problems;
   for (const gale::v1::Device &device : response.devices()) {
     std::string image = device.image().empty() ? "-" : device.image();
     if (device.state() == gale::v1::DEVICE_STATE_OFFLINE && !device.error().empty()) {
       image = device.error();
     }
     const bool unnamed = device.name().empty() || device.name() == device.id();
-    table.AddRow({device.id(), unnamed ? "-" : device.name(), device.board(),
-                  EnumValueNameOf(device.kind()), DeviceState(device), image});
+    const bool physical = device.kind() == gale::v1::DEVICE_KIND_PHYSICAL;
+    std::string probe = "-";
+    if (!device.probe().empty()) {
+      probe = device.probe_description().empty() ? device.probe() : device.probe_description();
+    }
+    if (!device.permission_problem().empty()) {
+      probe += " (no access)";
+      problems.push_back(absl::StrCat(device.id(), ": ", device.permission_problem()));
+    }
+    table.AddRow({device.id(), unnamed ? "-" : device.name(),
+                  device.board().empty() ? (physical ? "(unbound)" : "-") : device.board(),
+                  EnumValueNameOf(device.kind()), DeviceState(device), probe,
+                  device.usb_path().empty() ? "-" : device.usb_path(),
+                  device.tty().empty() ? "-" : device.tty(), image});
   }
   ctx.out << table.Render();
+  for (const std::string &problem : problems) {
+    ctx.err << "gale: " << problem << '\n';
+  }
+  return kExitOk;
+}
+
+int RunDevicesAssign(Context &ctx) {
+  auto stub = gale::v1::Devices::NewStub(ctx.client.channel());
+  auto context = ctx.client.NewContext();
+  gale::v1::AssignDeviceRequest request;
+  request.set_serial(ctx.inv.devices.serial);
+  request.set_board(ctx.inv.devices.board);
+  request.set_name(ctx.inv.devices.name);
+  request.set_tty(ctx.inv.devices.tty);
+  gale::v1::Device device;
+  const grpc::Status status = stub->Assign(context.get(), request, &device);
+  if (!status.ok()) {
+    return FailCall(ctx, status);
+  }
+  if (ctx.global().json) {
+    ctx.out << ToJsonString(device) << '\n';
+    return kExitOk;
+  }
+  ctx.out << device.name() << ": probe " << device.serial() << " on " << device.board();
+  if (!device.tty().empty()) {
+    ctx.out << ", console " << device.tty();
+  }
+  if (device.state() == gale::v1::DEVICE_STATE_ABSENT) {
+    ctx.out << " (not attached now)";
+  }
+  ctx.out << '\n';
+  return kExitOk;
+}
+
+int RunDevicesUnassign(Context &ctx) {
+  auto stub = gale::v1::Devices::NewStub(ctx.client.channel());
+  auto context = ctx.client.NewContext();
+  gale::v1::UnassignDeviceRequest request;
+  request.set_id(ctx.inv.devices.device);
+  gale::v1::Device device;
+  const grpc::Status status = stub->Unassign(context.get(), request, &device);
+  if (!status.ok()) {
+    return FailCall(ctx, status);
+  }
+  if (ctx.global().json) {
+    ctx.out << ToJsonString(device) << '\n';
+    return kExitOk;
+  }
+  ctx.out << "unassigned " << device.name() << " (probe " << device.serial() << ", was "
+          << device.board() << ")\n";
   return kExitOk;
 }
 
@@ -120,7 +184,9 @@ int RunFlash(Context &ctx) {
   auto stub = gale::v1::Flash::NewStub(ctx.client.channel());
   auto context = ctx.client.NewContext();
   CancelOnInterrupt cancel(context.get());
-  EventPrinter printer(ctx.printer_options(), ctx.out, ctx.err);
+  PrinterOptions printer_options = ctx.printer_options();
+  printer_options.failure_tail = false;
+  EventPrinter printer(printer_options, ctx.out, ctx.err);
   auto reader = stub->Flash(context.get(), *request);
   const StreamOutcome outcome = DrainJobStream(*reader, printer);
   const int code = ConcludeJob(ctx, printer, outcome);

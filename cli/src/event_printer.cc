@@ -99,7 +99,7 @@ void EventPrinter::Handle(const gale::v1::JobEvent &event) {
 
 void EventPrinter::PrintFailureTail() {
   ClearBar();
-  if (options_.verbose || options_.json || tail_.empty()) {
+  if (options_.verbose || options_.json || !options_.failure_tail || tail_.empty()) {
     return;
   }
   for (const std::string &line : tail_) {

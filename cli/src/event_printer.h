@@ -24,6 +24,10 @@ struct PrinterOptions {
   // Leave out the configure/compile/link progress of the builds inside a job (gale test runs
   // several builds at once: their progress would interleave into noise).
   bool hide_build_progress = false;
+  // On failure, print the job's last tool lines before the error. Flash leaves them out: its
+  // error is already a classified one-line reason naming the device, and the full log stays in
+  // the job (`gale jobs show ID`, or -v).
+  bool failure_tail = true;
 };
 
 class EventPrinter {

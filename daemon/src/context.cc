@@ -4,6 +4,7 @@
 #include <iostream>
 #include <thread>
 
+#include "gale/devices/openocd_device.h"
 #include "gale/v1/sdk.pb.h"
 #include "job_stream.h"
 #include "services.h"
@@ -40,6 +41,29 @@ absl::Status InitContext(Context &context) {
   devices::DeviceManagerOptions device_options;
   device_options.runtime_dir = context.options.runtime_dir + "/devices";
   context.devices = std::make_unique<devices::DeviceManager>(device_options);
+  // Physical devices: a persistent OpenOCD per device, started on first use.
+  context.devices->SetPhysicalFactory(devices::MakeOpenOcdDeviceFactory());
+  context.probe_events = std::make_unique<ProbeEvents>();
+  probes::MonitorOptions monitor_options;
+  monitor_options.scan = context.probe_scan;
+  context.probe_monitor = std::make_unique<probes::Monitor>(monitor_options);
+  Context *ctx = &context;
+  (void)context.probe_monitor->Start([ctx](const probes::ProbeEvent &event) {
+    v1::DeviceEvent out;
+    out.set_kind(event.kind == probes::ProbeEvent::Kind::kAdded ? v1::DeviceEvent::KIND_ADDED
+                                                                : v1::DeviceEvent::KIND_REMOVED);
+    absl::StatusOr<store::Device> binding = ctx->store->GetDevice(event.probe.Key());
+    bool bound = binding.ok() && binding->kind == store::DeviceKind::kPhysical;
+    if (bound && event.kind == probes::ProbeEvent::Kind::kAdded) {
+      (void)ctx->store->TouchDevice(binding->id);
+    }
+    ProbeToProto(event.probe, bound ? &*binding : nullptr, out.mutable_device());
+    if (event.kind == probes::ProbeEvent::Kind::kRemoved) {
+      out.mutable_device()->set_state(bound ? v1::DEVICE_STATE_ABSENT
+                                            : v1::DEVICE_STATE_UNSPECIFIED);
+    }
+    ctx->probe_events->Send(out);
+  });
   context.logs = std::make_unique<LogSink>(context);
   context.gdb_proxies = std::make_unique<GdbProxies>();
   LogSink *logs = context.logs.get();
@@ -52,6 +76,9 @@ absl::Status InitContext(Context &context) {
 
 void StopContext(Context &context) {
   context.shutting_down = true;
+  if (context.probe_monitor != nullptr) {
+    context.probe_monitor->Stop();
+  }
   // Jobs first: their emulators belong to the device manager.
   if (context.jobs != nullptr) {
     context.jobs->Shutdown();

@@ -16,9 +16,11 @@
 #include "gale/daemon/paths.h"
 #include "gale/devices/device_manager.h"
 #include "gale/jobs/job_manager.h"
+#include "gale/probes/monitor.h"
 #include "gale/store/store.h"
 #include "gdb_proxy.h"
 #include "log_sink.h"
+#include "physical.h"
 #include "rtt_monitor.h"
 
 namespace gale::daemon {
@@ -35,6 +37,9 @@ struct Context {
   std::unique_ptr<jobs::JobManager> jobs;
   std::unique_ptr<build::BuildDriver> builder;
   std::unique_ptr<devices::DeviceManager> devices;
+  probes::ScanOptions probe_scan;  ///< how probes are listed (tests may replace can_open)
+  std::unique_ptr<ProbeEvents> probe_events;
+  std::unique_ptr<probes::Monitor> probe_monitor;  ///< hot-plug for Devices.Watch
   std::unique_ptr<RttMonitors> rtt;
   std::unique_ptr<GdbProxies> gdb_proxies;
   std::unique_ptr<LogSink> logs;

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "physical.h"
 
 namespace gale::daemon {
 
@@ -39,15 +40,52 @@ void DeviceToProto(const devices::DeviceInfo &info, v1::Device *out) {
 absl::StatusOr<std::shared_ptr<devices::Device>> ResolveDevice(Context &context,
                                                                const std::string &id) {
   if (!id.empty()) {
-    return context.devices->Get(id);
+    absl::StatusOr<std::shared_ptr<devices::Device>> emulated = context.devices->Get(id);
+    if (emulated.ok() || !absl::IsNotFound(emulated.status())) {
+      return emulated;
+    }
+    // Not an emulated device: a physical one by name or serial.
+    absl::StatusOr<std::shared_ptr<devices::Device>> physical = ResolvePhysicalByName(context, id);
+    if (absl::IsNotFound(physical.status())) {
+      return absl::NotFoundError(
+          absl::StrCat(emulated.status().message(), "; ", physical.status().message()));
+    }
+    return physical;
   }
   std::vector<devices::DeviceInfo> all = context.devices->List();
   if (all.size() == 1) {
     return context.devices->Get(all.front().id);
   }
   if (all.empty()) {
+    // No emulated device: the one attached physical device, when exactly one is bound.
+    absl::StatusOr<PhysicalView> view = ViewPhysical(context);
+    if (view.ok()) {
+      std::vector<const probes::Probe *> bound;
+      for (const probes::Probe &probe : view->attached) {
+        for (const probes::Binding &binding : view->bindings) {
+          if (binding.serial == probe.Key()) {
+            bound.push_back(&probe);
+          }
+        }
+      }
+      if (bound.size() == 1) {
+        return ResolvePhysicalByName(context, bound.front()->Key());
+      }
+      if (bound.size() > 1) {
+        std::vector<std::string> names;
+        for (const probes::Probe *probe : bound) {
+          absl::StatusOr<probes::Choice> choice =
+              probes::ResolveByName(probe->Key(), view->attached, view->bindings);
+          names.push_back(choice.ok() ? choice->Label() : probe->Key());
+        }
+        return absl::FailedPreconditionError(
+            absl::StrCat("several physical devices are attached (", absl::StrJoin(names, ", "),
+                         "); choose one with --device NAME|SERIAL"));
+      }
+    }
     return absl::FailedPreconditionError(
-        "there are no devices; start an emulated one with `gale emu start -b BOARD`");
+        "there are no devices; start an emulated one with `gale emu start -b BOARD`, or attach "
+        "a board and bind its probe with `gale devices assign`");
   }
   std::vector<std::string> ids;
   for (const devices::DeviceInfo &info : all) {

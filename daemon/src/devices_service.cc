@@ -3,10 +3,12 @@
 #include <deque>
 #include <mutex>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "device_util.h"
 #include "gale/daemon/status.h"
 #include "gale/v1/devices.grpc.pb.h"
+#include "physical.h"
 #include "services.h"
 
 namespace gale::daemon {
@@ -23,11 +25,127 @@ class DevicesService final : public v1::Devices::Service {
     for (const devices::DeviceInfo &info : context_.devices->List()) {
       DeviceToProto(info, reply->add_devices());
     }
+    absl::StatusOr<std::vector<v1::Device>> physical = ListPhysical(context_);
+    if (!physical.ok()) {
+      return ToGrpc(physical.status());
+    }
+    for (v1::Device &device : *physical) {
+      *reply->add_devices() = std::move(device);
+    }
+    return grpc::Status::OK;
+  }
+
+  grpc::Status Assign(grpc::ServerContext *, const v1::AssignDeviceRequest *request,
+                      v1::Device *reply) override {
+    const std::string &serial = request->serial();
+    if (serial.empty()) {
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          "no probe serial given; `gale devices` lists the attached probes");
+    }
+    if (request->board().empty()) {
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          absl::StrCat("no board given for probe ", serial,
+                                       " (--board BOARD); `gale boards` lists them"));
+    }
+    if (absl::Status s = CheckName(request->name()); !s.ok()) {
+      return ToGrpc(s);
+    }
+    absl::StatusOr<boards::Board> board = context_.catalog.Find(request->board());
+    if (!board.ok()) {
+      return ToGrpc(board.status());
+    }
+    if (board->openocd.empty()) {
+      return grpc::Status(
+          grpc::StatusCode::FAILED_PRECONDITION,
+          absl::StrCat("board ", board->name, " has no `openocd:` settings in its board.yaml",
+                       board->emulator.empty() ? ""
+                                               : " (it is an emulated board: use `gale emu "
+                                                 "start`)",
+                       "; a probe can only be bound to a board OpenOCD can flash"));
+    }
+    // The name must not be an emulated device's either.
+    if (absl::StatusOr<std::shared_ptr<devices::Device>> taken =
+            context_.devices->Get(request->name());
+        taken.ok()) {
+      return grpc::Status(grpc::StatusCode::ALREADY_EXISTS,
+                          absl::StrCat("device ", (*taken)->id(), " is already named ",
+                                       request->name(), "; choose another name"));
+    }
+    absl::StatusOr<PhysicalView> view = ViewPhysical(context_);
+    if (!view.ok()) {
+      return ToGrpc(view.status());
+    }
+    const probes::Probe *probe = nullptr;
+    for (const probes::Probe &p : view->attached) {
+      if (p.Key() == serial) {
+        probe = &p;
+      }
+    }
+    bool known = false;
+    for (const store::Device &d : view->bound) {
+      known = known || d.serial == serial;
+    }
+    if (probe == nullptr && !known) {
+      return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                          absl::StrCat("no debug probe with serial ", serial, " is attached; ",
+                                       probes::DescribeAttached(view->attached, view->bindings)));
+    }
+    if (probe != nullptr && !board->openocd.probe.empty() &&
+        probe->family != board->openocd.probe) {
+      return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                          absl::StrCat("probe ", serial, " is a ", probe->description, " (",
+                                       probe->family, ") but ", board->name,
+                                       " is flashed through a ", board->openocd.probe, " probe"));
+    }
+    absl::StatusOr<store::Device> bound =
+        context_.store->BindPhysicalDevice(serial, board->name, request->name(), request->tty());
+    if (!bound.ok()) {
+      return ToGrpc(bound.status());
+    }
+    if (probe != nullptr) {
+      if (context_.store->TouchDevice(bound->id).ok()) {
+        if (absl::StatusOr<store::Device> seen = context_.store->GetDevice(bound->id); seen.ok()) {
+          bound = std::move(seen);
+        }
+      }
+      ProbeToProto(*probe, &*bound, reply);
+    } else {
+      AbsentToProto(*bound, reply);
+    }
+    return grpc::Status::OK;
+  }
+
+  grpc::Status Unassign(grpc::ServerContext *, const v1::UnassignDeviceRequest *request,
+                        v1::Device *reply) override {
+    if (request->id().empty()) {
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          "no device given (NAME or SERIAL); `gale devices` lists them");
+    }
+    absl::StatusOr<store::Device> gone = context_.store->UnbindDevice(request->id());
+    if (!gone.ok()) {
+      return ToGrpc(gone.status());
+    }
+    AbsentToProto(*gone, reply);
+    reply->set_bound(false);
     return grpc::Status::OK;
   }
 
   grpc::Status GetDevice(grpc::ServerContext *, const v1::GetDeviceRequest *request,
                          v1::Device *reply) override {
+    // A physical device is answered from the probe listing (looking it up must not start a
+    // runner for it).
+    if (!request->id().empty() && !context_.devices->Get(request->id()).ok()) {
+      absl::StatusOr<std::vector<v1::Device>> physical = ListPhysical(context_);
+      if (physical.ok()) {
+        for (const v1::Device &device : *physical) {
+          if (device.id() == request->id() || device.serial() == request->id() ||
+              (!device.name().empty() && device.name() == request->id())) {
+            *reply = device;
+            return grpc::Status::OK;
+          }
+        }
+      }
+    }
     absl::StatusOr<std::shared_ptr<devices::Device>> device =
         ResolveDevice(context_, request->id());
     if (!device.ok()) {
@@ -77,6 +195,21 @@ class DevicesService final : public v1::Devices::Service {
 
   grpc::Status Delete(grpc::ServerContext *, const v1::DeleteDeviceRequest *request,
                       v1::DeleteDeviceResponse *) override {
+    if (!request->id().empty() && !context_.devices->Get(request->id()).ok()) {
+      if (absl::StatusOr<std::vector<v1::Device>> physical = ListPhysical(context_);
+          physical.ok()) {
+        for (const v1::Device &device : *physical) {
+          if (device.id() == request->id() ||
+              (!device.name().empty() && device.name() == request->id())) {
+            return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                                absl::StrCat(request->id(),
+                                             " is a physical device: it cannot be deleted; "
+                                             "`gale devices unassign ",
+                                             request->id(), "` forgets its binding"));
+          }
+        }
+      }
+    }
     absl::StatusOr<std::shared_ptr<devices::Device>> device =
         ResolveDevice(context_, request->id());
     if (!device.ok()) {
@@ -116,6 +249,25 @@ class DevicesService final : public v1::Devices::Service {
           changed.notify_one();
         },
         /*send_current=*/true);
+    uint64_t probe_watch = 0;
+    {
+      // Physical devices as they are now, then probes arriving and leaving.
+      std::lock_guard<std::mutex> lock(mutex);
+      probe_watch = context_.probe_events->Watch([&](const v1::DeviceEvent &event) {
+        std::lock_guard<std::mutex> inner(mutex);
+        pending.push_back(event);
+        changed.notify_one();
+      });
+      if (absl::StatusOr<std::vector<v1::Device>> physical = ListPhysical(context_);
+          physical.ok()) {
+        for (v1::Device &device : *physical) {
+          v1::DeviceEvent added;
+          added.set_kind(v1::DeviceEvent::KIND_ADDED);
+          *added.mutable_device() = std::move(device);
+          pending.push_back(std::move(added));
+        }
+      }
+    }
     grpc::Status result = grpc::Status::OK;
     for (;;) {
       std::deque<v1::DeviceEvent> batch;
@@ -135,6 +287,7 @@ class DevicesService final : public v1::Devices::Service {
         break;
       }
     }
+    context_.probe_events->Unwatch(probe_watch);
     context_.devices->Unwatch(watch);
     return result;
   }
@@ -217,6 +370,24 @@ class DevicesService final : public v1::Devices::Service {
   }
 
  private:
+  // Names go on command lines and in messages: keep them plain.
+  static absl::Status CheckName(const std::string &name) {
+    if (name.empty()) {
+      return absl::InvalidArgumentError("no name given (--name NAME)");
+    }
+    for (char c : name) {
+      if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "device name '", name, "' may only hold letters, digits, '-', '_' and '.'"));
+      }
+    }
+    if (name.rfind("emu-", 0) == 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("device name '", name, "' starts with emu-, which emulated devices use"));
+    }
+    return absl::OkStatus();
+  }
+
   template <typename Fn>
   grpc::Status Act(const std::string &id, v1::Device *reply, Fn fn) {
     absl::StatusOr<std::shared_ptr<devices::Device>> device = ResolveDevice(context_, id);

@@ -73,6 +73,25 @@ TEST(ParseCommandLine, EmuStartAndStop) {
   EXPECT_EQ(ParseError({"emu"}), kExitUsage);
 }
 
+TEST(ParseCommandLine, DevicesAssignAndUnassign) {
+  Invocation inv = Parse({"devices"});
+  EXPECT_EQ(inv.command, Command::kDevices);
+  inv = Parse({"devices", "assign", "0669FF37", "--board", "nucleo_f401re", "--name", "bench-1"});
+  EXPECT_EQ(inv.command, Command::kDevicesAssign);
+  EXPECT_EQ(inv.devices.serial, "0669FF37");
+  EXPECT_EQ(inv.devices.board, "nucleo_f401re");
+  EXPECT_EQ(inv.devices.name, "bench-1");
+  EXPECT_EQ(inv.devices.tty, "");
+  inv = Parse({"devices", "assign", "S", "-b", "B", "-n", "N", "--tty", "/dev/ttyUSB1"});
+  EXPECT_EQ(inv.devices.tty, "/dev/ttyUSB1");
+  EXPECT_EQ(ParseError({"devices", "assign", "S", "--board", "B"}), kExitUsage);  // no name
+  EXPECT_EQ(ParseError({"devices", "assign", "--board", "B", "--name", "N"}), kExitUsage);
+  inv = Parse({"devices", "unassign", "bench-1"});
+  EXPECT_EQ(inv.command, Command::kDevicesUnassign);
+  EXPECT_EQ(inv.devices.device, "bench-1");
+  EXPECT_EQ(ParseError({"devices", "unassign"}), kExitUsage);
+}
+
 TEST(ParseCommandLine, TestTakesOneBoardPerFlag) {
   const Invocation inv = Parse({"test", "-b", "native_sim", "-b", "qemu_cortex_m3", "tests/a",
                                 "tests/b", "--junit", "j.xml", "--tag", "kernel", "-j", "4"});

@@ -51,6 +51,16 @@ TEST(EventPrinter, TailKeepsTheLastLines) {
   EXPECT_NE(p.err.str().find("line 49\n"), std::string::npos);
 }
 
+TEST(EventPrinter, NoFailureTailWhenTheErrorSaysEnough) {
+  Printed p;
+  PrinterOptions options;
+  options.failure_tail = false;  // gale flash: the one-line reason names the device
+  EventPrinter printer(options, p.out, p.err);
+  printer.Handle(Log("stderr", "Error: open failed"));
+  printer.PrintFailureTail();
+  EXPECT_EQ(p.err.str(), "");
+}
+
 TEST(EventPrinter, VerboseShowsToolOutputAtOnceAndNotAgain) {
   Printed p;
   PrinterOptions options;

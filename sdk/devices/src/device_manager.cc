@@ -73,7 +73,9 @@ absl::Status DeviceManager::LockRuntimeDirLocked() {
   // Run folders of a predecessor that died without cleaning up (its emulators died with it).
   std::vector<std::string> stale;
   for (const auto &entry : std::filesystem::directory_iterator(dir, ec)) {
-    if (entry.is_directory(ec) && entry.path().filename().string().rfind("emu-", 0) == 0) {
+    std::string entry_name = entry.path().filename().string();
+    if (entry.is_directory(ec) &&
+        (entry_name.rfind("emu-", 0) == 0 || entry_name.rfind("phys-", 0) == 0)) {
       stale.push_back(entry.path().string());
     }
   }
@@ -273,13 +275,92 @@ void DeviceManager::Dispatch(const DeviceEvent &event) {
   }
 }
 
+void DeviceManager::SetPhysicalFactory(PhysicalDeviceFactory factory) {
+  std::lock_guard lock(mu_);
+  physical_factory_ = std::move(factory);
+}
+
+absl::StatusOr<std::shared_ptr<Device>> DeviceManager::GetPhysical(const PhysicalDeviceSpec &spec) {
+  if (spec.serial.empty()) {
+    return absl::InvalidArgumentError("a physical device needs its probe's serial number");
+  }
+  const std::string fingerprint = absl::StrCat(spec.board.name, "|", spec.tty, "|", spec.usb_path);
+  PhysicalDeviceFactory factory;
+  std::shared_ptr<Device> replaced;
+  std::string run_dir;
+  {
+    std::lock_guard lock(mu_);
+    if (shut_down_) {
+      return absl::FailedPreconditionError("the device manager is shutting down");
+    }
+    auto it = physical_.find(spec.serial);
+    if (it != physical_.end()) {
+      if (it->second.fingerprint == fingerprint) {
+        return it->second.device;
+      }
+      replaced = it->second.device;
+      physical_.erase(it);
+    }
+    if (!physical_factory_) {
+      return absl::UnimplementedError("flashing physical boards needs the OpenOCD runner");
+    }
+    factory = physical_factory_;
+    if (absl::Status status = LockRuntimeDirLocked(); !status.ok()) {
+      return status;
+    }
+    // Serial numbers are the probe's own: keep only characters safe in a file name.
+    std::string safe = spec.serial;
+    for (char &c : safe) {
+      if (!isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') {
+        c = '_';
+      }
+    }
+    run_dir = absl::StrCat(options_.runtime_dir, "/phys-", safe);
+  }
+  if (replaced != nullptr) {
+    replaced->SetChangeListener(nullptr);
+    replaced->Shutdown();
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(run_dir, ec);
+  if (ec || chmod(run_dir.c_str(), 0700) != 0) {
+    return absl::PermissionDeniedError(absl::StrCat("cannot create the run folder ", run_dir, ": ",
+                                                    ec ? ec.message() : strerror(errno)));
+  }
+  absl::StatusOr<std::shared_ptr<Device>> device = factory(spec, run_dir);
+  if (!device.ok()) {
+    return device.status();
+  }
+  std::lock_guard lock(mu_);
+  if (shut_down_) {
+    (*device)->Shutdown();
+    return absl::FailedPreconditionError("the device manager is shutting down");
+  }
+  auto [it, inserted] = physical_.try_emplace(spec.serial, Physical{fingerprint, *device});
+  if (!inserted) {
+    // Another caller built it meanwhile: use theirs.
+    (*device)->Shutdown();
+    return it->second.device;
+  }
+  (*device)->SetChangeListener([this](const DeviceInfo &changed) {
+    Dispatch({DeviceEvent::Kind::kChanged, changed});
+  });
+  return *device;
+}
+
 void DeviceManager::Shutdown() {
   std::vector<std::shared_ptr<Device>> devices;
+  std::map<std::string, Physical> physical;
   {
     std::lock_guard lock(mu_);
     shut_down_ = true;
     devices.swap(devices_);
+    physical.swap(physical_);
     names_.clear();
+  }
+  for (auto &[serial, entry] : physical) {
+    entry.device->SetChangeListener(nullptr);
+    entry.device->Shutdown();
   }
   for (const auto &device : devices) {
     device->SetChangeListener(nullptr);

@@ -146,6 +146,12 @@ CREATE TABLE logs (
 CREATE INDEX logs_by_device ON logs (device_id, id);
 CREATE INDEX logs_by_time ON logs (time_us);
 )sql",
+    // 3: physical devices (issue 6): a probe serial bound to a board, with an optional tty that
+    // overrides the probe's own virtual COM port; one device per serial.
+    R"sql(
+ALTER TABLE devices ADD COLUMN tty TEXT NOT NULL DEFAULT '';
+CREATE UNIQUE INDEX devices_by_serial ON devices (serial) WHERE serial <> '';
+)sql",
 };
 
 }  // namespace gale::store

@@ -186,7 +186,7 @@ absl::Status ReadArtifacts(sqlite::Db &db, Build &build) {
 }
 
 constexpr const char *kDeviceColumns =
-    "id, name, board, kind, serial, created_us, last_seen_us, tags, extra";
+    "id, name, board, kind, serial, created_us, last_seen_us, tags, extra, tty";
 
 Device ReadDevice(const sqlite::Query &query) {
   Device device;
@@ -197,6 +197,7 @@ Device ReadDevice(const sqlite::Query &query) {
   device.serial = query.Text(4);
   device.created_us = query.Int64(5);
   device.last_seen_us = query.Int64(6);
+  device.tty = query.Text(9);
   nlohmann::json tags = nlohmann::json::parse(query.Text(7), nullptr, /*allow_exceptions=*/false);
   if (tags.is_array()) {
     for (const auto &tag : tags) {
@@ -754,11 +755,11 @@ absl::StatusOr<Device> Store::UpsertDevice(const Device &device) {
     GALE_STORE_ASSIGN_OR_RETURN(
         sqlite::Query upsert,
         db.Prepare("INSERT INTO devices (id, name, board, kind, serial, created_us, "
-                   "last_seen_us, tags, extra) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
-                   "ON CONFLICT (id) DO UPDATE SET name = excluded.name, board = excluded.board, "
-                   "kind = excluded.kind, serial = excluded.serial, "
+                   "last_seen_us, tags, extra, tty) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+                   "?10) ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
+                   "board = excluded.board, kind = excluded.kind, serial = excluded.serial, "
                    "last_seen_us = excluded.last_seen_us, tags = excluded.tags, "
-                   "extra = excluded.extra"));
+                   "extra = excluded.extra, tty = excluded.tty"));
     upsert.Bind(1, device.id)
         .Bind(2, device.name)
         .Bind(3, device.board)
@@ -767,10 +768,14 @@ absl::StatusOr<Device> Store::UpsertDevice(const Device &device) {
         .Bind(6, device.created_us != 0 ? device.created_us : NowUs())
         .Bind(7, device.last_seen_us)
         .Bind(8, EncodeTags(device.tags))
-        .Bind(9, extra);
+        .Bind(9, extra)
+        .Bind(10, device.tty);
     absl::Status status = upsert.Run();
     if (!status.ok()) {
       if (sqlite::IsUnique(upsert.rc())) {
+        if (!device.serial.empty() && status.message().find("serial") != std::string::npos) {
+          return absl::AlreadyExistsError(Cat("another device already has serial ", device.serial));
+        }
         return absl::AlreadyExistsError(
             Cat("another device is already named ", device.name, "; choose another name"));
       }
@@ -874,6 +879,84 @@ absl::Status Store::DeleteDevice(std::string_view id) {
     return absl::NotFoundError(Cat("no device ", id));
   }
   return absl::OkStatus();
+}
+
+// --- Physical devices ---------------------------------------------------------------------------
+
+namespace {
+
+absl::Status CheckDeviceName(std::string_view name) {
+  if (name.empty()) {
+    return absl::InvalidArgumentError("a device name must not be empty");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<Device> Store::BindPhysicalDevice(std::string_view serial, std::string_view board,
+                                                 std::string_view name, std::string_view tty) {
+  if (serial.empty()) {
+    return absl::InvalidArgumentError("binding a device needs the probe's serial number");
+  }
+  if (board.empty()) {
+    return absl::InvalidArgumentError(Cat("binding probe ", serial, " needs a board"));
+  }
+  GALE_STORE_RETURN_IF_ERROR(CheckDeviceName(name));
+  Device device;
+  absl::StatusOr<Device> existing = GetDevice(serial);
+  if (existing.ok() && existing->id == serial) {
+    if (existing->kind != DeviceKind::kPhysical) {
+      return absl::AlreadyExistsError(Cat(serial, " is an emulated device's id, not a probe"));
+    }
+    device = *existing;
+  } else if (!existing.ok() && !absl::IsNotFound(existing.status())) {
+    return existing.status();
+  }
+  if (absl::StatusOr<Device> named = GetDevice(name);
+      named.ok() && named->id != std::string(serial)) {
+    return absl::AlreadyExistsError(
+        Cat("another device (", named->id, ") is already named ", name, "; choose another name"));
+  }
+  device.id = std::string(serial);
+  device.serial = std::string(serial);
+  device.kind = DeviceKind::kPhysical;
+  device.board = std::string(board);
+  device.name = std::string(name);
+  device.tty = std::string(tty);
+  return UpsertDevice(device);
+}
+
+absl::StatusOr<Device> Store::RenameDevice(std::string_view id_or_name, std::string_view name) {
+  GALE_STORE_RETURN_IF_ERROR(CheckDeviceName(name));
+  GALE_STORE_ASSIGN_OR_RETURN(Device device, GetDevice(id_or_name));
+  if (absl::StatusOr<Device> named = GetDevice(name); named.ok() && named->id != device.id) {
+    return absl::AlreadyExistsError(
+        Cat("another device (", named->id, ") is already named ", name, "; choose another name"));
+  }
+  device.name = std::string(name);
+  return UpsertDevice(device);
+}
+
+absl::StatusOr<Device> Store::UnbindDevice(std::string_view id_or_name) {
+  GALE_STORE_ASSIGN_OR_RETURN(Device device, GetDevice(id_or_name));
+  if (device.kind != DeviceKind::kPhysical) {
+    return absl::FailedPreconditionError(
+        Cat(device.id, " is an emulated device; stop it with `gale emu stop ", device.id, "`"));
+  }
+  GALE_STORE_RETURN_IF_ERROR(DeleteDevice(device.id));
+  return device;
+}
+
+absl::StatusOr<std::vector<Device>> Store::ListPhysicalDevices() {
+  GALE_STORE_ASSIGN_OR_RETURN(std::vector<Device> all, ListDevices());
+  std::vector<Device> physical;
+  for (Device &device : all) {
+    if (device.kind == DeviceKind::kPhysical) {
+      physical.push_back(std::move(device));
+    }
+  }
+  return physical;
 }
 
 // --- Test runs ----------------------------------------------------------------------------------

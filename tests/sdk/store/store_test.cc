@@ -549,6 +549,86 @@ TEST(StoreOpenTest, RefusesAFolderAndAMissingFolder) {
   EXPECT_NE(store.status().message().find("does not exist"), std::string::npos);
 }
 
+TEST_F(StoreTest, PhysicalDevicesAreBoundRenamedAndUnbound) {
+  absl::StatusOr<Device> bound = store_->BindPhysicalDevice("0669FF01", "nucleo_f401re", "bench-1");
+  ASSERT_TRUE(bound.ok()) << bound.status();
+  EXPECT_EQ(bound->id, "0669FF01");
+  EXPECT_EQ(bound->serial, "0669FF01");
+  EXPECT_EQ(bound->kind, DeviceKind::kPhysical);
+  EXPECT_EQ(bound->tty, "");
+  EXPECT_GT(bound->created_us, 0);
+  EXPECT_EQ(store_->GetDevice("bench-1")->serial, "0669FF01");
+
+  // Names are unique among every device, emulated ones too.
+  Device emulated;
+  emulated.id = "emu-qemu_cortex_m3-1";
+  emulated.name = "sim";
+  emulated.kind = DeviceKind::kEmulated;
+  ASSERT_TRUE(store_->UpsertDevice(emulated).ok());
+  absl::StatusOr<Device> clash = store_->BindPhysicalDevice("0669FF02", "nucleo_f401re", "sim");
+  EXPECT_EQ(clash.status().code(), absl::StatusCode::kAlreadyExists) << clash.status();
+  clash = store_->BindPhysicalDevice("0669FF02", "nucleo_f401re", "bench-1");
+  EXPECT_EQ(clash.status().code(), absl::StatusCode::kAlreadyExists) << clash.status();
+  clash = store_->BindPhysicalDevice("emu-qemu_cortex_m3-1", "nucleo_f401re", "x");
+  EXPECT_EQ(clash.status().code(), absl::StatusCode::kAlreadyExists) << clash.status();
+  EXPECT_EQ(store_->BindPhysicalDevice("", "b", "n").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->BindPhysicalDevice("s", "", "n").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->BindPhysicalDevice("s", "b", "").status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  // Binding the serial again rebinds it, keeping its creation time and tags.
+  ASSERT_TRUE(store_->AddDeviceTags("0669FF01", {"lab"}).ok());
+  absl::StatusOr<Device> rebound =
+      store_->BindPhysicalDevice("0669FF01", "nrf52840dk", "bench-2", "/dev/ttyUSB3");
+  ASSERT_TRUE(rebound.ok()) << rebound.status();
+  EXPECT_EQ(rebound->board, "nrf52840dk");
+  EXPECT_EQ(rebound->name, "bench-2");
+  EXPECT_EQ(rebound->tty, "/dev/ttyUSB3");
+  EXPECT_EQ(rebound->created_us, bound->created_us);
+  EXPECT_EQ(rebound->tags, std::vector<std::string>{"lab"});
+
+  absl::StatusOr<Device> renamed = store_->RenameDevice("bench-2", "left");
+  ASSERT_TRUE(renamed.ok()) << renamed.status();
+  EXPECT_EQ(store_->GetDevice("left")->id, "0669FF01");
+  EXPECT_EQ(store_->RenameDevice("left", "sim").status().code(), absl::StatusCode::kAlreadyExists);
+
+  absl::StatusOr<std::vector<Device>> physical = store_->ListPhysicalDevices();
+  ASSERT_TRUE(physical.ok());
+  ASSERT_EQ(physical->size(), 1u);
+  EXPECT_EQ(physical->at(0).tty, "/dev/ttyUSB3");
+
+  EXPECT_EQ(store_->UnbindDevice("sim").status().code(), absl::StatusCode::kFailedPrecondition);
+  absl::StatusOr<Device> unbound = store_->UnbindDevice("left");
+  ASSERT_TRUE(unbound.ok()) << unbound.status();
+  EXPECT_EQ(unbound->serial, "0669FF01");
+  EXPECT_EQ(store_->GetDevice("0669FF01").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->UnbindDevice("left").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST(StoreOpenTest, SchemaTwoDevicesGainAnEmptyTty) {
+  TempDir dir;
+  std::string path = dir.File("state.db");
+  {
+    std::vector<const char *> v2(kMigrations.begin(), kMigrations.begin() + 2);
+    absl::StatusOr<std::unique_ptr<Store>> old = internal::OpenWithMigrations(path, v2);
+    ASSERT_TRUE(old.ok()) << old.status();
+  }
+  RawQuery(path,
+           "INSERT INTO devices (id, name, board, kind, serial, created_us) VALUES "
+           "('0669FF09', 'old-bench', 'nucleo_f401re', 'physical', '0669FF09', 5)");
+  ASSERT_EQ(RawQuery(path, "PRAGMA user_version"), "2");
+  std::unique_ptr<Store> store = OpenOrDie(path);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(RawQuery(path, "PRAGMA user_version"), "3");
+  absl::StatusOr<Device> device = store->GetDevice("old-bench");
+  ASSERT_TRUE(device.ok()) << device.status();
+  EXPECT_EQ(device->serial, "0669FF09");
+  EXPECT_EQ(device->tty, "");
+  EXPECT_EQ(device->created_us, 5);
+}
+
 // A Gale of the next schema version: today's migrations plus one.
 constexpr const char *kNextMigration =
     "CREATE TABLE leases (id TEXT PRIMARY KEY, device_id TEXT NOT NULL);"

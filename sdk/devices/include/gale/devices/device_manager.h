@@ -17,6 +17,7 @@
 #include "gale/boards/catalog.h"
 #include "gale/devices/console_hub.h"
 #include "gale/devices/device.h"
+#include "gale/devices/physical.h"
 
 namespace gale::devices {
 
@@ -89,6 +90,21 @@ class DeviceManager {
   /// After it returns, the callback is not running and is not called again.
   void Unwatch(WatchId id);
 
+  /// How physical devices are built (the OpenOCD runner's factory). Without one, GetPhysical
+  /// returns Unimplemented. Set it once, before serving.
+  void SetPhysicalFactory(PhysicalDeviceFactory factory);
+
+  /// The Device of a physical board: one per probe serial, created through the factory on first
+  /// use (with a private run folder `<runtime_dir>/phys-<serial>`) and cached; a spec for the
+  /// same serial with another board, tty or USB path replaces the cached device. Physical
+  /// devices are not in List() (the daemon lists probes itself) but their changes reach the
+  /// watchers as kChanged.
+  /// @retval Unimplemented no factory: "flashing physical boards needs the OpenOCD runner"
+  /// @retval InvalidArgument the spec has no serial
+  /// @retval FailedPrecondition the manager was shut down
+  /// @returns also whatever the factory returns.
+  absl::StatusOr<std::shared_ptr<Device>> GetPhysical(const PhysicalDeviceSpec &spec);
+
   /// Stops every device's emulator and forgets them; later Create calls fail. Idempotent.
   void Shutdown();
 
@@ -104,6 +120,12 @@ class DeviceManager {
   std::map<std::string, uint64_t> next_number_;   ///< per board
   bool shut_down_ = false;
   int lock_fd_ = -1;
+  PhysicalDeviceFactory physical_factory_;
+  struct Physical {
+    std::string fingerprint;  ///< board, tty and USB path of the spec it was built for
+    std::shared_ptr<Device> device;
+  };
+  std::map<std::string, Physical> physical_;  ///< by serial
 
   std::mutex dispatch_mu_;  ///< held while callbacks run; guards watchers_
   std::map<WatchId, std::function<void(const DeviceEvent &)>> watchers_;

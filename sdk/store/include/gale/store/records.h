@@ -120,6 +120,7 @@ struct Device {
   std::string board;
   DeviceKind kind = DeviceKind::kPhysical;
   std::string serial;
+  std::string tty;         ///< physical: overrides the probe's virtual COM port; empty: the probe's
   int64_t created_us = 0;  ///< set by the store on first insert when 0
   int64_t last_seen_us = 0;
   std::vector<std::string> tags;  ///< sorted, no duplicates

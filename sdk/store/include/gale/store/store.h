@@ -30,7 +30,7 @@ struct StoreOpener;
 }  // namespace internal
 
 /// The schema version this build of Gale writes (PRAGMA user_version).
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 class Store {
  public:
@@ -122,6 +122,25 @@ class Store {
   absl::StatusOr<Device> AddDeviceTags(std::string_view id, const std::vector<std::string> &tags);
   /// @retval NotFound
   absl::Status DeleteDevice(std::string_view id);
+
+  // --- Physical devices (probe serial bound to a board) -------------------------------------
+
+  /// Binds the probe `serial` to `board` under `name` (and `tty`, empty: the probe's own), as a
+  /// physical device whose id is the serial. Binding a serial again rebinds it (new board, name
+  /// and tty; tags and created_us kept).
+  /// @retval InvalidArgument empty serial, board or name.
+  /// @retval AlreadyExists another device has that name or has `name` as its id; or the serial is
+  ///         an emulated device's id.
+  absl::StatusOr<Device> BindPhysicalDevice(std::string_view serial, std::string_view board,
+                                            std::string_view name, std::string_view tty = {});
+  /// Gives the device `id_or_name` a new (unique, non-empty) name.
+  /// @retval NotFound, AlreadyExists, InvalidArgument as above.
+  absl::StatusOr<Device> RenameDevice(std::string_view id_or_name, std::string_view name);
+  /// Forgets the physical device `id_or_name` (by serial or name) and returns what it was.
+  /// @retval NotFound no such device. @retval FailedPrecondition it is an emulated device.
+  absl::StatusOr<Device> UnbindDevice(std::string_view id_or_name);
+  /// The physical devices, by id (serial).
+  absl::StatusOr<std::vector<Device>> ListPhysicalDevices();
 
   // --- Test runs ----------------------------------------------------------------------------
 
