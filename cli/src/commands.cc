@@ -4,6 +4,7 @@
 #include "absl/strings/str_join.h"
 #include "exit_codes.h"
 #include "gale/v1/devices.grpc.pb.h"
+#include "gale/v1/sdk.grpc.pb.h"
 #include "interrupt.h"
 #include "json.h"
 
@@ -30,7 +31,15 @@ int FailCall(Context &ctx, const grpc::Status &status) {
     return kExitSignalBase + signo;
   }
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
-    return Fail(ctx, ctx.client.UnavailableMessage());
+    // UNAVAILABLE is both gRPC's "no daemon there" and the daemon's own "the emulator or the
+    // probe is unavailable": ask the daemon whether it is up before blaming it.
+    auto sdk = gale::v1::Sdk::NewStub(ctx.client.channel());
+    grpc::ClientContext probe;
+    probe.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    gale::v1::DaemonStatus up;
+    if (!sdk->GetStatus(&probe, gale::v1::GetStatusRequest(), &up).ok()) {
+      return Fail(ctx, ctx.client.UnavailableMessage());
+    }
   }
   return Fail(ctx, StatusText(status));
 }

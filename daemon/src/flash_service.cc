@@ -1,11 +1,13 @@
 // Flash: put an image on a device, as a job with load/verify progress.
 #include <filesystem>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "device_util.h"
 #include "gale/build/driver.h"
 #include "gale/daemon/status.h"
 #include "gale/rtt/control_block.h"
+#include "gale/runners/openocd_errors.h"
 #include "gale/v1/flash.grpc.pb.h"
 #include "job_stream.h"
 #include "physical.h"
@@ -88,10 +90,16 @@ class FlashService final : public v1::Flash::Service {
           };
           absl::StatusOr<devices::FlashResult> result = dev->Flash(image, options);
           if (!result.ok()) {
+            // The one-line reason is the job's error; OpenOCD's whole output goes to its log.
+            if (std::string output = runners::OpenOcdOutputOf(result.status()); !output.empty()) {
+              events.Log("openocd", output, dev->id());
+            }
             // A physical device's error names it: several boards may be attached.
+            std::string message(result.status().message());
             return jobs::JobOutcome::Failed(
-                physical ? absl::StrCat("flashing ", label, ": ", result.status().message())
-                         : std::string(result.status().message()));
+                physical && !absl::StrContains(message, dev->id())
+                    ? absl::StrCat("flashing ", label, ": ", message)
+                    : message);
           }
           v1::JobResult detail;
           v1::FlashSummary *summary = detail.mutable_flash();
