@@ -34,7 +34,9 @@ ok "gdb-multiarch reads registers and symbols"
 
 # A debugger holding the device: the daemon's flash is refused, clearly, and the device stays.
 (gdb-multiarch -batch -nx sh/gale/gale.elf -ex "target remote $addr" -ex "shell sleep 4" -ex detach >hold.out 2>&1 &)
-for _ in $(seq 20); do grep -q "Remote debugging" hold.out 2>/dev/null && break; sleep 0.2; done
+# gdb prints the stop location once it is connected through the proxy (not before).
+for _ in $(seq 50); do grep -q "^0x[0-9a-f]* in " hold.out 2>/dev/null && break; sleep 0.2; done
+grep -q "^0x[0-9a-f]* in " hold.out || { cat hold.out; fail "the holding gdb did not connect"; }
 if gale flash -d sh --device "$dev" >flash.out 2>&1; then fail "flash while a debugger is attached succeeded"; fi
 grep -q "debugger is attached" flash.out || { cat flash.out; fail "the refusal does not say a debugger is attached"; }
 out=$(gale debug --device "$dev" --server-only 2>&1) || fail "a second gale debug --server-only: $out"
