@@ -156,6 +156,22 @@ void DefineCommands(CLI::App &app, Invocation &inv) {
                   "print the GDB server address (HOST:PORT) and exit, for an IDE");
   debug->callback(command(Command::kDebug));
 
+  // ide
+  CLI::App *ide = app.add_subcommand("ide", "set an application up for an IDE");
+  ide->require_subcommand(1);
+  CLI::App *qtcreator = ide->add_subcommand(
+      "qtcreator",
+      "write CMakePresets.json (Qt Creator, VS Code CMake Tools, CLion) and Qt Creator external "
+      "tools for flash, console, RTT and shell");
+  qtcreator->add_option("APP", inv.ide.app, "the application folder (default: the current one)");
+  qtcreator->add_option("-b,--board", inv.ide.board, "the board")->required();
+  qtcreator->add_option("-d,--build-dir", inv.ide.build_dir,
+                        "the build folder (default: APP/build/BOARD)");
+  qtcreator->add_option("--device", inv.ide.device,
+                        "also print this device's GDB server for bare-metal debugging");
+  qtcreator->add_flag("--no-tools", inv.ide.no_tools, "do not write Qt Creator's external tools");
+  qtcreator->callback(command(Command::kIdeQtCreator));
+
   // logs
   CLI::App *logs = app.add_subcommand("logs", "decoded target log messages kept by galed");
   logs->add_option("--device", inv.logs.device, "only this device");
@@ -244,6 +260,7 @@ bool NeedsDaemon(Command command) {
     case Command::kShell:
     case Command::kRtt:
     case Command::kDebug:
+    case Command::kIdeQtCreator:
     case Command::kLogs:
     case Command::kTest:
     case Command::kConfig:

@@ -23,6 +23,7 @@ enum class Command {
   kShell,
   kRtt,
   kDebug,
+  kIdeQtCreator,
   kLogs,
   kTest,
   kConfig,
@@ -103,6 +104,14 @@ struct DebugOptions {
   bool server_only = false;  // print the GDB server address (for an IDE) instead of starting gdb
 };
 
+struct IdeOptions {
+  std::string app;  // default: the current folder
+  std::string board;
+  std::string build_dir;  // default: APP/build/BOARD
+  std::string device;     // print its GDB server for Qt Creator's bare-metal debugging
+  bool no_tools = false;  // do not write Qt Creator's external tools
+};
+
 struct LogsOptions {
   std::string device;
   std::string level;
@@ -156,6 +165,7 @@ struct Invocation {
   ShellOptions shell;
   RttOptions rtt;
   DebugOptions debug;
+  IdeOptions ide;
   LogsOptions logs;
   TestOptions test;
   ConfigOptions config;

@@ -137,6 +137,8 @@ int Dispatch(Context &ctx) {
       return RunRtt(ctx);
     case Command::kDebug:
       return RunDebug(ctx);
+    case Command::kIdeQtCreator:
+      return RunIdeQtCreator(ctx);
     case Command::kLogs:
       return RunLogs(ctx);
     case Command::kTest:

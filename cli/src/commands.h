@@ -67,6 +67,7 @@ int RunShell(Context &ctx);
 // rtt_cmd.cc
 int RunRtt(Context &ctx);
 int RunDebug(Context &ctx);
+int RunIdeQtCreator(Context &ctx);
 // logs_cmd.cc
 int RunLogs(Context &ctx);
 // test_cmd.cc
