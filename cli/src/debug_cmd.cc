@@ -27,12 +27,12 @@ int RunDebug(Context &ctx) {
     }
     device = *only;
   }
-  auto stub = gale::v1::Devices::NewStub(ctx.client.channel());
+  auto devices = gale::v1::Devices::NewStub(ctx.client.channel());
   gale::v1::DeviceRequest request;
   request.set_id(device);
   gale::v1::DebugServer server;
   auto call = ctx.client.NewContext(std::chrono::seconds(30));
-  if (grpc::Status status = stub->Debug(call.get(), request, &server); !status.ok()) {
+  if (grpc::Status status = devices->Debug(call.get(), request, &server); !status.ok()) {
     return FailCall(ctx, status);
   }
   std::string elf = server.image();

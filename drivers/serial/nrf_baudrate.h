@@ -1,10 +1,11 @@
-// BAUDRATE register values of the nRF51 UART and the nRF52 UART/UARTE (nRF51 Series Reference
+// Shared by the nRF UART and UARTE drivers. BAUDRATE register values of the nRF51 UART and the nRF52 UART/UARTE (nRF51 Series Reference
 // Manual and nRF52840 Product Specification, BAUDRATE register tables). The register is not a
 // divisor one could compute: it takes one of these values.
 #ifndef GALE_DRIVERS_SERIAL_NRF_BAUDRATE_H_
 #define GALE_DRIVERS_SERIAL_NRF_BAUDRATE_H_
 
 #include <stdint.h>
+#include <zephyr/drivers/uart.h>
 
 namespace gale::drivers::nrf {
 
@@ -46,6 +47,15 @@ constexpr uint32_t BaudrateValue(uint32_t baud) {
     default:
       return 0;
   }
+}
+
+// The uart_err_check() flags for an ERRORSRC value (the same bits on the nRF51 UART and the
+// nRF52 UART/UARTE: OVERRUN, PARITY, FRAMING, BREAK).
+constexpr int UartErrors(uint32_t errorsrc) {
+  return ((errorsrc & (1U << 0)) != 0U ? UART_ERROR_OVERRUN : 0) |
+         ((errorsrc & (1U << 1)) != 0U ? UART_ERROR_PARITY : 0) |
+         ((errorsrc & (1U << 2)) != 0U ? UART_ERROR_FRAMING : 0) |
+         ((errorsrc & (1U << 3)) != 0U ? UART_BREAK : 0);
 }
 
 }  // namespace gale::drivers::nrf

@@ -29,11 +29,6 @@ constexpr uintptr_t kConfig = 0x56C;
 
 constexpr uint32_t kEnableUart = 4;
 constexpr uint32_t kPselDisconnected = 0xFFFFFFFFU;
-// ERRORSRC bits.
-constexpr uint32_t kErrOverrun = 1U << 0;
-constexpr uint32_t kErrParity = 1U << 1;
-constexpr uint32_t kErrFraming = 1U << 2;
-constexpr uint32_t kErrBreak = 1U << 3;
 // The TXDRDY of a byte comes after about ten bit times; at 1200 bit/s that is 8 ms. A wait far
 // beyond that means the peripheral is not transmitting (not clocked, or disabled by someone):
 // drop the byte rather than hang the caller.
@@ -97,12 +92,7 @@ int ErrCheck(const device *dev) {
   Reg(dev, kEventsError) = 0;
   uint32_t source = Reg(dev, kErrorSrc);
   Reg(dev, kErrorSrc) = source;  // write 1 to clear
-  int errors = 0;
-  errors |= (source & kErrOverrun) != 0U ? UART_ERROR_OVERRUN : 0;
-  errors |= (source & kErrParity) != 0U ? UART_ERROR_PARITY : 0;
-  errors |= (source & kErrFraming) != 0U ? UART_ERROR_FRAMING : 0;
-  errors |= (source & kErrBreak) != 0U ? UART_BREAK : 0;
-  return errors;
+  return gale::drivers::nrf::UartErrors(source);
 }
 
 const uart_driver_api kApi = {

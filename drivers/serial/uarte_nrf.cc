@@ -37,10 +37,6 @@ constexpr uint32_t kEnableUarte = 8;
 // PSEL registers: bits 4:0 the pin, bit 5 the port, bit 31 set = disconnected. The devicetree
 // gives pins as 32 * port + pin, which is exactly bits 5:0.
 constexpr uint32_t kPselDisconnected = 0xFFFFFFFFU;
-constexpr uint32_t kErrOverrun = 1U << 0;
-constexpr uint32_t kErrParity = 1U << 1;
-constexpr uint32_t kErrFraming = 1U << 2;
-constexpr uint32_t kErrBreak = 1U << 3;
 // ENDTX of one byte comes after about ten bit times (8 ms at 1200 bit/s); a wait far beyond
 // that means the peripheral is not running: drop the byte rather than hang the caller.
 constexpr uint32_t kTxWaitLoops = 8000000;
@@ -126,12 +122,7 @@ int ErrCheck(const device *dev) {
   Reg(dev, kEventsError) = 0;
   uint32_t source = Reg(dev, kErrorSrc);
   Reg(dev, kErrorSrc) = source;  // write 1 to clear
-  int errors = 0;
-  errors |= (source & kErrOverrun) != 0U ? UART_ERROR_OVERRUN : 0;
-  errors |= (source & kErrParity) != 0U ? UART_ERROR_PARITY : 0;
-  errors |= (source & kErrFraming) != 0U ? UART_ERROR_FRAMING : 0;
-  errors |= (source & kErrBreak) != 0U ? UART_BREAK : 0;
-  return errors;
+  return gale::drivers::nrf::UartErrors(source);
 }
 
 const uart_driver_api kApi = {
