@@ -59,7 +59,8 @@ if [ "$install" = 1 ]; then
 fi
 
 step "Building the host tools into build/"
-cmake -GNinja -S "$ROOT" -B "$ROOT/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# The same options as tests/run.sh, so that the test command does not rebuild everything.
+cmake -GNinja -S "$ROOT" -B "$ROOT/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGALE_WERROR=ON >/dev/null
 ninja -C "$ROOT/build" -j "$jobs"
 
 # The CMake user package registry lets find_package(Gale) work without GALE_BASE set.
