@@ -7,7 +7,7 @@ import * as path from 'path';
 import { defaultSocketAddress, defaultStateDir, findGaled, normalizeAddress, socketAddress } from '../src/client/paths';
 import { isGaleCMakeLists, appOf, findApps } from '../src/client/app';
 import { cortexDebugConfig, cppdbgConfig, parseJsonc, writeLaunchConfig } from '../src/client/launch';
-import { formatDiagnostic, groupDiagnostics, Diagnostic } from '../src/client/jobs';
+import { formatDiagnostic, groupDiagnostics, problemLocation, Diagnostic } from '../src/client/jobs';
 import { GaleError } from '../src/client/errors';
 
 test('socket address follows the CLI rule', () => {
@@ -99,4 +99,32 @@ test('diagnostics are grouped by file, duplicates dropped, printed like a compil
   assert.deepEqual([...groups.keys()], ['/a.c', '/b.h']);
   assert.equal(groups.get('/a.c')!.length, 2);
   assert.equal(formatDiagnostic(d('/a.c', 1, 'x')), '/a.c:1:3: error: x [gcc]');
+});
+
+test('diagnostics map to 0-based places in absolute files', () => {
+  const base: Diagnostic = { file: 'src/main.c', line: 9, column: 2, severity: 'SEVERITY_FATAL', message: 'm', tool: 'gcc' };
+  assert.deepEqual(problemLocation(base, '/app'), { file: '/app/src/main.c', line0: 8, character0: 1, severity: 'error' });
+  assert.deepEqual(problemLocation({ ...base, file: '', line: 0, column: 0, severity: 'SEVERITY_WARNING' }, '/app'),
+    { file: '/app/CMakeLists.txt', line0: 0, character0: 0, severity: 'warning' });
+  assert.equal(problemLocation({ ...base, severity: 'SEVERITY_NOTE' }, '/app').severity, 'info');
+});
+
+test('every command the manifest contributes is registered, and the manifest is complete', () => {
+  const root = path.resolve(__dirname, '..', '..');
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const source = fs.readFileSync(path.join(root, 'src', 'extension.ts'), 'utf8');
+  const registered = new Set([...source.matchAll(/command\('([\w.]+)'/g)].map((m) => m[1]));
+  for (const c of manifest.contributes.commands) {
+    assert.ok(registered.has(c.command), `${c.command} is contributed but not registered`);
+  }
+  for (const menu of Object.values(manifest.contributes.menus) as { command: string }[][]) {
+    for (const entry of menu) {
+      assert.ok(registered.has(entry.command), `menu entry ${entry.command} is not registered`);
+    }
+  }
+  for (const key of ['publisher', 'engines', 'main', 'activationEvents', 'license']) {
+    assert.ok(manifest[key], `package.json has ${key}`);
+  }
+  assert.ok(fs.existsSync(path.join(root, 'LICENSE')), 'vsce needs a LICENSE file');
+  assert.equal(manifest.contributes.taskDefinitions[0].type, 'gale');
 });

@@ -135,3 +135,25 @@ export function formatDiagnostic(d: Diagnostic): string {
   const sev = d.severity.replace(/^SEVERITY_/, '').toLowerCase();
   return `${where}${sev === 'unspecified' ? 'note' : sev}: ${d.message}${d.tool ? ` [${d.tool}]` : ''}`;
 }
+
+export interface ProblemLocation {
+  file: string; // absolute
+  line0: number; // 0-based
+  character0: number; // 0-based
+  severity: 'error' | 'warning' | 'info';
+}
+
+/// Where the Problems panel shows a diagnostic: its file (made absolute against the app
+/// folder; the app's CMakeLists.txt when the tool named none), 0-based line and column.
+export function problemLocation(d: Diagnostic, appDir: string): ProblemLocation {
+  let file = d.file;
+  if (!file) {
+    file = `${appDir}/CMakeLists.txt`;
+  } else if (!file.startsWith('/')) {
+    file = `${appDir}/${file}`;
+  }
+  const severity = d.severity === 'SEVERITY_ERROR' || d.severity === 'SEVERITY_FATAL'
+    ? 'error'
+    : d.severity === 'SEVERITY_WARNING' ? 'warning' : 'info';
+  return { file, line0: Math.max(0, d.line - 1), character0: Math.max(0, d.column - 1), severity };
+}
