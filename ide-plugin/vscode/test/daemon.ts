@@ -77,8 +77,13 @@ export async function startTestDaemon(): Promise<TestDaemon> {
 
 /// A copy of a sample application in the test folder (without its build folder).
 export function copyApp(sample: string, into: string): string {
-  const dest = path.join(into, sample.replace(/\//g, '_'));
-  fs.cpSync(path.join(kRepo, 'samples', sample), dest, {
+  return copyTree(path.join('samples', sample), into);
+}
+
+/// A copy of a folder of the repository (e.g. a test suite), without its build folder.
+export function copyTree(relative: string, into: string): string {
+  const dest = path.join(into, relative.replace(/\//g, '_'));
+  fs.cpSync(path.join(kRepo, relative), dest, {
     recursive: true,
     filter: (src) => path.basename(src) !== 'build',
   });

@@ -12,7 +12,7 @@ import { GaleError } from '../src/client/errors';
 import { groupDiagnostics, jobSucceeded, Progress } from '../src/client/jobs';
 import { cortexDebugConfig, cppdbgConfig, writeLaunchConfig } from '../src/client/launch';
 import { openConsole } from '../src/client/sessions';
-import { copyApp, galedPath, startTestDaemon, TestDaemon } from './daemon';
+import { copyApp, copyTree, galedPath, startTestDaemon, TestDaemon } from './daemon';
 
 const kBoard = 'qemu_cortex_m3';
 let daemon: TestDaemon;
@@ -188,6 +188,35 @@ test('Devices.Debug gives a launch configuration that a real gdb can use', async
     assert.fail(`${cpp.miDebuggerPath} could not be run (${gdb.error.message}); install gdb-multiarch`);
   }
   assert.match(gdb.stdout, /main in section \.text/, gdb.stdout + gdb.stderr);
+});
+
+test('Builds.Run builds and boots a suite on a fresh emulator, streams its console, and ends with its exit code', async () => {
+  const suite = copyTree('tests/subsys/testsuite/ztest_self', path.join(daemon.root, 'run'));
+  const lines: string[] = [];
+  const outcome = await api.run(c, { appDir: suite, board: kBoard, timeoutS: 300 }, {
+    onLog: (l) => lines.push(`${l.stream}: ${l.text}`),
+  }).outcome;
+  assert.ok(jobSucceeded(outcome.result), outcome.result.error);
+  assert.equal(outcome.result.exit_code, 0);
+  assert.ok(lines.some((l) => l.startsWith('console: ') && l.includes('Booting Gale OS')), lines.join('\n'));
+});
+
+test('Tests.Run runs a ztest suite and streams its cases', async () => {
+  const suite = copyTree('tests/subsys/testsuite/ztest_self', path.join(daemon.root, 'tests'));
+  fs.writeFileSync(path.join(suite, 'testcase.yaml'), 'tests:\n  vscode.ztest_self:\n    tags: vscode\n');
+  const junit = path.join(daemon.root, 'junit.xml');
+  const cases: any[] = [];
+  const outcome = await api.runTests(c, { paths: [suite], boards: [kBoard], junitPath: junit }, {
+    onTestCase: (t) => cases.push(t),
+  }).outcome;
+  assert.ok(jobSucceeded(outcome.result), `${outcome.result.error}; cases ${JSON.stringify(cases)}`);
+  const summary = outcome.result.tests!;
+  assert.ok(summary.passed > 0);
+  assert.equal(summary.failed, 0);
+  assert.equal(summary.errors, 0);
+  assert.equal(cases.length, summary.passed + summary.skipped);
+  assert.ok(cases.every((t) => t.scenario === 'vscode.ztest_self' && t.board === kBoard));
+  assert.match(fs.readFileSync(junit, 'utf8'), /<testcase/);
 });
 
 test('Jobs.ListJobs shows the build and flash jobs', async () => {
