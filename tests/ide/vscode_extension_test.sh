@@ -8,10 +8,10 @@ BIN=${1:?usage: vscode_extension_test.sh BIN_DIR}
 EXT=$GALE_BASE/ide-plugin/vscode
 for tool in node npm npx; do
   command -v "$tool" >/dev/null \
-    || fail "$tool is not installed: the VS Code extension's test needs Node.js 18+ and npm (sdk/setup.sh installs them: apt-get install nodejs npm)"
+    || fail "$tool is not installed: the VS Code extension's test needs Node.js 20+ and npm (sdk/setup.sh installs them: apt-get install nodejs npm)"
 done
 major=$(node -p 'process.versions.node.split(".")[0]')
-[ "$major" -ge 18 ] || fail "node $(node --version) is too old: the extension's tests need Node.js 18 or newer"
+[ "$major" -ge 20 ] || fail "node $(node --version) is too old: packaging the extension (vsce) needs Node.js 20 or newer"
 
 cd "$EXT"
 npm ci --no-audit --no-fund >"$WORK/npm-ci.log" 2>&1 \
