@@ -35,6 +35,12 @@ PACKAGES=(
   gdb-multiarch
   libusb-1.0-0-dev umockdev libumockdev-dev openocd
 )
+# Node.js and npm for the VS Code extension (ide-plugin/vscode) and its test. A Node.js that
+# already brings its own npm (NodeSource's package does, and conflicts with Debian's npm) is
+# kept as it is.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  PACKAGES+=(nodejs npm)
+fi
 
 step() { printf '\n== %s\n' "$*"; }
 
