@@ -1,0 +1,184 @@
+// Gale Studio against the real galed (started by the window itself, as a user's Studio would,
+// on a private runtime and state folder) and QEMU, on the offscreen platform.
+#include <QDir>
+#include <QFile>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTextBlock>
+#include <QTreeWidget>
+
+#include <chrono>
+#include <memory>
+
+#include "client.h"
+#include "gale/host/paths.h"
+#include "gale/v1/sdk.grpc.pb.h"
+#include "main_window.h"
+#include "terminal_widget.h"
+
+using gale::studio::MainWindow;
+
+namespace {
+
+bool CopyTree(const QString &from, const QString &to) {
+  QDir().mkpath(to);
+  const QDir source(from);
+  for (const QFileInfo &info : source.entryInfoList(QDir::AllEntries | QDir::NoDotAndDotDot)) {
+    const QString target = to + QLatin1Char('/') + info.fileName();
+    if (info.isDir()) {
+      if (info.fileName() == QStringLiteral("build") || !CopyTree(info.filePath(), target)) {
+        continue;
+      }
+    } else if (!QFile::copy(info.filePath(), target)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void Screenshot(QWidget *widget, const QString &name) {
+  QDir().mkpath(QStringLiteral(STUDIO_OUTPUT_DIR));
+  const QString file = QStringLiteral(STUDIO_OUTPUT_DIR "/") + name;
+  QVERIFY2(widget->grab().save(file, "PNG"), qPrintable(QStringLiteral("cannot write ") + file));
+  QVERIFY2(QFileInfo(file).size() > 10000, qPrintable(file + QStringLiteral(" is too small")));
+  qInfo("screenshot: %s", qPrintable(file));
+}
+
+}  // namespace
+
+class StudioTest : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase();
+  void loadsBoardsAndDevices();
+  void buildFlashAndConsole();
+  void buildErrorIsListedAndOpens();
+  void cleanupTestCase();
+
+ private:
+  QTemporaryDir work_{QStringLiteral("/tmp/gale-studio-ui.XXXXXX")};
+  QString address_;
+  QString app_;
+  std::unique_ptr<MainWindow> window_;
+};
+
+void StudioTest::initTestCase() {
+  QVERIFY(work_.isValid());
+  QDir().mkpath(work_.filePath(QStringLiteral("run")));
+  QFile::setPermissions(work_.filePath(QStringLiteral("run")),
+                        QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+  qputenv("XDG_RUNTIME_DIR", work_.filePath(QStringLiteral("run")).toUtf8());
+  qputenv("XDG_STATE_HOME", work_.filePath(QStringLiteral("state")).toUtf8());
+  qputenv("GALE_GALED", GALED_PATH);
+  qunsetenv("GALE_SOCKET");
+  address_ = QString::fromStdString(gale::host::ResolveSocketAddress(""));
+  app_ = work_.filePath(QStringLiteral("hello_world"));
+  QVERIFY(CopyTree(QStringLiteral(GALE_SOURCE_DIR "/samples/hello_world"), app_));
+
+  window_ = std::make_unique<MainWindow>(address_, app_);
+  window_->show();
+}
+
+void StudioTest::loadsBoardsAndDevices() {
+  QSignalSpy loaded(window_.get(), &MainWindow::loaded);
+  // Studio starts galed (none answers on the private socket), then lists boards and devices.
+  QTRY_VERIFY_WITH_TIMEOUT(window_->boardsLoaded() && window_->devicesLoaded(), 60000);
+  QCOMPARE(loaded.count(), 1);
+  QVERIFY(window_->boardsView()->topLevelItemCount() > 3);
+  QVERIFY(window_->selectBoard(QStringLiteral("qemu_cortex_m3")));
+  QCOMPARE(window_->selectedBoard(), QStringLiteral("qemu_cortex_m3"));
+  QCOMPARE(window_->devicesView()->topLevelItemCount(), 0);
+  QCOMPARE(window_->appDir(), app_);
+  Screenshot(window_.get(), QStringLiteral("studio_main.png"));
+}
+
+void StudioTest::buildFlashAndConsole() {
+  QSignalSpy done(window_.get(), &MainWindow::jobDone);
+  QVERIFY(window_->selectBoard(QStringLiteral("qemu_cortex_m3")));
+  window_->startBuild();
+  QVERIFY(window_->jobRunning());
+  QTRY_VERIFY_WITH_TIMEOUT(done.count() == 1, 600000);
+  QVERIFY2(window_->lastJobOk(), qPrintable(window_->lastJobMessage()));
+  QVERIFY(window_->lastJobMessage().contains(QStringLiteral("gale.elf")));
+  QVERIFY(!window_->buildLog()->toPlainText().isEmpty());
+  QCOMPARE(window_->progressBar()->value(), 100);
+  Screenshot(window_.get(), QStringLiteral("studio_build.png"));
+
+  // A new emulated board appears through Devices.Watch (and the Create answer).
+  window_->createDevice();
+  QTRY_VERIFY_WITH_TIMEOUT(window_->devicesView()->topLevelItemCount() == 1, 60000);
+  const QString device = window_->devicesView()->topLevelItem(0)->text(0);
+  QVERIFY(device.startsWith(QStringLiteral("emu-qemu_cortex_m3")));
+  QVERIFY(window_->selectDevice(device));
+
+  window_->startFlash();
+  QVERIFY(window_->jobRunning());
+  QTRY_VERIFY_WITH_TIMEOUT(done.count() == 2, 120000);
+  QCOMPARE(done.at(1).at(0).toString(), QStringLiteral("flash"));
+  QVERIFY2(window_->lastJobOk(), qPrintable(window_->lastJobMessage()));
+  QVERIFY(window_->lastJobMessage().contains(device));
+
+  // After the flash, Studio attaches the console of the device and shows its output.
+  QCOMPARE(window_->tabs()->currentWidget(), window_->consoleTab());
+  QTRY_VERIFY_WITH_TIMEOUT(
+      window_->terminal()->text().contains(QStringLiteral("Hello World! qemu_cortex_m3")), 60000);
+  // The device's state follows through Devices.Watch (running, or exited once main returns).
+  QTRY_VERIFY_WITH_TIMEOUT(window_->devicesView()->topLevelItem(0)->text(2) != QStringLiteral("halted") &&
+                               window_->devicesView()->topLevelItem(0)->text(2) != QStringLiteral("flashing"),
+                           30000);
+  QTest::qWait(200);
+  Screenshot(window_.get(), QStringLiteral("studio_terminal.png"));
+}
+
+void StudioTest::buildErrorIsListedAndOpens() {
+  const QString broken = work_.filePath(QStringLiteral("broken"));
+  QVERIFY(CopyTree(app_, broken));
+  QDir(broken + QStringLiteral("/build")).removeRecursively();
+  QFile main(broken + QStringLiteral("/src/main.c"));
+  QVERIFY(main.open(QIODevice::WriteOnly | QIODevice::Truncate));
+  main.write("#include <zephyr/kernel.h>\n\nint main(void)\n{\n\treturn undeclared_thing;\n}\n");
+  main.close();
+
+  QSignalSpy done(window_.get(), &MainWindow::jobDone);
+  window_->setAppDir(broken);
+  window_->startBuild();
+  QTRY_VERIFY_WITH_TIMEOUT(done.count() == 1, 600000);
+  QVERIFY(!window_->lastJobOk());
+  QVERIFY(window_->problemsView()->topLevelItemCount() >= 1);
+  QTreeWidgetItem *first = nullptr;
+  for (int i = 0; i < window_->problemsView()->topLevelItemCount() && first == nullptr; ++i) {
+    QTreeWidgetItem *item = window_->problemsView()->topLevelItem(i);
+    if (item->text(1).contains(QStringLiteral("main.c:5"))) {
+      first = item;
+    }
+  }
+  QVERIFY2(first != nullptr, "no diagnostic at main.c:5");
+  QVERIFY(first->text(2).contains(QStringLiteral("undeclared_thing")));
+  QCOMPARE(window_->tabs()->currentWidget(), window_->problemsView());
+  Screenshot(window_.get(), QStringLiteral("studio_problems.png"));
+
+  // Clicking the problem opens the file at its line.
+  emit window_->problemsView()->itemActivated(first, 0);
+  auto *source = qobject_cast<QPlainTextEdit *>(window_->tabs()->currentWidget());
+  QVERIFY(source != nullptr);
+  QCOMPARE(source->textCursor().blockNumber(), 4);
+  QVERIFY(source->textCursor().block().text().contains(QStringLiteral("undeclared_thing")));
+}
+
+void StudioTest::cleanupTestCase() {
+  window_.reset();
+  // Stop the galed the window started.
+  gale::cli::Client client(address_.toStdString(), std::string());
+  auto stub = gale::v1::Sdk::NewStub(client.channel());
+  auto context = client.NewContext(std::chrono::seconds(10));
+  gale::v1::ShutdownResponse response;
+  stub->Shutdown(context.get(), {}, &response);
+}
+
+QTEST_MAIN(StudioTest)
+#include "studio_test.moc"
