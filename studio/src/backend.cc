@@ -5,6 +5,7 @@
 #include "client.h"
 #include "gale/v1/boards.grpc.pb.h"
 #include "gale/v1/builds.grpc.pb.h"
+#include "gale/v1/config.grpc.pb.h"
 #include "gale/v1/console.grpc.pb.h"
 #include "gale/v1/devices.grpc.pb.h"
 #include "gale/v1/flash.grpc.pb.h"
@@ -50,6 +51,8 @@ Backend::Backend(QString address, QObject *parent)
   qRegisterMetaType<gale::v1::JobEvent>();
   qRegisterMetaType<QList<gale::v1::Board>>();
   qRegisterMetaType<QList<gale::v1::Device>>();
+  qRegisterMetaType<gale::v1::ConfigSymbol>();
+  qRegisterMetaType<QList<gale::v1::ConfigSymbol>>();
 }
 
 Backend::~Backend() {
@@ -254,6 +257,38 @@ void Backend::flash(const QString &deviceId, const QString &buildDir) {
   request.set_build_dir(buildDir.toStdString());
   runJob(QStringLiteral("flash"), [this, request](grpc::ClientContext *context) {
     return gale::v1::Flash::NewStub(client_->channel())->Flash(context, request);
+  });
+}
+
+void Backend::listConfig(const QString &buildDir) {
+  runThread([this, buildDir] {
+    gale::v1::ListConfigRequest request;
+    request.set_build_dir(buildDir.toStdString());
+    request.set_all(true);
+    auto context = newContext();
+    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    gale::v1::ListConfigResponse response;
+    const grpc::Status status =
+        gale::v1::Config::NewStub(client_->channel())->List(context.get(), request, &response);
+    releaseContext(context);
+    if (status.ok()) {
+      emit configLoaded(buildDir, QList<gale::v1::ConfigSymbol>(response.symbols().begin(),
+                                                                response.symbols().end()));
+    } else {
+      emit callFailed(QStringLiteral("Loading the Kconfig symbols of %1").arg(buildDir),
+                      Q(gale::cli::StatusText(status)));
+    }
+  });
+}
+
+void Backend::setConfig(const QString &buildDir, const QStringList &assignments) {
+  gale::v1::SetConfigRequest request;
+  request.set_build_dir(buildDir.toStdString());
+  for (const QString &assignment : assignments) {
+    request.add_assignments(assignment.toStdString());
+  }
+  runJob(QStringLiteral("config"), [this, request](grpc::ClientContext *context) {
+    return gale::v1::Config::NewStub(client_->channel())->Set(context, request);
   });
 }
 

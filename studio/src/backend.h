@@ -6,6 +6,7 @@
 #include <QList>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <atomic>
 #include <functional>
@@ -20,6 +21,7 @@
 
 #include "gale/v1/boards.pb.h"
 #include "gale/v1/common.pb.h"
+#include "gale/v1/config.pb.h"
 #include "gale/v1/console.pb.h"
 #include "gale/v1/devices.pb.h"
 
@@ -52,6 +54,10 @@ class Backend : public QObject {
   void attachConsole(const QString &deviceId);
   void detachConsole();
   void sendConsoleInput(const QByteArray &data);
+  /// Config.List of a build folder (all symbols, visible or not): configLoaded or callFailed.
+  void listConfig(const QString &buildDir);
+  /// Config.Set (a job, "config"): writes the assignments to the app's fragment and reconfigures.
+  void setConfig(const QString &buildDir, const QStringList &assignments);
   /// Cancels the running build or flash (the daemon cancels the job).
   void cancelJob();
 
@@ -68,6 +74,7 @@ class Backend : public QObject {
   /// The call ended: `ok` when the job succeeded; `message` says what happened in words.
   void jobFinished(const QString &operation, bool ok, const QString &message);
   void deviceCreated(const gale::v1::Device &device);
+  void configLoaded(const QString &buildDir, const QList<gale::v1::ConfigSymbol> &symbols);
   void callFailed(const QString &what, const QString &message);
   void consoleAttached(const QString &deviceId);
   void consoleData(const QString &deviceId, const QByteArray &data);
@@ -104,3 +111,4 @@ class Backend : public QObject {
 Q_DECLARE_METATYPE(gale::v1::Board)
 Q_DECLARE_METATYPE(gale::v1::Device)
 Q_DECLARE_METATYPE(gale::v1::JobEvent)
+Q_DECLARE_METATYPE(gale::v1::ConfigSymbol)

@@ -26,6 +26,7 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include "kconfig_editor.h"
 #include "terminal_widget.h"
 
 namespace gale::studio {
@@ -180,7 +181,10 @@ MainWindow::MainWindow(const QString &address, const QString &appDir, QWidget *p
   backend_->start();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+  // Cancel the calls and join their threads while the window is still whole.
+  delete backend_;
+}
 
 void MainWindow::buildUi() {
   auto *toolbar = addToolBar(tr("Build"));
@@ -298,6 +302,9 @@ void MainWindow::buildUi() {
   });
   connect(clear, &QPushButton::clicked, terminal_, &TerminalWidget::clear);
   tabs_->addTab(consoleTab_, tr("Console"));
+
+  kconfig_ = new KconfigEditor(backend_);
+  tabs_->addTab(kconfig_, tr("Kconfig"));
 
   source_ = new QPlainTextEdit();
   source_->setReadOnly(true);
@@ -583,6 +590,9 @@ void MainWindow::onJobFinished(const QString &operation, bool ok, const QString 
   report(message);
   if (!ok && operation == QStringLiteral("build") && problems_->topLevelItemCount() > 0) {
     tabs_->setCurrentWidget(problems_);
+  }
+  if (ok && operation == QStringLiteral("build") && !lastBuildDir_.isEmpty()) {
+    kconfig_->load(lastBuildDir_);
   }
   if (ok && operation == QStringLiteral("flash") && !flashDevice_.isEmpty()) {
     // Show what the image prints: the console replays the output retained since the flash.

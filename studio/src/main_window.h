@@ -22,6 +22,7 @@ class QTreeWidgetItem;
 
 namespace gale::studio {
 
+class KconfigEditor;
 class TerminalWidget;
 
 class MainWindow : public QMainWindow {
@@ -49,6 +50,7 @@ class MainWindow : public QMainWindow {
   TerminalWidget *terminal() const { return terminal_; }
   QTabWidget *tabs() const { return tabs_; }
   QWidget *consoleTab() const { return consoleTab_; }
+  KconfigEditor *kconfigEditor() const { return kconfig_; }
 
   /// The selections the actions use.
   void setAppDir(const QString &dir);
@@ -94,6 +96,7 @@ class MainWindow : public QMainWindow {
   QTabWidget *tabs_ = nullptr;
   QWidget *consoleTab_ = nullptr;
   TerminalWidget *terminal_ = nullptr;
+  KconfigEditor *kconfig_ = nullptr;
   QCheckBox *pristine_ = nullptr;
   QAction *buildAction_ = nullptr;
   QAction *flashAction_ = nullptr;

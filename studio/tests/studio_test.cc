@@ -8,7 +8,10 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QLabel>
+#include <QLineEdit>
 #include <QTextBlock>
+#include <QTextBrowser>
 #include <QTreeWidget>
 
 #include <chrono>
@@ -17,6 +20,7 @@
 #include "client.h"
 #include "gale/host/paths.h"
 #include "gale/v1/sdk.grpc.pb.h"
+#include "kconfig_editor.h"
 #include "main_window.h"
 #include "terminal_widget.h"
 
@@ -48,6 +52,17 @@ void Screenshot(QWidget *widget, const QString &name) {
   qInfo("screenshot: %s", qPrintable(file));
 }
 
+// The rows of emulated devices (a machine may also have debug probes attached).
+QList<QTreeWidgetItem *> EmulatedDevices(MainWindow *window) {
+  QList<QTreeWidgetItem *> rows;
+  for (int i = 0; i < window->devicesView()->topLevelItemCount(); ++i) {
+    if (window->devicesView()->topLevelItem(i)->text(0).startsWith(QStringLiteral("emu-"))) {
+      rows.append(window->devicesView()->topLevelItem(i));
+    }
+  }
+  return rows;
+}
+
 }  // namespace
 
 class StudioTest : public QObject {
@@ -57,6 +72,7 @@ class StudioTest : public QObject {
   void initTestCase();
   void loadsBoardsAndDevices();
   void buildFlashAndConsole();
+  void kconfigEditorShowsAndSets();
   void buildErrorIsListedAndOpens();
   void cleanupTestCase();
 
@@ -92,7 +108,7 @@ void StudioTest::loadsBoardsAndDevices() {
   QVERIFY(window_->boardsView()->topLevelItemCount() > 3);
   QVERIFY(window_->selectBoard(QStringLiteral("qemu_cortex_m3")));
   QCOMPARE(window_->selectedBoard(), QStringLiteral("qemu_cortex_m3"));
-  QCOMPARE(window_->devicesView()->topLevelItemCount(), 0);
+  QCOMPARE(EmulatedDevices(window_.get()).size(), 0);
   QCOMPARE(window_->appDir(), app_);
   Screenshot(window_.get(), QStringLiteral("studio_main.png"));
 }
@@ -111,8 +127,9 @@ void StudioTest::buildFlashAndConsole() {
 
   // A new emulated board appears through Devices.Watch (and the Create answer).
   window_->createDevice();
-  QTRY_VERIFY_WITH_TIMEOUT(window_->devicesView()->topLevelItemCount() == 1, 60000);
-  const QString device = window_->devicesView()->topLevelItem(0)->text(0);
+  QTRY_VERIFY_WITH_TIMEOUT(EmulatedDevices(window_.get()).size() == 1, 60000);
+  QTreeWidgetItem *row = EmulatedDevices(window_.get()).first();
+  const QString device = row->text(0);
   QVERIFY(device.startsWith(QStringLiteral("emu-qemu_cortex_m3")));
   QVERIFY(window_->selectDevice(device));
 
@@ -128,11 +145,39 @@ void StudioTest::buildFlashAndConsole() {
   QTRY_VERIFY_WITH_TIMEOUT(
       window_->terminal()->text().contains(QStringLiteral("Hello World! qemu_cortex_m3")), 60000);
   // The device's state follows through Devices.Watch (running, or exited once main returns).
-  QTRY_VERIFY_WITH_TIMEOUT(window_->devicesView()->topLevelItem(0)->text(2) != QStringLiteral("halted") &&
-                               window_->devicesView()->topLevelItem(0)->text(2) != QStringLiteral("flashing"),
+  QTRY_VERIFY_WITH_TIMEOUT(EmulatedDevices(window_.get()).first()->text(2) != QStringLiteral("halted") &&
+                               EmulatedDevices(window_.get()).first()->text(2) != QStringLiteral("flashing"),
                            30000);
   QTest::qWait(200);
   Screenshot(window_.get(), QStringLiteral("studio_terminal.png"));
+}
+
+void StudioTest::kconfigEditorShowsAndSets() {
+  // The successful build loaded the build's symbols into the Kconfig tab.
+  gale::studio::KconfigEditor *editor = window_->kconfigEditor();
+  QCOMPARE(editor->buildDir(), app_ + QStringLiteral("/build"));
+  QTRY_VERIFY_WITH_TIMEOUT(editor->symbolCount() > 20, 60000);
+  QCOMPARE(editor->valueOf(QStringLiteral("PRINTK")), QStringLiteral("y"));
+  window_->tabs()->setCurrentWidget(editor);
+  editor->search()->setText(QStringLiteral("MAIN_STACK"));
+  QVERIFY(editor->selectSymbol(QStringLiteral("MAIN_STACK_SIZE")));
+  QVERIFY(editor->details()->toPlainText().contains(QStringLiteral("CONFIG_MAIN_STACK_SIZE")));
+  QVERIFY(editor->valueEdit()->isEnabled());
+  QTest::qWait(100);
+  Screenshot(window_.get(), QStringLiteral("studio_kconfig.png"));
+
+  // Setting a value goes through Config.Set into the app's gale.conf, then reloads.
+  QSignalSpy done(window_.get(), &MainWindow::jobDone);
+  QSignalSpy reloaded(editor, &gale::studio::KconfigEditor::symbolsLoaded);
+  editor->valueEdit()->setText(QStringLiteral("1536"));
+  editor->applyValue();
+  QTRY_VERIFY_WITH_TIMEOUT(done.count() == 1, 300000);
+  QVERIFY2(window_->lastJobOk(), qPrintable(window_->lastJobMessage()));
+  QTRY_VERIFY_WITH_TIMEOUT(reloaded.count() >= 1, 60000);
+  QCOMPARE(editor->valueOf(QStringLiteral("MAIN_STACK_SIZE")), QStringLiteral("1536"));
+  QFile fragment(app_ + QStringLiteral("/gale.conf"));
+  QVERIFY(fragment.open(QIODevice::ReadOnly));
+  QVERIFY(fragment.readAll().contains("CONFIG_MAIN_STACK_SIZE=1536"));
 }
 
 void StudioTest::buildErrorIsListedAndOpens() {
