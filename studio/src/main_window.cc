@@ -26,6 +26,7 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include "devicetree_view.h"
 #include "kconfig_editor.h"
 #include "terminal_widget.h"
 
@@ -305,6 +306,8 @@ void MainWindow::buildUi() {
 
   kconfig_ = new KconfigEditor(backend_);
   tabs_->addTab(kconfig_, tr("Kconfig"));
+  devicetree_ = new DevicetreeView();
+  tabs_->addTab(devicetree_, tr("Devicetree"));
 
   source_ = new QPlainTextEdit();
   source_->setReadOnly(true);
@@ -593,6 +596,7 @@ void MainWindow::onJobFinished(const QString &operation, bool ok, const QString 
   }
   if (ok && operation == QStringLiteral("build") && !lastBuildDir_.isEmpty()) {
     kconfig_->load(lastBuildDir_);
+    devicetree_->load(lastBuildDir_);
   }
   if (ok && operation == QStringLiteral("flash") && !flashDevice_.isEmpty()) {
     // Show what the image prints: the console replays the output retained since the flash.

@@ -22,6 +22,7 @@ class QTreeWidgetItem;
 
 namespace gale::studio {
 
+class DevicetreeView;
 class KconfigEditor;
 class TerminalWidget;
 
@@ -51,6 +52,7 @@ class MainWindow : public QMainWindow {
   QTabWidget *tabs() const { return tabs_; }
   QWidget *consoleTab() const { return consoleTab_; }
   KconfigEditor *kconfigEditor() const { return kconfig_; }
+  DevicetreeView *devicetreeView() const { return devicetree_; }
 
   /// The selections the actions use.
   void setAppDir(const QString &dir);
@@ -97,6 +99,7 @@ class MainWindow : public QMainWindow {
   QWidget *consoleTab_ = nullptr;
   TerminalWidget *terminal_ = nullptr;
   KconfigEditor *kconfig_ = nullptr;
+  DevicetreeView *devicetree_ = nullptr;
   QCheckBox *pristine_ = nullptr;
   QAction *buildAction_ = nullptr;
   QAction *flashAction_ = nullptr;

@@ -20,6 +20,7 @@
 #include "client.h"
 #include "gale/host/paths.h"
 #include "gale/v1/sdk.grpc.pb.h"
+#include "devicetree_view.h"
 #include "kconfig_editor.h"
 #include "main_window.h"
 #include "terminal_widget.h"
@@ -73,6 +74,7 @@ class StudioTest : public QObject {
   void loadsBoardsAndDevices();
   void buildFlashAndConsole();
   void kconfigEditorShowsAndSets();
+  void devicetreeViewShowsTheBuildsTree();
   void buildErrorIsListedAndOpens();
   void cleanupTestCase();
 
@@ -178,6 +180,21 @@ void StudioTest::kconfigEditorShowsAndSets() {
   QFile fragment(app_ + QStringLiteral("/gale.conf"));
   QVERIFY(fragment.open(QIODevice::ReadOnly));
   QVERIFY(fragment.readAll().contains("CONFIG_MAIN_STACK_SIZE=1536"));
+}
+
+void StudioTest::devicetreeViewShowsTheBuildsTree() {
+  gale::studio::DevicetreeView *view = window_->devicetreeView();
+  QTRY_VERIFY_WITH_TIMEOUT(view->tree()->topLevelItemCount() > 0, 30000);
+  QTreeWidgetItem *root = view->tree()->topLevelItem(0);
+  QCOMPARE(root->text(0), QStringLiteral("/"));
+  bool chosen = false;
+  for (int i = 0; i < root->childCount(); ++i) {
+    chosen = chosen || root->child(i)->text(0) == QStringLiteral("chosen");
+  }
+  QVERIFY2(chosen, "no /chosen node in the devicetree view");
+  window_->tabs()->setCurrentWidget(view);
+  QTest::qWait(100);
+  Screenshot(window_.get(), QStringLiteral("studio_devicetree.png"));
 }
 
 void StudioTest::buildErrorIsListedAndOpens() {
