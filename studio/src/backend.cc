@@ -9,6 +9,7 @@
 #include "gale/v1/console.grpc.pb.h"
 #include "gale/v1/devices.grpc.pb.h"
 #include "gale/v1/flash.grpc.pb.h"
+#include "gale/v1/jobs.grpc.pb.h"
 
 namespace gale::studio {
 
@@ -52,6 +53,8 @@ Backend::Backend(QString address, QObject *parent)
   qRegisterMetaType<QList<gale::v1::Board>>();
   qRegisterMetaType<QList<gale::v1::Device>>();
   qRegisterMetaType<gale::v1::ConfigSymbol>();
+  qRegisterMetaType<gale::v1::Job>();
+  qRegisterMetaType<QList<gale::v1::Job>>();
   qRegisterMetaType<QList<gale::v1::ConfigSymbol>>();
 }
 
@@ -289,6 +292,24 @@ void Backend::setConfig(const QString &buildDir, const QStringList &assignments)
   }
   runJob(QStringLiteral("config"), [this, request](grpc::ClientContext *context) {
     return gale::v1::Config::NewStub(client_->channel())->Set(context, request);
+  });
+}
+
+void Backend::listJobs() {
+  runThread([this] {
+    gale::v1::ListJobsRequest request;
+    request.set_limit(200);
+    auto context = newContext();
+    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+    gale::v1::ListJobsResponse response;
+    const grpc::Status status =
+        gale::v1::Jobs::NewStub(client_->channel())->ListJobs(context.get(), request, &response);
+    releaseContext(context);
+    if (status.ok()) {
+      emit jobsLoaded(QList<gale::v1::Job>(response.jobs().begin(), response.jobs().end()));
+    } else {
+      emit callFailed(QStringLiteral("Listing the jobs"), Q(gale::cli::StatusText(status)));
+    }
   });
 }
 

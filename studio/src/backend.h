@@ -24,6 +24,7 @@
 #include "gale/v1/config.pb.h"
 #include "gale/v1/console.pb.h"
 #include "gale/v1/devices.pb.h"
+#include "gale/v1/jobs.pb.h"
 
 namespace gale::cli {
 class Client;
@@ -58,6 +59,8 @@ class Backend : public QObject {
   void listConfig(const QString &buildDir);
   /// Config.Set (a job, "config"): writes the assignments to the app's fragment and reconfigures.
   void setConfig(const QString &buildDir, const QStringList &assignments);
+  /// Jobs.ListJobs (newest first): jobsLoaded or callFailed.
+  void listJobs();
   /// Cancels the running build or flash (the daemon cancels the job).
   void cancelJob();
 
@@ -74,6 +77,7 @@ class Backend : public QObject {
   /// The call ended: `ok` when the job succeeded; `message` says what happened in words.
   void jobFinished(const QString &operation, bool ok, const QString &message);
   void deviceCreated(const gale::v1::Device &device);
+  void jobsLoaded(const QList<gale::v1::Job> &jobs);
   void configLoaded(const QString &buildDir, const QList<gale::v1::ConfigSymbol> &symbols);
   void callFailed(const QString &what, const QString &message);
   void consoleAttached(const QString &deviceId);
@@ -112,3 +116,4 @@ Q_DECLARE_METATYPE(gale::v1::Board)
 Q_DECLARE_METATYPE(gale::v1::Device)
 Q_DECLARE_METATYPE(gale::v1::JobEvent)
 Q_DECLARE_METATYPE(gale::v1::ConfigSymbol)
+Q_DECLARE_METATYPE(gale::v1::Job)

@@ -94,6 +94,7 @@ MainWindow::MainWindow(const QString &address, const QString &appDir, QWidget *p
             connection_->setText(tr("galed %1 at %2").arg(version, address));
             connection_->setStyleSheet(QString());
             addSamples(galeBase);
+            backend_->listJobs();
           });
   connect(backend_, &Backend::connectionFailed, this, [this](const QString &message) {
     connection_->setText(tr("galed: not connected"));
@@ -159,6 +160,30 @@ MainWindow::MainWindow(const QString &address, const QString &appDir, QWidget *p
   });
   connect(backend_, &Backend::callFailed, this, [this](const QString &what, const QString &message) {
     report(tr("%1 failed: %2").arg(what, message));
+  });
+  connect(backend_, &Backend::jobsLoaded, this, [this](const QList<gale::v1::Job> &jobs) {
+    jobs_->clear();
+    for (const auto &job : jobs) {
+      static const char *const kStates[] = {"?", "queued", "running", "succeeded", "failed",
+                                            "cancelled", "interrupted"};
+      const int state = job.state() >= 0 && job.state() <= 6 ? job.state() : 0;
+      const QString time =
+          job.finished_us() > 0 && job.started_us() > 0
+              ? QStringLiteral("%1 s").arg(double(job.finished_us() - job.started_us()) / 1e6, 0, 'f', 2)
+              : QString();
+      auto *item = new QTreeWidgetItem(
+          jobs_, {Q(job.id()), Q(job.kind()), QString::fromLatin1(kStates[state]),
+                  QDateTime::fromMSecsSinceEpoch(job.created_us() / 1000)
+                      .toString(QStringLiteral("yyyy-MM-dd hh:mm:ss")),
+                  time, Q(job.summary())});
+      if (!job.error().empty()) {
+        item->setToolTip(5, Q(job.error()));
+        item->setToolTip(2, Q(job.error()));
+      }
+    }
+    for (int c = 0; c < 5; ++c) {
+      jobs_->resizeColumnToContents(c);
+    }
   });
   connect(backend_, &Backend::jobEvent, this, &MainWindow::onJobEvent);
   connect(backend_, &Backend::jobFinished, this, &MainWindow::onJobFinished);
@@ -308,6 +333,22 @@ void MainWindow::buildUi() {
   tabs_->addTab(kconfig_, tr("Kconfig"));
   devicetree_ = new DevicetreeView();
   tabs_->addTab(devicetree_, tr("Devicetree"));
+
+  auto *jobsTab = new QWidget();
+  auto *jobsLayout = new QVBoxLayout(jobsTab);
+  jobsLayout->setContentsMargins(0, 0, 0, 0);
+  auto *refreshJobs = new QPushButton(tr("Refresh"), jobsTab);
+  jobs_ = new QTreeWidget(jobsTab);
+  jobs_->setHeaderLabels({tr("Job"), tr("Kind"), tr("State"), tr("Created"), tr("Time"), tr("Summary")});
+  jobs_->setRootIsDecorated(false);
+  auto *jobsBar = new QHBoxLayout();
+  jobsBar->addWidget(new QLabel(tr("Every build, flash, run, test and config job galed ran"), jobsTab));
+  jobsBar->addStretch();
+  jobsBar->addWidget(refreshJobs);
+  jobsLayout->addLayout(jobsBar);
+  jobsLayout->addWidget(jobs_, 1);
+  connect(refreshJobs, &QPushButton::clicked, backend_, &Backend::listJobs);
+  tabs_->addTab(jobsTab, tr("Jobs"));
 
   source_ = new QPlainTextEdit();
   source_->setReadOnly(true);
@@ -607,6 +648,7 @@ void MainWindow::onJobFinished(const QString &operation, bool ok, const QString 
       tabs_->setCurrentWidget(consoleTab_);
     }
   }
+  backend_->listJobs();
   emit jobDone(operation, ok, message);
 }
 

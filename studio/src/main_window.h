@@ -53,6 +53,7 @@ class MainWindow : public QMainWindow {
   QWidget *consoleTab() const { return consoleTab_; }
   KconfigEditor *kconfigEditor() const { return kconfig_; }
   DevicetreeView *devicetreeView() const { return devicetree_; }
+  QTreeWidget *jobsView() const { return jobs_; }
 
   /// The selections the actions use.
   void setAppDir(const QString &dir);
@@ -100,6 +101,7 @@ class MainWindow : public QMainWindow {
   TerminalWidget *terminal_ = nullptr;
   KconfigEditor *kconfig_ = nullptr;
   DevicetreeView *devicetree_ = nullptr;
+  QTreeWidget *jobs_ = nullptr;
   QCheckBox *pristine_ = nullptr;
   QAction *buildAction_ = nullptr;
   QAction *flashAction_ = nullptr;

@@ -152,6 +152,19 @@ void StudioTest::buildFlashAndConsole() {
                            30000);
   QTest::qWait(200);
   Screenshot(window_.get(), QStringLiteral("studio_terminal.png"));
+
+  // The job history lists the build and the flash.
+  auto kinds = [this] {
+    QStringList rows;
+    for (int i = 0; i < window_->jobsView()->topLevelItemCount(); ++i) {
+      rows << window_->jobsView()->topLevelItem(i)->text(1) + QLatin1Char(' ') +
+                  window_->jobsView()->topLevelItem(i)->text(2);
+    }
+    return rows;
+  };
+  QTRY_VERIFY_WITH_TIMEOUT(kinds().contains(QStringLiteral("build succeeded")) &&
+                               kinds().contains(QStringLiteral("flash succeeded")),
+                           20000);
 }
 
 void StudioTest::kconfigEditorShowsAndSets() {
