@@ -386,13 +386,14 @@ void MainWindow::addSamples(const QString &galeBase) {
     return;
   }
   const QDir samples(galeBase + QStringLiteral("/samples"));
+  const bool chosen = !app_->currentText().trimmed().isEmpty();
   for (const QFileInfo &info : samples.entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
     if (QFileInfo::exists(info.filePath() + QStringLiteral("/CMakeLists.txt")) &&
         app_->findText(info.filePath()) < 0) {
       app_->addItem(info.filePath());
     }
   }
-  if (app_->currentText().isEmpty() && app_->count() > 0) {
+  if (!chosen && app_->count() > 0) {
     const int hello = app_->findText(samples.filePath(QStringLiteral("hello_world")));
     app_->setCurrentIndex(hello >= 0 ? hello : 0);
   }
