@@ -10,6 +10,8 @@
 #include "gale/v1/devices.grpc.pb.h"
 #include "gale/v1/flash.grpc.pb.h"
 #include "gale/v1/jobs.grpc.pb.h"
+#include "gale/v1/rtt.grpc.pb.h"
+#include "gale/v1/shell.grpc.pb.h"
 
 namespace gale::studio {
 
@@ -415,6 +417,144 @@ void Backend::attachConsole(const QString &deviceId) {
       emit consoleClosed(deviceId, closing);
     }
   });
+}
+
+void Backend::detachSession(const QString &kind) {
+  std::lock_guard lock(sessionMutex_);
+  auto it = sessions_.find(kind);
+  if (it != sessions_.end()) {
+    it->second.context->TryCancel();
+    sessions_.erase(it);
+  }
+}
+
+void Backend::attachSession(const QString &kind, const QString &deviceId,
+                            const QString &shellBackend) {
+  detachSession(kind);
+  auto context = newContext();
+  {
+    std::lock_guard lock(sessionMutex_);
+    sessions_[kind] = Session{context, deviceId, nullptr};
+  }
+  // Only the session still registered under `kind` with this context may write or be cleared.
+  auto setWriter = [this, kind, context](std::function<bool(const QByteArray &)> write) {
+    std::lock_guard lock(sessionMutex_);
+    auto it = sessions_.find(kind);
+    if (it != sessions_.end() && it->second.context == context) {
+      it->second.write = std::move(write);
+    }
+  };
+  auto finish = [this, kind, deviceId, context](const grpc::Status &status, QString closing) {
+    {
+      std::lock_guard lock(sessionMutex_);
+      auto it = sessions_.find(kind);
+      if (it != sessions_.end() && it->second.context == context) {
+        sessions_.erase(it);
+      }
+    }
+    releaseContext(context);
+    if (!status.ok() && status.error_code() != grpc::StatusCode::CANCELLED) {
+      closing = status.error_code() == grpc::StatusCode::UNAVAILABLE
+                    ? Q(client_->UnavailableMessage())
+                    : Q(gale::cli::StatusText(status));
+    }
+    if (!stopping_) {
+      emit sessionClosed(kind, deviceId, closing);
+    }
+  };
+
+  if (kind == QStringLiteral("shell")) {
+    runThread([this, kind, deviceId, shellBackend, context, setWriter, finish] {
+      auto stream = gale::v1::Shell::NewStub(client_->channel())->Session(context.get());
+      gale::v1::ShellInput open;
+      open.mutable_open()->set_device_id(deviceId.toStdString());
+      open.mutable_open()->set_backend(shellBackend.toStdString());
+      if (stream->Write(open)) {
+        auto *raw = stream.get();
+        setWriter([raw](const QByteArray &data) {
+          gale::v1::ShellInput input;
+          input.set_data(data.toStdString());
+          return raw->Write(input);
+        });
+        emit sessionAttached(kind, deviceId);
+        gale::v1::ShellOutput output;
+        while (stream->Read(&output)) {
+          if (!output.status().empty()) {
+            emit sessionStatus(kind, deviceId, Q(output.status()));
+          }
+          if (!output.data().empty()) {
+            emit sessionData(kind, deviceId,
+                             QByteArray(output.data().data(), qsizetype(output.data().size())));
+          }
+        }
+      }
+      setWriter(nullptr);
+      finish(stream->Finish(), QStringLiteral("detached"));
+    });
+  } else if (kind == QStringLiteral("rtt")) {
+    runThread([this, kind, deviceId, context, setWriter, finish] {
+      gale::v1::RttStreamRequest request;
+      request.set_device_id(deviceId.toStdString());
+      request.set_channel(0);
+      auto reader = gale::v1::Rtt::NewStub(client_->channel())->Stream(context.get(), request);
+      setWriter([this, deviceId](const QByteArray &data) {
+        // Rtt.Write is a unary call: sent from a thread of its own.
+        runThread([this, deviceId, data] {
+          gale::v1::RttWriteRequest write;
+          write.set_device_id(deviceId.toStdString());
+          write.set_channel(0);
+          write.set_data(data.toStdString());
+          auto writeContext = newContext();
+          writeContext->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+          gale::v1::RttWriteResponse response;
+          const grpc::Status status = gale::v1::Rtt::NewStub(client_->channel())
+                                          ->Write(writeContext.get(), write, &response);
+          releaseContext(writeContext);
+          if (!status.ok()) {
+            emit callFailed(QStringLiteral("Writing to RTT of %1").arg(deviceId),
+                            Q(gale::cli::StatusText(status)));
+          }
+        });
+        return true;
+      });
+      emit sessionAttached(kind, deviceId);
+      gale::v1::RttOutput output;
+      while (reader->Read(&output)) {
+        if (!output.status().empty()) {
+          emit sessionStatus(kind, deviceId, Q(output.status()));
+        }
+        const uint64_t dropped = output.dropped_by_target() + output.dropped_by_host();
+        if (dropped > 0) {
+          emit sessionData(kind, deviceId,
+                           QStringLiteral("\n[%1 bytes were lost]\n").arg(dropped).toUtf8());
+        }
+        if (!output.data().empty()) {
+          emit sessionData(kind, deviceId,
+                           QByteArray(output.data().data(), qsizetype(output.data().size())));
+        }
+      }
+      setWriter(nullptr);
+      finish(reader->Finish(), QStringLiteral("detached"));
+    });
+  } else {
+    finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "unknown session kind (want shell or rtt)"),
+           QString());
+  }
+}
+
+void Backend::sendSessionInput(const QString &kind, const QByteArray &data) {
+  std::lock_guard lock(sessionMutex_);
+  auto it = sessions_.find(kind);
+  if (it == sessions_.end() || !it->second.write) {
+    emit callFailed(QStringLiteral("Sending %1 input").arg(kind),
+                    QStringLiteral("nothing is attached: pick a device and press Attach"));
+    return;
+  }
+  if (!it->second.write(data)) {
+    emit callFailed(QStringLiteral("Sending %1 input").arg(kind),
+                    QStringLiteral("the session has ended"));
+  }
 }
 
 void Backend::sendConsoleInput(const QByteArray &data) {

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -55,6 +56,14 @@ class Backend : public QObject {
   void attachConsole(const QString &deviceId);
   void detachConsole();
   void sendConsoleInput(const QByteArray &data);
+  /// A device's shell (Shell.Session over `shellBackend`: "uart" or "rtt") or its RTT channel 0
+  /// (Rtt.Stream, input through Rtt.Write): `kind` is "shell" or "rtt". Replaces any previous
+  /// session of that kind.
+  void attachSession(const QString &kind, const QString &deviceId,
+                     const QString &shellBackend = QString());
+  void detachSession(const QString &kind);
+  void sendSessionInput(const QString &kind, const QByteArray &data);
+
   /// Config.List of a build folder (all symbols, visible or not): configLoaded or callFailed.
   void listConfig(const QString &buildDir);
   /// Config.Set (a job, "config"): writes the assignments to the app's fragment and reconfigures.
@@ -83,6 +92,11 @@ class Backend : public QObject {
   void consoleAttached(const QString &deviceId);
   void consoleData(const QString &deviceId, const QByteArray &data);
   void consoleClosed(const QString &deviceId, const QString &message);
+  void sessionAttached(const QString &kind, const QString &deviceId);
+  void sessionData(const QString &kind, const QString &deviceId, const QByteArray &data);
+  /// A status line of the session ("waiting for the control block", input ownership...).
+  void sessionStatus(const QString &kind, const QString &deviceId, const QString &status);
+  void sessionClosed(const QString &kind, const QString &deviceId, const QString &message);
 
  private:
   void runThread(std::function<void()> body);
@@ -104,6 +118,13 @@ class Backend : public QObject {
   std::set<std::shared_ptr<grpc::ClientContext>> contexts_;
   std::shared_ptr<grpc::ClientContext> jobContext_;
   std::shared_ptr<grpc::ClientContext> consoleContext_;
+  struct Session {
+    std::shared_ptr<grpc::ClientContext> context;
+    QString deviceId;
+    std::function<bool(const QByteArray &)> write;  // under sessionMutex_
+  };
+  std::mutex sessionMutex_;
+  std::map<QString, Session> sessions_;
   // Guards writes to the console stream (reads run on the console's own thread).
   std::mutex consoleMutex_;
   grpc::ClientReaderWriter<gale::v1::ConsoleInput, gale::v1::ConsoleOutput> *consoleStream_ =

@@ -203,6 +203,31 @@ MainWindow::MainWindow(const QString &address, const QString &appDir, QWidget *p
     }
   });
   connect(terminal_, &TerminalWidget::inputEntered, backend_, &Backend::sendConsoleInput);
+  connect(backend_, &Backend::sessionAttached, this, [this](const QString &kind, const QString &id) {
+    if (TerminalWidget *t = sessionTerminals_.value(kind); t != nullptr && sessionDevices_.value(kind) == id) {
+      t->setState(tr("%1 of %2: output below, input line at the bottom").arg(kind, id));
+      t->appendNote(tr("attached to %1").arg(id));
+    }
+  });
+  connect(backend_, &Backend::sessionData, this,
+          [this](const QString &kind, const QString &id, const QByteArray &data) {
+            if (TerminalWidget *t = sessionTerminals_.value(kind); t != nullptr && sessionDevices_.value(kind) == id) {
+              t->appendData(data);
+            }
+          });
+  connect(backend_, &Backend::sessionStatus, this,
+          [this](const QString &kind, const QString &id, const QString &status) {
+            if (TerminalWidget *t = sessionTerminals_.value(kind); t != nullptr && sessionDevices_.value(kind) == id) {
+              t->setState(tr("%1 of %2: %3").arg(kind, id, status));
+            }
+          });
+  connect(backend_, &Backend::sessionClosed, this,
+          [this](const QString &kind, const QString &id, const QString &why) {
+            if (TerminalWidget *t = sessionTerminals_.value(kind); t != nullptr && sessionDevices_.value(kind) == id) {
+              t->appendNote(tr("%1 of %2 closed: %3").arg(kind, id, why));
+              t->setState(tr("Not attached (%1). Pick a device and press Attach.").arg(why));
+            }
+          });
 
   backend_->start();
 }
@@ -329,6 +354,9 @@ void MainWindow::buildUi() {
   connect(clear, &QPushButton::clicked, terminal_, &TerminalWidget::clear);
   tabs_->addTab(consoleTab_, tr("Console"));
 
+  tabs_->addTab(makeSessionTab(QStringLiteral("shell")), tr("Shell"));
+  tabs_->addTab(makeSessionTab(QStringLiteral("rtt")), tr("RTT"));
+
   kconfig_ = new KconfigEditor(backend_);
   tabs_->addTab(kconfig_, tr("Kconfig"));
   devicetree_ = new DevicetreeView();
@@ -374,6 +402,57 @@ void MainWindow::buildUi() {
   statusBar()->addPermanentWidget(progress_);
   statusBar()->addPermanentWidget(connection_);
   resize(1280, 800);
+}
+
+QWidget *MainWindow::makeSessionTab(const QString &kind) {
+  auto *tab = new QWidget();
+  auto *layout = new QVBoxLayout(tab);
+  auto *bar = new QHBoxLayout();
+  auto *attach = new QPushButton(tr("Attach to selected device"), tab);
+  auto *detach = new QPushButton(tr("Detach"), tab);
+  auto *clear = new QPushButton(tr("Clear"), tab);
+  bar->addWidget(attach);
+  if (kind == QStringLiteral("shell")) {
+    shellBackend_ = new QComboBox(tab);
+    shellBackend_->addItems({QStringLiteral("uart"), QStringLiteral("rtt")});
+    shellBackend_->setToolTip(tr("Where the device's shell runs: its UART or RTT channel 0"));
+    bar->addWidget(new QLabel(tr("over"), tab));
+    bar->addWidget(shellBackend_);
+  }
+  bar->addWidget(detach);
+  bar->addWidget(clear);
+  bar->addStretch();
+  auto *terminal = new TerminalWidget(tab);
+  terminal->setState(kind == QStringLiteral("shell")
+                         ? tr("Not attached: pick a device running a shell and press Attach.")
+                         : tr("Not attached: pick a device whose image uses RTT and press Attach."));
+  layout->addLayout(bar);
+  layout->addWidget(terminal, 1);
+  sessionTerminals_.insert(kind, terminal);
+  sessionTabs_.insert(kind, tab);
+  connect(attach, &QPushButton::clicked, this, [this, kind] { attachSession(kind); });
+  connect(detach, &QPushButton::clicked, this, [this, kind] { backend_->detachSession(kind); });
+  connect(clear, &QPushButton::clicked, terminal, &TerminalWidget::clear);
+  connect(terminal, &TerminalWidget::inputEntered, this,
+          [this, kind](const QByteArray &data) { backend_->sendSessionInput(kind, data); });
+  return tab;
+}
+
+void MainWindow::attachSession(const QString &kind) {
+  const QString device = selectedDevice();
+  TerminalWidget *terminal = sessionTerminals_.value(kind);
+  if (terminal == nullptr) {
+    return;
+  }
+  if (device.isEmpty()) {
+    report(tr("%1: select a device in the Devices list first").arg(kind));
+    return;
+  }
+  sessionDevices_.insert(kind, device);
+  terminal->setState(tr("Attaching to %1...").arg(device));
+  tabs_->setCurrentWidget(sessionTabs_.value(kind));
+  backend_->attachSession(kind, device,
+                          kind == QStringLiteral("shell") ? shellBackend_->currentText() : QString());
 }
 
 void MainWindow::report(const QString &text) {

@@ -54,6 +54,9 @@ class MainWindow : public QMainWindow {
   KconfigEditor *kconfigEditor() const { return kconfig_; }
   DevicetreeView *devicetreeView() const { return devicetree_; }
   QTreeWidget *jobsView() const { return jobs_; }
+  /// The terminals of the shell and RTT tabs (`kind` "shell" or "rtt").
+  TerminalWidget *sessionTerminal(const QString &kind) const { return sessionTerminals_.value(kind); }
+  QWidget *sessionTab(const QString &kind) const { return sessionTabs_.value(kind); }
 
   /// The selections the actions use.
   void setAppDir(const QString &dir);
@@ -69,6 +72,8 @@ class MainWindow : public QMainWindow {
   void createDevice();
   void deleteDevice();
   void attachConsole();
+  /// Attaches the shell or RTT tab (`kind`) to the selected device.
+  void attachSession(const QString &kind);
 
  signals:
   /// Boards and devices are loaded (the first time after connecting).
@@ -77,6 +82,7 @@ class MainWindow : public QMainWindow {
 
  private:
   void buildUi();
+  QWidget *makeSessionTab(const QString &kind);
   void setBusy(bool busy, const QString &operation);
   void upsertDevice(const gale::v1::Device &device);
   void showProblem(QTreeWidgetItem *item);
@@ -102,6 +108,10 @@ class MainWindow : public QMainWindow {
   KconfigEditor *kconfig_ = nullptr;
   DevicetreeView *devicetree_ = nullptr;
   QTreeWidget *jobs_ = nullptr;
+  QHash<QString, TerminalWidget *> sessionTerminals_;
+  QHash<QString, QWidget *> sessionTabs_;
+  QHash<QString, QString> sessionDevices_;
+  QComboBox *shellBackend_ = nullptr;
   QCheckBox *pristine_ = nullptr;
   QAction *buildAction_ = nullptr;
   QAction *flashAction_ = nullptr;
