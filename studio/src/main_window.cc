@@ -423,6 +423,9 @@ QWidget *MainWindow::makeSessionTab(const QString &kind) {
   bar->addWidget(clear);
   bar->addStretch();
   auto *terminal = new TerminalWidget(tab);
+  if (kind == QStringLiteral("shell")) {
+    terminal->setLineEnding("\r");
+  }
   terminal->setState(kind == QStringLiteral("shell")
                          ? tr("Not attached: pick a device running a shell and press Attach.")
                          : tr("Not attached: pick a device whose image uses RTT and press Attach."));

@@ -29,7 +29,7 @@ TerminalWidget::TerminalWidget(QWidget *parent)
   input_->setFont(mono);
   input_->setPlaceholderText(tr("Type a line and press Enter to send it to the device"));
   connect(input_, &QLineEdit::returnPressed, this, [this] {
-    const QByteArray line = input_->text().toUtf8() + '\n';
+    const QByteArray line = input_->text().toUtf8() + lineEnding_;
     input_->clear();
     emit inputEntered(line);
   });

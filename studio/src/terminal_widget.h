@@ -28,9 +28,12 @@ class TerminalWidget : public QWidget {
   /// The line above the output saying what the terminal is connected to.
   void setState(const QString &state);
   QLineEdit *input() const { return input_; }
+  /// What Enter sends after the line: "\n" (default) or "\r" (as a serial terminal does, for
+  /// shells).
+  void setLineEnding(const QByteArray &ending) { lineEnding_ = ending; }
 
  signals:
-  /// A line entered by the user, with its "\n".
+  /// A line entered by the user, with its line ending.
   void inputEntered(const QByteArray &data);
 
  private:
@@ -39,6 +42,7 @@ class TerminalWidget : public QWidget {
   QLabel *state_;
   QPlainTextEdit *output_;
   QLineEdit *input_;
+  QByteArray lineEnding_ = "\n";
   QStringDecoder decoder_{QStringDecoder::Utf8};
   enum class Escape { kNone, kEsc, kCsi } escape_ = Escape::kNone;
 };

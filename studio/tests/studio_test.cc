@@ -76,6 +76,7 @@ class StudioTest : public QObject {
   void kconfigEditorShowsAndSets();
   void devicetreeViewShowsTheBuildsTree();
   void buildErrorIsListedAndOpens();
+  void shellAndRttTabs();
   void cleanupTestCase();
 
  private:
@@ -243,6 +244,50 @@ void StudioTest::buildErrorIsListedAndOpens() {
   QVERIFY(source != nullptr);
   QCOMPARE(source->textCursor().blockNumber(), 4);
   QVERIFY(source->textCursor().block().text().contains(QStringLiteral("undeclared_thing")));
+}
+
+// Builds and flashes a copy of samples/NAME to the emulated device from the UI.
+static void BuildAndFlash(MainWindow *window, QTemporaryDir &work, const QString &name) {
+  const QString app = work.filePath(name);
+  QVERIFY(CopyTree(QStringLiteral(GALE_SOURCE_DIR "/samples/") + name, app));
+  QSignalSpy done(window, &MainWindow::jobDone);
+  window->setAppDir(app);
+  QVERIFY(window->selectBoard(QStringLiteral("qemu_cortex_m3")));
+  window->startBuild();
+  QTRY_VERIFY_WITH_TIMEOUT(done.count() == 1, 600000);
+  QVERIFY2(window->lastJobOk(), qPrintable(window->lastJobMessage()));
+  QVERIFY(window->selectDevice(EmulatedDevices(window).first()->text(0)));
+  window->startFlash();
+  QTRY_VERIFY_WITH_TIMEOUT(done.count() == 2, 120000);
+  QVERIFY2(window->lastJobOk(), qPrintable(window->lastJobMessage()));
+}
+
+void StudioTest::shellAndRttTabs() {
+  BuildAndFlash(window_.get(), work_, QStringLiteral("shell"));
+  if (QTest::currentTestFailed()) {
+    return;
+  }
+  gale::studio::TerminalWidget *shell = window_->sessionTerminal(QStringLiteral("shell"));
+  window_->attachSession(QStringLiteral("shell"));
+  QCOMPARE(window_->tabs()->currentWidget(), window_->sessionTab(QStringLiteral("shell")));
+  QTRY_VERIFY_WITH_TIMEOUT(shell->text().contains(QStringLiteral("attached to")), 20000);
+  // Typed into the input line and sent with Enter, as a user would.
+  shell->input()->setText(QStringLiteral("demo ping"));
+  QTest::keyClick(shell->input(), Qt::Key_Return);
+  QTRY_VERIFY_WITH_TIMEOUT(shell->text().contains(QStringLiteral("pong")), 20000);
+  QTest::qWait(100);
+  Screenshot(window_.get(), QStringLiteral("studio_shell.png"));
+  window_->backend()->detachSession(QStringLiteral("shell"));
+
+  BuildAndFlash(window_.get(), work_, QStringLiteral("rtt"));
+  if (QTest::currentTestFailed()) {
+    return;
+  }
+  gale::studio::TerminalWidget *rtt = window_->sessionTerminal(QStringLiteral("rtt"));
+  window_->attachSession(QStringLiteral("rtt"));
+  QTRY_VERIFY_WITH_TIMEOUT(rtt->text().contains(QStringLiteral("count 5\n")), 30000);
+  QVERIFY(rtt->text().contains(QStringLiteral("rtt sample: counting")));
+  Screenshot(window_.get(), QStringLiteral("studio_rtt.png"));
 }
 
 void StudioTest::cleanupTestCase() {
