@@ -235,13 +235,18 @@ void Backend::runJob(const QString &operation,
     } else if (result.state() == gale::v1::JOB_STATE_SUCCEEDED) {
       emit jobFinished(operation, true, Summary(result));
     } else {
+      // The daemon's error usually names the operation already ("build failed: ...").
+      const QString error = Q(result.error());
       emit jobFinished(operation, false,
-                       QStringLiteral("%1 %2: %3")
-                           .arg(operation,
-                                result.state() == gale::v1::JOB_STATE_CANCELLED
-                                    ? QStringLiteral("cancelled")
-                                    : QStringLiteral("failed"),
-                                Q(result.error())));
+                       error.startsWith(operation)
+                           ? error
+                           : QStringLiteral("%1 %2: %3")
+                                 .arg(operation,
+                                      result.state() == gale::v1::JOB_STATE_CANCELLED
+                                          ? QStringLiteral("cancelled")
+                                          : QStringLiteral("failed"),
+                                      error.isEmpty() ? QStringLiteral("no reason given; see the log")
+                                                      : error));
     }
   });
 }

@@ -328,6 +328,12 @@ void MainWindow::buildUi() {
   problems_ = new QTreeWidget();
   problems_->setHeaderLabels({tr("Severity"), tr("Location"), tr("Message"), tr("Tool")});
   problems_->setRootIsDecorated(false);
+  problems_->setWordWrap(true);
+  problems_->header()->setStretchLastSection(false);
+  problems_->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+  problems_->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+  problems_->header()->setSectionResizeMode(2, QHeaderView::Stretch);
+  problems_->header()->setSectionResizeMode(3, QHeaderView::ResizeToContents);
   connect(problems_, &QTreeWidget::itemActivated, this,
           [this](QTreeWidgetItem *item, int) { showProblem(item); });
   connect(problems_, &QTreeWidget::itemClicked, this,
@@ -389,6 +395,7 @@ void MainWindow::buildUi() {
   split->addWidget(tabs_);
   split->setStretchFactor(0, 2);
   split->setStretchFactor(1, 3);
+  split->setSizes({440, 840});
   setCentralWidget(split);
 
   connection_ = new QLabel(tr("galed: connecting..."));
@@ -673,11 +680,13 @@ void MainWindow::onJobEvent(const QString &operation, const gale::v1::JobEvent &
       progress_->setValue(int(p.percent()));
       progress_->setFormat(QStringLiteral("%1 %p%").arg(Q(p.phase())));
     }
-    if (!p.message().empty()) {
+    // Build progress repeats the tool's line that the log event carries: shown once.
+    if (!p.message().empty() && Q(p.message()) != lastLogLine_) {
       log_->appendPlainText(QStringLiteral("[%1] %2").arg(Q(p.phase()), Q(p.message())));
     }
   } else if (event.has_log()) {
-    log_->appendPlainText(Q(event.log().text()));
+    lastLogLine_ = Q(event.log().text());
+    log_->appendPlainText(lastLogLine_);
   } else if (event.has_diagnostic()) {
     const auto &d = event.diagnostic();
     QString location = Q(d.file());
@@ -687,8 +696,11 @@ void MainWindow::onJobEvent(const QString &operation, const gale::v1::JobEvent &
         location += QStringLiteral(":%1").arg(d.column());
       }
     }
+    QString shortLocation = location;
+    shortLocation.replace(QFileInfo(Q(d.file())).path() + QLatin1Char('/'), QString());
     auto *item = new QTreeWidgetItem(
-        problems_, {SeverityName(d.severity()), location, Q(d.message()), Q(d.tool())});
+        problems_, {SeverityName(d.severity()), shortLocation, Q(d.message()), Q(d.tool())});
+    item->setToolTip(1, location);
     item->setData(0, kFileRole, Q(d.file()));
     item->setData(0, kLineRole, d.line());
     item->setData(0, kColumnRole, d.column());

@@ -118,6 +118,7 @@ class MainWindow : public QMainWindow {
   QAction *cancelAction_ = nullptr;
   QHash<QString, gale::v1::Board> boardInfo_;
   QString lastBuildDir_;
+  QString lastLogLine_;
   QString lastBuildBoard_;
   QString flashDevice_;
   QString consoleDevice_;
