@@ -465,6 +465,10 @@ void MainWindow::attachSession(const QString &kind) {
                           kind == QStringLiteral("shell") ? shellBackend_->currentText() : QString());
 }
 
+QString MainWindow::connectionText() const {
+  return connection_->text();
+}
+
 void MainWindow::report(const QString &text) {
   statusBar()->showMessage(text);
   log_->appendPlainText(QStringLiteral("[studio] ") + text);

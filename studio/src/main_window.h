@@ -40,6 +40,8 @@ class MainWindow : public QMainWindow {
   bool devicesLoaded() const { return devicesLoaded_; }
   bool jobRunning() const { return jobRunning_; }
   QString lastJobMessage() const { return lastJobMessage_; }
+  /// The connection state shown in the status bar.
+  QString connectionText() const;
   bool lastJobOk() const { return lastJobOk_; }
 
   // The views, for tests and screenshots.

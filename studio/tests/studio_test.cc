@@ -77,6 +77,7 @@ class StudioTest : public QObject {
   void devicetreeViewShowsTheBuildsTree();
   void buildErrorIsListedAndOpens();
   void shellAndRttTabs();
+  void lostDaemonIsShownAndReconnected();
   void cleanupTestCase();
 
  private:
@@ -290,14 +291,36 @@ void StudioTest::shellAndRttTabs() {
   Screenshot(window_.get(), QStringLiteral("studio_rtt.png"));
 }
 
-void StudioTest::cleanupTestCase() {
-  window_.reset();
-  // Stop the galed the window started.
-  gale::cli::Client client(address_.toStdString(), std::string());
+static void ShutdownDaemon(const QString &address) {
+  gale::cli::Client client(address.toStdString(), std::string());
   auto stub = gale::v1::Sdk::NewStub(client.channel());
   auto context = client.NewContext(std::chrono::seconds(10));
   gale::v1::ShutdownResponse response;
   stub->Shutdown(context.get(), {}, &response);
+}
+
+void StudioTest::lostDaemonIsShownAndReconnected() {
+  gale::studio::Backend *backend = window_->backend();
+  QStringList shownWhenLost;
+  QObject scope;  // ends the connection below with this test function
+  connect(backend, &gale::studio::Backend::daemonLost, &scope,
+          [&] { shownWhenLost << window_->connectionText(); });
+  QSignalSpy reconnected(backend, &gale::studio::Backend::connected);
+  ShutdownDaemon(address_);
+  QTRY_VERIFY_WITH_TIMEOUT(!shownWhenLost.isEmpty(), 20000);
+  QVERIFY2(shownWhenLost.first().contains(QStringLiteral("lost")), qPrintable(shownWhenLost.first()));
+  // Studio starts galed again and reloads: the emulators died with the old daemon.
+  QTRY_VERIFY_WITH_TIMEOUT(reconnected.count() >= 1 && backend->isConnected() &&
+                               window_->connectionText().startsWith(QStringLiteral("galed ")),
+                           30000);
+  QTRY_VERIFY_WITH_TIMEOUT(EmulatedDevices(window_.get()).isEmpty(), 10000);
+  QVERIFY(window_->boardsView()->topLevelItemCount() > 3);
+}
+
+void StudioTest::cleanupTestCase() {
+  window_.reset();
+  // Stop the galed the window started.
+  ShutdownDaemon(address_);
 }
 
 QTEST_MAIN(StudioTest)
