@@ -100,8 +100,8 @@ void Backend::start() {
 }
 
 bool Backend::connectAndLoad() {
-  emit statusMessage(QStringLiteral("Connecting to galed at %1 (starting it if none answers)...")
-                         .arg(address_));
+  emit statusMessage(
+      QStringLiteral("Connecting to galed at %1 (starting it if none answers)...").arg(address_));
   bool started = false;
   gale::v1::DaemonStatus status;
   const absl::Status ensured = client_->EnsureDaemon(&started, &status);
@@ -113,9 +113,9 @@ bool Backend::connectAndLoad() {
   }
   connected_ = true;
   emit connected(address_, Q(status.version()), Q(status.gale_base()));
-  emit statusMessage(started ? QStringLiteral("Started galed (pid %1); loading boards...")
-                                   .arg(status.pid())
-                             : QStringLiteral("Connected; loading boards..."));
+  emit statusMessage(
+      started ? QStringLiteral("Started galed (pid %1); loading boards...").arg(status.pid())
+              : QStringLiteral("Connected; loading boards..."));
 
   auto boardsStub = gale::v1::Boards::NewStub(client_->channel());
   auto context = newContext();
@@ -124,8 +124,8 @@ bool Backend::connectAndLoad() {
   grpc::Status call = boardsStub->ListBoards(context.get(), {}, &boards);
   releaseContext(context);
   if (!call.ok()) {
-    emit connectionFailed(QStringLiteral("Listing the boards failed: %1")
-                              .arg(Q(gale::cli::StatusText(call))));
+    emit connectionFailed(
+        QStringLiteral("Listing the boards failed: %1").arg(Q(gale::cli::StatusText(call))));
     return false;
   }
   emit boardsLoaded(QList<gale::v1::Board>(boards.boards().begin(), boards.boards().end()));
@@ -137,8 +137,8 @@ bool Backend::connectAndLoad() {
   call = devicesStub->ListDevices(context.get(), {}, &devices);
   releaseContext(context);
   if (!call.ok()) {
-    emit connectionFailed(QStringLiteral("Listing the devices failed: %1")
-                              .arg(Q(gale::cli::StatusText(call))));
+    emit connectionFailed(
+        QStringLiteral("Listing the devices failed: %1").arg(Q(gale::cli::StatusText(call))));
     return false;
   }
   emit devicesLoaded(QList<gale::v1::Device>(devices.devices().begin(), devices.devices().end()));
@@ -183,10 +183,10 @@ void Backend::watchLoop() {
   }
 }
 
-void Backend::runJob(const QString &operation,
-                     std::function<std::unique_ptr<grpc::ClientReader<gale::v1::JobEvent>>(
-                         grpc::ClientContext *)>
-                         call) {
+void Backend::runJob(
+    const QString &operation,
+    std::function<std::unique_ptr<grpc::ClientReader<gale::v1::JobEvent>>(grpc::ClientContext *)>
+        call) {
   auto context = newContext();
   bool busy = false;
   {
@@ -198,8 +198,9 @@ void Backend::runJob(const QString &operation,
   }
   if (busy) {
     releaseContext(context);
-    emit jobFinished(operation, false,
-                     QStringLiteral("Another build or flash is running: wait for it or cancel it."));
+    emit jobFinished(
+        operation, false,
+        QStringLiteral("Another build or flash is running: wait for it or cancel it."));
     return;
   }
   runThread([this, operation, context, call = std::move(call)] {
@@ -237,16 +238,16 @@ void Backend::runJob(const QString &operation,
     } else {
       // The daemon's error usually names the operation already ("build failed: ...").
       const QString error = Q(result.error());
-      emit jobFinished(operation, false,
-                       error.startsWith(operation)
-                           ? error
-                           : QStringLiteral("%1 %2: %3")
-                                 .arg(operation,
-                                      result.state() == gale::v1::JOB_STATE_CANCELLED
-                                          ? QStringLiteral("cancelled")
-                                          : QStringLiteral("failed"),
-                                      error.isEmpty() ? QStringLiteral("no reason given; see the log")
-                                                      : error));
+      emit jobFinished(
+          operation, false,
+          error.startsWith(operation)
+              ? error
+              : QStringLiteral("%1 %2: %3")
+                    .arg(operation,
+                         result.state() == gale::v1::JOB_STATE_CANCELLED
+                             ? QStringLiteral("cancelled")
+                             : QStringLiteral("failed"),
+                         error.isEmpty() ? QStringLiteral("no reason given; see the log") : error));
     }
   });
 }
@@ -392,9 +393,9 @@ void Backend::attachConsole(const QString &deviceId) {
       gale::v1::ConsoleOutput output;
       while (stream->Read(&output)) {
         if (output.dropped() > 0) {
-          emit consoleData(deviceId, QStringLiteral("\n[%1 bytes of output were lost]\n")
-                                         .arg(output.dropped())
-                                         .toUtf8());
+          emit consoleData(
+              deviceId,
+              QStringLiteral("\n[%1 bytes of output were lost]\n").arg(output.dropped()).toUtf8());
         }
         if (!output.data().empty()) {
           emit consoleData(deviceId,

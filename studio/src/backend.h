@@ -104,10 +104,10 @@ class Backend : public QObject {
   void releaseContext(const std::shared_ptr<grpc::ClientContext> &context);
   bool connectAndLoad();
   void watchLoop();
-  void runJob(const QString &operation,
-              std::function<std::unique_ptr<grpc::ClientReader<gale::v1::JobEvent>>(
-                  grpc::ClientContext *)>
-                  call);
+  void runJob(
+      const QString &operation,
+      std::function<std::unique_ptr<grpc::ClientReader<gale::v1::JobEvent>>(grpc::ClientContext *)>
+          call);
 
   QString address_;
   std::unique_ptr<gale::cli::Client> client_;

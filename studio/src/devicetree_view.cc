@@ -127,8 +127,8 @@ void DevicetreeView::load(const QString &buildDir) {
     Parsed parsed;
     QFile f(file);
     if (!f.open(QIODevice::ReadOnly)) {
-      parsed.error = QStringLiteral("cannot read it (%1); build the application first")
-                         .arg(f.errorString());
+      parsed.error =
+          QStringLiteral("cannot read it (%1); build the application first").arg(f.errorString());
       return parsed;
     }
     parsed.root = ParseDts(QString::fromUtf8(f.readAll()), &parsed.error);

@@ -90,12 +90,13 @@ KconfigEditor::KconfigEditor(Backend *backend, QWidget *parent)
             populate();
             emit symbolsLoaded(symbols_.size());
           });
-  connect(backend_, &Backend::callFailed, this, [this](const QString &what, const QString &message) {
-    if (what.contains(QStringLiteral("Kconfig"))) {
-      state_->setText(tr("%1 failed: %2 (build the application, then press Reload)")
-                          .arg(what, message));
-    }
-  });
+  connect(
+      backend_, &Backend::callFailed, this, [this](const QString &what, const QString &message) {
+        if (what.contains(QStringLiteral("Kconfig"))) {
+          state_->setText(
+              tr("%1 failed: %2 (build the application, then press Reload)").arg(what, message));
+        }
+      });
   connect(backend_, &Backend::jobFinished, this,
           [this](const QString &operation, bool ok, const QString &message) {
             if (operation != QStringLiteral("config")) {
@@ -193,14 +194,16 @@ void KconfigEditor::showSymbol(const QString &name) {
     html += tr("<p><i>No help text.</i></p>");
   }
   if (!s.depends_on().empty()) {
-    html += QStringLiteral("<p>Depends on: <code>%1</code></p>").arg(Q(s.depends_on()).toHtmlEscaped());
+    html +=
+        QStringLiteral("<p>Depends on: <code>%1</code></p>").arg(Q(s.depends_on()).toHtmlEscaped());
   }
   if (s.selected_by_size() > 0) {
     QStringList by;
     for (const auto &b : s.selected_by()) {
       by << Q(b).toHtmlEscaped();
     }
-    html += QStringLiteral("<p>Selected by: <code>%1</code></p>").arg(by.join(QStringLiteral(", ")));
+    html +=
+        QStringLiteral("<p>Selected by: <code>%1</code></p>").arg(by.join(QStringLiteral(", ")));
   }
   if (s.defined_at_size() > 0) {
     QStringList at;
@@ -223,7 +226,8 @@ void KconfigEditor::applyValue() {
     return;
   }
   const QString value = value_->text().trimmed();
-  state_->setText(tr("Setting CONFIG_%1=%2 (writes gale.conf and reconfigures)...").arg(current_, value));
+  state_->setText(
+      tr("Setting CONFIG_%1=%2 (writes gale.conf and reconfigures)...").arg(current_, value));
   backend_->setConfig(buildDir_, {current_ + QLatin1Char('=') + value});
 }
 

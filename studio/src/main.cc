@@ -54,7 +54,8 @@ int main(int argc, char **argv) {
     bool ok = false;
     const int seconds = parser.value(timeout).toInt(&ok);
     if (!ok || seconds <= 0) {
-      std::fprintf(stderr, "gale-studio: --timeout must be a positive number of seconds, not '%s'\n",
+      std::fprintf(stderr,
+                   "gale-studio: --timeout must be a positive number of seconds, not '%s'\n",
                    qPrintable(parser.value(timeout)));
       return 2;
     }
@@ -68,8 +69,9 @@ int main(int argc, char **argv) {
       // Let the views lay out their rows before grabbing.
       QTimer::singleShot(300, &window, [&window, file] {
         if (!window.grab().save(file, "PNG")) {
-          std::fprintf(stderr, "gale-studio: cannot write the screenshot to %s (check the folder "
-                               "exists and is writable)\n",
+          std::fprintf(stderr,
+                       "gale-studio: cannot write the screenshot to %s (check the folder "
+                       "exists and is writable)\n",
                        qPrintable(file));
           QApplication::exit(1);
           return;
@@ -79,9 +81,8 @@ int main(int argc, char **argv) {
       });
     });
     QTimer::singleShot(seconds * 1000, &window, [&lastError, seconds] {
-      std::fprintf(stderr,
-                   "gale-studio: boards and devices were not loaded within %d s%s%s\n", seconds,
-                   lastError.isEmpty() ? "" : ": ", qPrintable(lastError));
+      std::fprintf(stderr, "gale-studio: boards and devices were not loaded within %d s%s%s\n",
+                   seconds, lastError.isEmpty() ? "" : ": ", qPrintable(lastError));
       QApplication::exit(1);
     });
   }

@@ -86,9 +86,8 @@ MainWindow::MainWindow(const QString &address, const QString &appDir, QWidget *p
     setAppDir(appDir);
   }
 
-  connect(backend_, &Backend::statusMessage, this, [this](const QString &text) {
-    statusBar()->showMessage(text);
-  });
+  connect(backend_, &Backend::statusMessage, this,
+          [this](const QString &text) { statusBar()->showMessage(text); });
   connect(backend_, &Backend::connected, this,
           [this](const QString &address, const QString &version, const QString &galeBase) {
             connection_->setText(tr("galed %1 at %2").arg(version, address));
@@ -112,9 +111,9 @@ MainWindow::MainWindow(const QString &address, const QString &appDir, QWidget *p
     boardInfo_.clear();
     for (const auto &board : boards) {
       auto *item = new QTreeWidgetItem(
-          boards_, {Q(board.name()), Q(board.arch()),
-                    board.emulator().empty() ? tr("hardware") : Q(board.emulator()),
-                    Q(board.vendor())});
+          boards_,
+          {Q(board.name()), Q(board.arch()),
+           board.emulator().empty() ? tr("hardware") : Q(board.emulator()), Q(board.vendor())});
       item->setToolTip(0, Q(board.full_name()));
       boardInfo_.insert(Q(board.name()), board);
     }
@@ -141,36 +140,38 @@ MainWindow::MainWindow(const QString &address, const QString &appDir, QWidget *p
       emit loaded();
     }
   });
-  connect(backend_, &Backend::deviceChanged, this, [this](int kind, const gale::v1::Device &device) {
-    if (kind == gale::v1::DeviceEvent::KIND_REMOVED) {
-      for (int i = 0; i < devices_->topLevelItemCount(); ++i) {
-        if (devices_->topLevelItem(i)->text(0) == Q(device.id())) {
-          delete devices_->takeTopLevelItem(i);
-          break;
-        }
-      }
-    } else {
-      upsertDevice(device);
-    }
-  });
+  connect(backend_, &Backend::deviceChanged, this,
+          [this](int kind, const gale::v1::Device &device) {
+            if (kind == gale::v1::DeviceEvent::KIND_REMOVED) {
+              for (int i = 0; i < devices_->topLevelItemCount(); ++i) {
+                if (devices_->topLevelItem(i)->text(0) == Q(device.id())) {
+                  delete devices_->takeTopLevelItem(i);
+                  break;
+                }
+              }
+            } else {
+              upsertDevice(device);
+            }
+          });
   connect(backend_, &Backend::deviceCreated, this, [this](const gale::v1::Device &device) {
     upsertDevice(device);
     selectDevice(Q(device.id()));
     report(tr("Created %1 (%2); select it and press Flash").arg(Q(device.id()), Q(device.board())));
   });
-  connect(backend_, &Backend::callFailed, this, [this](const QString &what, const QString &message) {
-    report(tr("%1 failed: %2").arg(what, message));
-  });
+  connect(backend_, &Backend::callFailed, this,
+          [this](const QString &what, const QString &message) {
+            report(tr("%1 failed: %2").arg(what, message));
+          });
   connect(backend_, &Backend::jobsLoaded, this, [this](const QList<gale::v1::Job> &jobs) {
     jobs_->clear();
     for (const auto &job : jobs) {
-      static const char *const kStates[] = {"?", "queued", "running", "succeeded", "failed",
-                                            "cancelled", "interrupted"};
+      static const char *const kStates[] = {"?",      "queued",    "running",    "succeeded",
+                                            "failed", "cancelled", "interrupted"};
       const int state = job.state() >= 0 && job.state() <= 6 ? job.state() : 0;
-      const QString time =
-          job.finished_us() > 0 && job.started_us() > 0
-              ? QStringLiteral("%1 s").arg(double(job.finished_us() - job.started_us()) / 1e6, 0, 'f', 2)
-              : QString();
+      const QString time = job.finished_us() > 0 && job.started_us() > 0
+                               ? QStringLiteral("%1 s").arg(
+                                     double(job.finished_us() - job.started_us()) / 1e6, 0, 'f', 2)
+                               : QString();
       auto *item = new QTreeWidgetItem(
           jobs_, {Q(job.id()), Q(job.kind()), QString::fromLatin1(kStates[state]),
                   QDateTime::fromMSecsSinceEpoch(job.created_us() / 1000)
@@ -203,27 +204,32 @@ MainWindow::MainWindow(const QString &address, const QString &appDir, QWidget *p
     }
   });
   connect(terminal_, &TerminalWidget::inputEntered, backend_, &Backend::sendConsoleInput);
-  connect(backend_, &Backend::sessionAttached, this, [this](const QString &kind, const QString &id) {
-    if (TerminalWidget *t = sessionTerminals_.value(kind); t != nullptr && sessionDevices_.value(kind) == id) {
-      t->setState(tr("%1 of %2: output below, input line at the bottom").arg(kind, id));
-      t->appendNote(tr("attached to %1").arg(id));
-    }
-  });
+  connect(backend_, &Backend::sessionAttached, this,
+          [this](const QString &kind, const QString &id) {
+            if (TerminalWidget *t = sessionTerminals_.value(kind);
+                t != nullptr && sessionDevices_.value(kind) == id) {
+              t->setState(tr("%1 of %2: output below, input line at the bottom").arg(kind, id));
+              t->appendNote(tr("attached to %1").arg(id));
+            }
+          });
   connect(backend_, &Backend::sessionData, this,
           [this](const QString &kind, const QString &id, const QByteArray &data) {
-            if (TerminalWidget *t = sessionTerminals_.value(kind); t != nullptr && sessionDevices_.value(kind) == id) {
+            if (TerminalWidget *t = sessionTerminals_.value(kind);
+                t != nullptr && sessionDevices_.value(kind) == id) {
               t->appendData(data);
             }
           });
   connect(backend_, &Backend::sessionStatus, this,
           [this](const QString &kind, const QString &id, const QString &status) {
-            if (TerminalWidget *t = sessionTerminals_.value(kind); t != nullptr && sessionDevices_.value(kind) == id) {
+            if (TerminalWidget *t = sessionTerminals_.value(kind);
+                t != nullptr && sessionDevices_.value(kind) == id) {
               t->setState(tr("%1 of %2: %3").arg(kind, id, status));
             }
           });
   connect(backend_, &Backend::sessionClosed, this,
           [this](const QString &kind, const QString &id, const QString &why) {
-            if (TerminalWidget *t = sessionTerminals_.value(kind); t != nullptr && sessionDevices_.value(kind) == id) {
+            if (TerminalWidget *t = sessionTerminals_.value(kind);
+                t != nullptr && sessionDevices_.value(kind) == id) {
               t->appendNote(tr("%1 of %2 closed: %3").arg(kind, id, why));
               t->setState(tr("Not attached (%1). Pick a device and press Attach.").arg(why));
             }
@@ -321,8 +327,9 @@ void MainWindow::buildUi() {
   log_->setReadOnly(true);
   log_->setFont(mono);
   log_->setMaximumBlockCount(20000);
-  log_->setPlaceholderText(tr("Build and flash output appears here. Pick an application and a "
-                              "board, then press Build."));
+  log_->setPlaceholderText(
+      tr("Build and flash output appears here. Pick an application and a "
+         "board, then press Build."));
   tabs_->addTab(log_, tr("Log"));
 
   problems_ = new QTreeWidget();
@@ -354,9 +361,7 @@ void MainWindow::buildUi() {
   consoleLayout->addLayout(consoleBar);
   consoleLayout->addWidget(terminal_, 1);
   connect(attach, &QPushButton::clicked, this, &MainWindow::attachConsole);
-  connect(detach, &QPushButton::clicked, this, [this] {
-    backend_->detachConsole();
-  });
+  connect(detach, &QPushButton::clicked, this, [this] { backend_->detachConsole(); });
   connect(clear, &QPushButton::clicked, terminal_, &TerminalWidget::clear);
   tabs_->addTab(consoleTab_, tr("Console"));
 
@@ -373,10 +378,12 @@ void MainWindow::buildUi() {
   jobsLayout->setContentsMargins(0, 0, 0, 0);
   auto *refreshJobs = new QPushButton(tr("Refresh"), jobsTab);
   jobs_ = new QTreeWidget(jobsTab);
-  jobs_->setHeaderLabels({tr("Job"), tr("Kind"), tr("State"), tr("Created"), tr("Time"), tr("Summary")});
+  jobs_->setHeaderLabels(
+      {tr("Job"), tr("Kind"), tr("State"), tr("Created"), tr("Time"), tr("Summary")});
   jobs_->setRootIsDecorated(false);
   auto *jobsBar = new QHBoxLayout();
-  jobsBar->addWidget(new QLabel(tr("Every build, flash, run, test and config job galed ran"), jobsTab));
+  jobsBar->addWidget(
+      new QLabel(tr("Every build, flash, run, test and config job galed ran"), jobsTab));
   jobsBar->addStretch();
   jobsBar->addWidget(refreshJobs);
   jobsLayout->addLayout(jobsBar);
@@ -433,9 +440,10 @@ QWidget *MainWindow::makeSessionTab(const QString &kind) {
   if (kind == QStringLiteral("shell")) {
     terminal->setLineEnding("\r");
   }
-  terminal->setState(kind == QStringLiteral("shell")
-                         ? tr("Not attached: pick a device running a shell and press Attach.")
-                         : tr("Not attached: pick a device whose image uses RTT and press Attach."));
+  terminal->setState(
+      kind == QStringLiteral("shell")
+          ? tr("Not attached: pick a device running a shell and press Attach.")
+          : tr("Not attached: pick a device whose image uses RTT and press Attach."));
   layout->addLayout(bar);
   layout->addWidget(terminal, 1);
   sessionTerminals_.insert(kind, terminal);
@@ -461,8 +469,8 @@ void MainWindow::attachSession(const QString &kind) {
   sessionDevices_.insert(kind, device);
   terminal->setState(tr("Attaching to %1...").arg(device));
   tabs_->setCurrentWidget(sessionTabs_.value(kind));
-  backend_->attachSession(kind, device,
-                          kind == QStringLiteral("shell") ? shellBackend_->currentText() : QString());
+  backend_->attachSession(
+      kind, device, kind == QStringLiteral("shell") ? shellBackend_->currentText() : QString());
 }
 
 QString MainWindow::connectionText() const {
@@ -480,7 +488,8 @@ void MainWindow::addSamples(const QString &galeBase) {
   }
   const QDir samples(galeBase + QStringLiteral("/samples"));
   const bool chosen = !app_->currentText().trimmed().isEmpty();
-  for (const QFileInfo &info : samples.entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
+  for (const QFileInfo &info :
+       samples.entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
     if (QFileInfo::exists(info.filePath() + QStringLiteral("/CMakeLists.txt")) &&
         app_->findText(info.filePath()) < 0) {
       app_->addItem(info.filePath());
@@ -616,7 +625,8 @@ void MainWindow::startBuild() {
 void MainWindow::startFlash() {
   const QString device = selectedDevice();
   if (device.isEmpty()) {
-    report(tr("Flash: select a device in the Devices list (or create one with New emulated device)"));
+    report(
+        tr("Flash: select a device in the Devices list (or create one with New emulated device)"));
     return;
   }
   QString buildDir = lastBuildDir_;

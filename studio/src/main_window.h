@@ -57,7 +57,9 @@ class MainWindow : public QMainWindow {
   DevicetreeView *devicetreeView() const { return devicetree_; }
   QTreeWidget *jobsView() const { return jobs_; }
   /// The terminals of the shell and RTT tabs (`kind` "shell" or "rtt").
-  TerminalWidget *sessionTerminal(const QString &kind) const { return sessionTerminals_.value(kind); }
+  TerminalWidget *sessionTerminal(const QString &kind) const {
+    return sessionTerminals_.value(kind);
+  }
   QWidget *sessionTab(const QString &kind) const { return sessionTabs_.value(kind); }
 
   /// The selections the actions use.

@@ -2,14 +2,14 @@
 // on a private runtime and state folder) and QEMU, on the offscreen platform.
 #include <QDir>
 #include <QFile>
+#include <QLabel>
+#include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QLabel>
-#include <QLineEdit>
 #include <QTextBlock>
 #include <QTextBrowser>
 #include <QTreeWidget>
@@ -18,9 +18,9 @@
 #include <memory>
 
 #include "client.h"
+#include "devicetree_view.h"
 #include "gale/host/paths.h"
 #include "gale/v1/sdk.grpc.pb.h"
-#include "devicetree_view.h"
 #include "kconfig_editor.h"
 #include "main_window.h"
 #include "terminal_widget.h"
@@ -149,9 +149,10 @@ void StudioTest::buildFlashAndConsole() {
   QTRY_VERIFY_WITH_TIMEOUT(
       window_->terminal()->text().contains(QStringLiteral("Hello World! qemu_cortex_m3")), 60000);
   // The device's state follows through Devices.Watch (running, or exited once main returns).
-  QTRY_VERIFY_WITH_TIMEOUT(EmulatedDevices(window_.get()).first()->text(2) != QStringLiteral("halted") &&
-                               EmulatedDevices(window_.get()).first()->text(2) != QStringLiteral("flashing"),
-                           30000);
+  QTRY_VERIFY_WITH_TIMEOUT(
+      EmulatedDevices(window_.get()).first()->text(2) != QStringLiteral("halted") &&
+          EmulatedDevices(window_.get()).first()->text(2) != QStringLiteral("flashing"),
+      30000);
   QTest::qWait(200);
   Screenshot(window_.get(), QStringLiteral("studio_terminal.png"));
 
@@ -308,7 +309,8 @@ void StudioTest::lostDaemonIsShownAndReconnected() {
   QSignalSpy reconnected(backend, &gale::studio::Backend::connected);
   ShutdownDaemon(address_);
   QTRY_VERIFY_WITH_TIMEOUT(!shownWhenLost.isEmpty(), 20000);
-  QVERIFY2(shownWhenLost.first().contains(QStringLiteral("lost")), qPrintable(shownWhenLost.first()));
+  QVERIFY2(shownWhenLost.first().contains(QStringLiteral("lost")),
+           qPrintable(shownWhenLost.first()));
   // Studio starts galed again and reloads: the emulators died with the old daemon.
   QTRY_VERIFY_WITH_TIMEOUT(reconnected.count() >= 1 && backend->isConnected() &&
                                window_->connectionText().startsWith(QStringLiteral("galed ")),
