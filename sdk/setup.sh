@@ -34,6 +34,7 @@ PACKAGES=(
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libsqlite3-dev
   gdb-multiarch
   libusb-1.0-0-dev umockdev libumockdev-dev openocd
+  qt6-base-dev
 )
 # Node.js and npm for the VS Code extension (ide-plugin/vscode) and its test. A Node.js that
 # already brings its own npm (NodeSource's package does, and conflicts with Debian's npm) is

@@ -1,0 +1,140 @@
+// The connection of Gale Studio to galed: every gRPC call runs on a thread of its own, never on
+// the UI thread; results come back as signals, which Qt queues to the receivers' (UI) thread.
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include <grpcpp/client_context.h>
+#include <grpcpp/support/sync_stream.h>
+
+#include "gale/v1/boards.pb.h"
+#include "gale/v1/common.pb.h"
+#include "gale/v1/config.pb.h"
+#include "gale/v1/console.pb.h"
+#include "gale/v1/devices.pb.h"
+#include "gale/v1/jobs.pb.h"
+
+namespace gale::cli {
+class Client;
+}
+
+namespace gale::studio {
+
+class Backend : public QObject {
+  Q_OBJECT
+
+ public:
+  /// `address` is a resolved gRPC target (gale/host/paths.h: ResolveSocketAddress).
+  explicit Backend(QString address, QObject *parent = nullptr);
+  ~Backend() override;
+
+  QString address() const { return address_; }
+  bool isConnected() const { return connected_; }
+
+  /// Connects (starting galed when none answers on the unix socket, as `gale` does), loads the
+  /// boards and the devices, then follows Devices.Watch; reconnects when the daemon goes away.
+  void start();
+
+  void build(const QString &appDir, const QString &board, bool pristine);
+  void flash(const QString &deviceId, const QString &buildDir);
+  void createDevice(const QString &board);
+  void deleteDevice(const QString &deviceId);
+  /// Attaches the console of `deviceId` (replacing any previous attachment).
+  void attachConsole(const QString &deviceId);
+  void detachConsole();
+  void sendConsoleInput(const QByteArray &data);
+  /// A device's shell (Shell.Session over `shellBackend`: "uart" or "rtt") or its RTT channel 0
+  /// (Rtt.Stream, input through Rtt.Write): `kind` is "shell" or "rtt". Replaces any previous
+  /// session of that kind.
+  void attachSession(const QString &kind, const QString &deviceId,
+                     const QString &shellBackend = QString());
+  void detachSession(const QString &kind);
+  void sendSessionInput(const QString &kind, const QByteArray &data);
+
+  /// Config.List of a build folder (all symbols, visible or not): configLoaded or callFailed.
+  void listConfig(const QString &buildDir);
+  /// Config.Set (a job, "config"): writes the assignments to the app's fragment and reconfigures.
+  void setConfig(const QString &buildDir, const QStringList &assignments);
+  /// Jobs.ListJobs (newest first): jobsLoaded or callFailed.
+  void listJobs();
+  /// Cancels the running build or flash (the daemon cancels the job).
+  void cancelJob();
+
+ signals:
+  void statusMessage(const QString &text);
+  void connected(const QString &address, const QString &version, const QString &galeBase);
+  void connectionFailed(const QString &message);
+  void daemonLost(const QString &message);
+  void boardsLoaded(const QList<gale::v1::Board> &boards);
+  void devicesLoaded(const QList<gale::v1::Device> &devices);
+  void deviceChanged(int kind, const gale::v1::Device &device);
+  /// `operation` is "build" or "flash".
+  void jobEvent(const QString &operation, const gale::v1::JobEvent &event);
+  /// The call ended: `ok` when the job succeeded; `message` says what happened in words.
+  void jobFinished(const QString &operation, bool ok, const QString &message);
+  void deviceCreated(const gale::v1::Device &device);
+  void jobsLoaded(const QList<gale::v1::Job> &jobs);
+  void configLoaded(const QString &buildDir, const QList<gale::v1::ConfigSymbol> &symbols);
+  void callFailed(const QString &what, const QString &message);
+  void consoleAttached(const QString &deviceId);
+  void consoleData(const QString &deviceId, const QByteArray &data);
+  void consoleClosed(const QString &deviceId, const QString &message);
+  void sessionAttached(const QString &kind, const QString &deviceId);
+  void sessionData(const QString &kind, const QString &deviceId, const QByteArray &data);
+  /// A status line of the session ("waiting for the control block", input ownership...).
+  void sessionStatus(const QString &kind, const QString &deviceId, const QString &status);
+  void sessionClosed(const QString &kind, const QString &deviceId, const QString &message);
+
+ private:
+  void runThread(std::function<void()> body);
+  std::shared_ptr<grpc::ClientContext> newContext();
+  void releaseContext(const std::shared_ptr<grpc::ClientContext> &context);
+  bool connectAndLoad();
+  void watchLoop();
+  void runJob(
+      const QString &operation,
+      std::function<std::unique_ptr<grpc::ClientReader<gale::v1::JobEvent>>(grpc::ClientContext *)>
+          call);
+
+  QString address_;
+  std::unique_ptr<gale::cli::Client> client_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> connected_{false};
+  std::mutex mutex_;
+  std::vector<std::thread> threads_;
+  std::set<std::shared_ptr<grpc::ClientContext>> contexts_;
+  std::shared_ptr<grpc::ClientContext> jobContext_;
+  std::shared_ptr<grpc::ClientContext> consoleContext_;
+  struct Session {
+    std::shared_ptr<grpc::ClientContext> context;
+    QString deviceId;
+    std::function<bool(const QByteArray &)> write;  // under sessionMutex_
+  };
+  std::mutex sessionMutex_;
+  std::map<QString, Session> sessions_;
+  // Guards writes to the console stream (reads run on the console's own thread).
+  std::mutex consoleMutex_;
+  grpc::ClientReaderWriter<gale::v1::ConsoleInput, gale::v1::ConsoleOutput> *consoleStream_ =
+      nullptr;
+};
+
+}  // namespace gale::studio
+
+Q_DECLARE_METATYPE(gale::v1::Board)
+Q_DECLARE_METATYPE(gale::v1::Device)
+Q_DECLARE_METATYPE(gale::v1::JobEvent)
+Q_DECLARE_METATYPE(gale::v1::ConfigSymbol)
+Q_DECLARE_METATYPE(gale::v1::Job)

@@ -1,0 +1,329 @@
+// Gale Studio against the real galed (started by the window itself, as a user's Studio would,
+// on a private runtime and state folder) and QEMU, on the offscreen platform.
+#include <QDir>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTextBlock>
+#include <QTextBrowser>
+#include <QTreeWidget>
+
+#include <chrono>
+#include <memory>
+
+#include "client.h"
+#include "devicetree_view.h"
+#include "gale/host/paths.h"
+#include "gale/v1/sdk.grpc.pb.h"
+#include "kconfig_editor.h"
+#include "main_window.h"
+#include "terminal_widget.h"
+
+using gale::studio::MainWindow;
+
+namespace {
+
+bool CopyTree(const QString &from, const QString &to) {
+  QDir().mkpath(to);
+  const QDir source(from);
+  for (const QFileInfo &info : source.entryInfoList(QDir::AllEntries | QDir::NoDotAndDotDot)) {
+    const QString target = to + QLatin1Char('/') + info.fileName();
+    if (info.isDir()) {
+      if (info.fileName() == QStringLiteral("build") || !CopyTree(info.filePath(), target)) {
+        continue;
+      }
+    } else if (!QFile::copy(info.filePath(), target)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void Screenshot(QWidget *widget, const QString &name) {
+  QDir().mkpath(QStringLiteral(STUDIO_OUTPUT_DIR));
+  const QString file = QStringLiteral(STUDIO_OUTPUT_DIR "/") + name;
+  QVERIFY2(widget->grab().save(file, "PNG"), qPrintable(QStringLiteral("cannot write ") + file));
+  QVERIFY2(QFileInfo(file).size() > 10000, qPrintable(file + QStringLiteral(" is too small")));
+  qInfo("screenshot: %s", qPrintable(file));
+}
+
+// The rows of emulated devices (a machine may also have debug probes attached).
+QList<QTreeWidgetItem *> EmulatedDevices(MainWindow *window) {
+  QList<QTreeWidgetItem *> rows;
+  for (int i = 0; i < window->devicesView()->topLevelItemCount(); ++i) {
+    if (window->devicesView()->topLevelItem(i)->text(0).startsWith(QStringLiteral("emu-"))) {
+      rows.append(window->devicesView()->topLevelItem(i));
+    }
+  }
+  return rows;
+}
+
+}  // namespace
+
+class StudioTest : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase();
+  void loadsBoardsAndDevices();
+  void buildFlashAndConsole();
+  void kconfigEditorShowsAndSets();
+  void devicetreeViewShowsTheBuildsTree();
+  void buildErrorIsListedAndOpens();
+  void shellAndRttTabs();
+  void lostDaemonIsShownAndReconnected();
+  void cleanupTestCase();
+
+ private:
+  QTemporaryDir work_{QStringLiteral("/tmp/gale-studio-ui.XXXXXX")};
+  QString address_;
+  QString app_;
+  std::unique_ptr<MainWindow> window_;
+};
+
+void StudioTest::initTestCase() {
+  QVERIFY(work_.isValid());
+  QDir().mkpath(work_.filePath(QStringLiteral("run")));
+  QFile::setPermissions(work_.filePath(QStringLiteral("run")),
+                        QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+  qputenv("XDG_RUNTIME_DIR", work_.filePath(QStringLiteral("run")).toUtf8());
+  qputenv("XDG_STATE_HOME", work_.filePath(QStringLiteral("state")).toUtf8());
+  qputenv("GALE_GALED", GALED_PATH);
+  qunsetenv("GALE_SOCKET");
+  address_ = QString::fromStdString(gale::host::ResolveSocketAddress(""));
+  app_ = work_.filePath(QStringLiteral("hello_world"));
+  QVERIFY(CopyTree(QStringLiteral(GALE_SOURCE_DIR "/samples/hello_world"), app_));
+
+  window_ = std::make_unique<MainWindow>(address_, app_);
+  window_->show();
+}
+
+void StudioTest::loadsBoardsAndDevices() {
+  QSignalSpy loaded(window_.get(), &MainWindow::loaded);
+  // Studio starts galed (none answers on the private socket), then lists boards and devices.
+  QTRY_VERIFY_WITH_TIMEOUT(window_->boardsLoaded() && window_->devicesLoaded(), 60000);
+  QCOMPARE(loaded.count(), 1);
+  QVERIFY(window_->boardsView()->topLevelItemCount() > 3);
+  QVERIFY(window_->selectBoard(QStringLiteral("qemu_cortex_m3")));
+  QCOMPARE(window_->selectedBoard(), QStringLiteral("qemu_cortex_m3"));
+  QCOMPARE(EmulatedDevices(window_.get()).size(), 0);
+  QCOMPARE(window_->appDir(), app_);
+  Screenshot(window_.get(), QStringLiteral("studio_main.png"));
+}
+
+void StudioTest::buildFlashAndConsole() {
+  QSignalSpy done(window_.get(), &MainWindow::jobDone);
+  QVERIFY(window_->selectBoard(QStringLiteral("qemu_cortex_m3")));
+  window_->startBuild();
+  QVERIFY(window_->jobRunning());
+  QTRY_VERIFY_WITH_TIMEOUT(done.count() == 1, 600000);
+  QVERIFY2(window_->lastJobOk(), qPrintable(window_->lastJobMessage()));
+  QVERIFY(window_->lastJobMessage().contains(QStringLiteral("gale.elf")));
+  QVERIFY(!window_->buildLog()->toPlainText().isEmpty());
+  QCOMPARE(window_->progressBar()->value(), 100);
+  Screenshot(window_.get(), QStringLiteral("studio_build.png"));
+
+  // A new emulated board appears through Devices.Watch (and the Create answer).
+  window_->createDevice();
+  QTRY_VERIFY_WITH_TIMEOUT(EmulatedDevices(window_.get()).size() == 1, 60000);
+  QTreeWidgetItem *row = EmulatedDevices(window_.get()).first();
+  const QString device = row->text(0);
+  QVERIFY(device.startsWith(QStringLiteral("emu-qemu_cortex_m3")));
+  QVERIFY(window_->selectDevice(device));
+
+  window_->startFlash();
+  QVERIFY(window_->jobRunning());
+  QTRY_VERIFY_WITH_TIMEOUT(done.count() == 2, 120000);
+  QCOMPARE(done.at(1).at(0).toString(), QStringLiteral("flash"));
+  QVERIFY2(window_->lastJobOk(), qPrintable(window_->lastJobMessage()));
+  QVERIFY(window_->lastJobMessage().contains(device));
+
+  // After the flash, Studio attaches the console of the device and shows its output.
+  QCOMPARE(window_->tabs()->currentWidget(), window_->consoleTab());
+  QTRY_VERIFY_WITH_TIMEOUT(
+      window_->terminal()->text().contains(QStringLiteral("Hello World! qemu_cortex_m3")), 60000);
+  // The device's state follows through Devices.Watch (running, or exited once main returns).
+  QTRY_VERIFY_WITH_TIMEOUT(
+      EmulatedDevices(window_.get()).first()->text(2) != QStringLiteral("halted") &&
+          EmulatedDevices(window_.get()).first()->text(2) != QStringLiteral("flashing"),
+      30000);
+  QTest::qWait(200);
+  Screenshot(window_.get(), QStringLiteral("studio_terminal.png"));
+
+  // The job history lists the build and the flash.
+  auto kinds = [this] {
+    QStringList rows;
+    for (int i = 0; i < window_->jobsView()->topLevelItemCount(); ++i) {
+      rows << window_->jobsView()->topLevelItem(i)->text(1) + QLatin1Char(' ') +
+                  window_->jobsView()->topLevelItem(i)->text(2);
+    }
+    return rows;
+  };
+  QTRY_VERIFY_WITH_TIMEOUT(kinds().contains(QStringLiteral("build succeeded")) &&
+                               kinds().contains(QStringLiteral("flash succeeded")),
+                           20000);
+}
+
+void StudioTest::kconfigEditorShowsAndSets() {
+  // The successful build loaded the build's symbols into the Kconfig tab.
+  gale::studio::KconfigEditor *editor = window_->kconfigEditor();
+  QCOMPARE(editor->buildDir(), app_ + QStringLiteral("/build"));
+  QTRY_VERIFY_WITH_TIMEOUT(editor->symbolCount() > 20, 60000);
+  QCOMPARE(editor->valueOf(QStringLiteral("PRINTK")), QStringLiteral("y"));
+  window_->tabs()->setCurrentWidget(editor);
+  editor->search()->setText(QStringLiteral("MAIN_STACK"));
+  QVERIFY(editor->selectSymbol(QStringLiteral("MAIN_STACK_SIZE")));
+  QVERIFY(editor->details()->toPlainText().contains(QStringLiteral("CONFIG_MAIN_STACK_SIZE")));
+  QVERIFY(editor->valueEdit()->isEnabled());
+  QTest::qWait(100);
+  Screenshot(window_.get(), QStringLiteral("studio_kconfig.png"));
+
+  // Setting a value goes through Config.Set into the app's gale.conf, then reloads.
+  QSignalSpy done(window_.get(), &MainWindow::jobDone);
+  QSignalSpy reloaded(editor, &gale::studio::KconfigEditor::symbolsLoaded);
+  editor->valueEdit()->setText(QStringLiteral("1536"));
+  editor->applyValue();
+  QTRY_VERIFY_WITH_TIMEOUT(done.count() == 1, 300000);
+  QVERIFY2(window_->lastJobOk(), qPrintable(window_->lastJobMessage()));
+  QTRY_VERIFY_WITH_TIMEOUT(reloaded.count() >= 1, 60000);
+  QCOMPARE(editor->valueOf(QStringLiteral("MAIN_STACK_SIZE")), QStringLiteral("1536"));
+  QFile fragment(app_ + QStringLiteral("/gale.conf"));
+  QVERIFY(fragment.open(QIODevice::ReadOnly));
+  QVERIFY(fragment.readAll().contains("CONFIG_MAIN_STACK_SIZE=1536"));
+}
+
+void StudioTest::devicetreeViewShowsTheBuildsTree() {
+  gale::studio::DevicetreeView *view = window_->devicetreeView();
+  QTRY_VERIFY_WITH_TIMEOUT(view->tree()->topLevelItemCount() > 0, 30000);
+  QTreeWidgetItem *root = view->tree()->topLevelItem(0);
+  QCOMPARE(root->text(0), QStringLiteral("/"));
+  bool chosen = false;
+  for (int i = 0; i < root->childCount(); ++i) {
+    chosen = chosen || root->child(i)->text(0) == QStringLiteral("chosen");
+  }
+  QVERIFY2(chosen, "no /chosen node in the devicetree view");
+  window_->tabs()->setCurrentWidget(view);
+  QTest::qWait(100);
+  Screenshot(window_.get(), QStringLiteral("studio_devicetree.png"));
+}
+
+void StudioTest::buildErrorIsListedAndOpens() {
+  const QString broken = work_.filePath(QStringLiteral("broken"));
+  QVERIFY(CopyTree(app_, broken));
+  QDir(broken + QStringLiteral("/build")).removeRecursively();
+  QFile main(broken + QStringLiteral("/src/main.c"));
+  QVERIFY(main.open(QIODevice::WriteOnly | QIODevice::Truncate));
+  main.write("#include <zephyr/kernel.h>\n\nint main(void)\n{\n\treturn undeclared_thing;\n}\n");
+  main.close();
+
+  QSignalSpy done(window_.get(), &MainWindow::jobDone);
+  window_->setAppDir(broken);
+  window_->startBuild();
+  QTRY_VERIFY_WITH_TIMEOUT(done.count() == 1, 600000);
+  QVERIFY(!window_->lastJobOk());
+  QVERIFY(window_->problemsView()->topLevelItemCount() >= 1);
+  QTreeWidgetItem *first = nullptr;
+  for (int i = 0; i < window_->problemsView()->topLevelItemCount() && first == nullptr; ++i) {
+    QTreeWidgetItem *item = window_->problemsView()->topLevelItem(i);
+    if (item->text(1).contains(QStringLiteral("main.c:5"))) {
+      first = item;
+    }
+  }
+  QVERIFY2(first != nullptr, "no diagnostic at main.c:5");
+  QVERIFY(first->text(2).contains(QStringLiteral("undeclared_thing")));
+  QCOMPARE(window_->tabs()->currentWidget(), window_->problemsView());
+  Screenshot(window_.get(), QStringLiteral("studio_problems.png"));
+
+  // Clicking the problem opens the file at its line.
+  emit window_->problemsView()->itemActivated(first, 0);
+  auto *source = qobject_cast<QPlainTextEdit *>(window_->tabs()->currentWidget());
+  QVERIFY(source != nullptr);
+  QCOMPARE(source->textCursor().blockNumber(), 4);
+  QVERIFY(source->textCursor().block().text().contains(QStringLiteral("undeclared_thing")));
+}
+
+// Builds and flashes a copy of samples/NAME to the emulated device from the UI.
+static void BuildAndFlash(MainWindow *window, QTemporaryDir &work, const QString &name) {
+  const QString app = work.filePath(name);
+  QVERIFY(CopyTree(QStringLiteral(GALE_SOURCE_DIR "/samples/") + name, app));
+  QSignalSpy done(window, &MainWindow::jobDone);
+  window->setAppDir(app);
+  QVERIFY(window->selectBoard(QStringLiteral("qemu_cortex_m3")));
+  window->startBuild();
+  QTRY_VERIFY_WITH_TIMEOUT(done.count() == 1, 600000);
+  QVERIFY2(window->lastJobOk(), qPrintable(window->lastJobMessage()));
+  QVERIFY(window->selectDevice(EmulatedDevices(window).first()->text(0)));
+  window->startFlash();
+  QTRY_VERIFY_WITH_TIMEOUT(done.count() == 2, 120000);
+  QVERIFY2(window->lastJobOk(), qPrintable(window->lastJobMessage()));
+}
+
+void StudioTest::shellAndRttTabs() {
+  BuildAndFlash(window_.get(), work_, QStringLiteral("shell"));
+  if (QTest::currentTestFailed()) {
+    return;
+  }
+  gale::studio::TerminalWidget *shell = window_->sessionTerminal(QStringLiteral("shell"));
+  window_->attachSession(QStringLiteral("shell"));
+  QCOMPARE(window_->tabs()->currentWidget(), window_->sessionTab(QStringLiteral("shell")));
+  QTRY_VERIFY_WITH_TIMEOUT(shell->text().contains(QStringLiteral("attached to")), 20000);
+  // Typed into the input line and sent with Enter, as a user would.
+  shell->input()->setText(QStringLiteral("demo ping"));
+  QTest::keyClick(shell->input(), Qt::Key_Return);
+  QTRY_VERIFY_WITH_TIMEOUT(shell->text().contains(QStringLiteral("pong")), 20000);
+  QTest::qWait(100);
+  Screenshot(window_.get(), QStringLiteral("studio_shell.png"));
+  window_->backend()->detachSession(QStringLiteral("shell"));
+
+  BuildAndFlash(window_.get(), work_, QStringLiteral("rtt"));
+  if (QTest::currentTestFailed()) {
+    return;
+  }
+  gale::studio::TerminalWidget *rtt = window_->sessionTerminal(QStringLiteral("rtt"));
+  window_->attachSession(QStringLiteral("rtt"));
+  QTRY_VERIFY_WITH_TIMEOUT(rtt->text().contains(QStringLiteral("count 5\n")), 30000);
+  QVERIFY(rtt->text().contains(QStringLiteral("rtt sample: counting")));
+  Screenshot(window_.get(), QStringLiteral("studio_rtt.png"));
+}
+
+static void ShutdownDaemon(const QString &address) {
+  gale::cli::Client client(address.toStdString(), std::string());
+  auto stub = gale::v1::Sdk::NewStub(client.channel());
+  auto context = client.NewContext(std::chrono::seconds(10));
+  gale::v1::ShutdownResponse response;
+  stub->Shutdown(context.get(), {}, &response);
+}
+
+void StudioTest::lostDaemonIsShownAndReconnected() {
+  gale::studio::Backend *backend = window_->backend();
+  QStringList shownWhenLost;
+  QObject scope;  // ends the connection below with this test function
+  connect(backend, &gale::studio::Backend::daemonLost, &scope,
+          [&] { shownWhenLost << window_->connectionText(); });
+  QSignalSpy reconnected(backend, &gale::studio::Backend::connected);
+  ShutdownDaemon(address_);
+  QTRY_VERIFY_WITH_TIMEOUT(!shownWhenLost.isEmpty(), 20000);
+  QVERIFY2(shownWhenLost.first().contains(QStringLiteral("lost")),
+           qPrintable(shownWhenLost.first()));
+  // Studio starts galed again and reloads: the emulators died with the old daemon.
+  QTRY_VERIFY_WITH_TIMEOUT(reconnected.count() >= 1 && backend->isConnected() &&
+                               window_->connectionText().startsWith(QStringLiteral("galed ")),
+                           30000);
+  QTRY_VERIFY_WITH_TIMEOUT(EmulatedDevices(window_.get()).isEmpty(), 10000);
+  QVERIFY(window_->boardsView()->topLevelItemCount() > 3);
+}
+
+void StudioTest::cleanupTestCase() {
+  window_.reset();
+  // Stop the galed the window started.
+  ShutdownDaemon(address_);
+}
+
+QTEST_MAIN(StudioTest)
+#include "studio_test.moc"
