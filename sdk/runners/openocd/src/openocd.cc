@@ -162,18 +162,11 @@ absl::StatusOr<std::unique_ptr<OpenOcdServer>> OpenOcdServer::Start(const OpenOc
   if (absl::Status status = MakePrivateDir(options.run_dir); !status.ok()) {
     return status;
   }
-  int log_fd = open(server->log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (log_fd < 0) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("cannot create ", server->log_path_, ": ", strerror(errno)));
-  }
   SpawnOptions spawn;
   spawn.argv = OpenOcdCommandLine(options);
   spawn.working_dir = options.run_dir;
-  spawn.stdout_fd = log_fd;
-  spawn.stderr_fd = log_fd;
+  spawn.log_path = server->log_path_;
   absl::StatusOr<std::unique_ptr<ChildProcess>> process = ChildProcess::Spawn(spawn);
-  close(log_fd);
   if (!process.ok()) {
     if (absl::IsNotFound(process.status())) {
       return absl::NotFoundError(absl::StrCat(process.status().message(),

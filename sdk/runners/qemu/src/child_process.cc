@@ -115,17 +115,30 @@ absl::StatusOr<std::unique_ptr<ChildProcess>> ChildProcess::Spawn(const SpawnOpt
     return path.status();
   }
   const std::vector<std::string> &argv = options.argv;
+  SpawnOptions spawn = options;
+  int log_fd = -1;
+  if (!options.log_path.empty()) {
+    log_fd = open(options.log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (log_fd < 0) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("cannot create ", options.log_path, ": ", strerror(errno)));
+    }
+    spawn.stdout_fd = spawn.stderr_fd = log_fd;
+  }
   std::unique_ptr<ChildProcess> child(new ChildProcess());
   child->program_ = options.argv[0];
   // The fork happens on the child's own thread, which lives until the child is reaped: the
   // child's PDEATHSIG fires when the *forking thread* ends, so forking on the caller's thread
   // (a gRPC worker that the pool may retire) would kill the child early.
   ChildProcess *self = child.get();
-  child->thread_ = std::thread([self, options, resolved = *path, argv]() mutable {
-    self->WaitThread(options, resolved, std::move(argv));
+  child->thread_ = std::thread([self, spawn, resolved = *path, argv]() mutable {
+    self->WaitThread(spawn, resolved, std::move(argv));
   });
   std::unique_lock lock(child->mu_);
   child->cv_.wait(lock, [&] { return child->started_; });
+  if (log_fd >= 0) {
+    close(log_fd);  // the child has its own copy now (or never started)
+  }
   if (!child->spawn_error_.empty()) {
     std::string error = child->spawn_error_;
     bool not_found = child->spawn_not_found_;

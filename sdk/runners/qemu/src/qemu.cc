@@ -171,18 +171,11 @@ absl::StatusOr<std::unique_ptr<QemuInstance>> QemuInstance::Start(const QemuOpti
   unlink(qemu->gdb_path_.c_str());
   unlink(qemu->uart_path_.c_str());
 
-  int log_fd = open(qemu->log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (log_fd < 0) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("cannot create ", qemu->log_path_, ": ", strerror(errno)));
-  }
   SpawnOptions spawn;
   spawn.argv = QemuCommandLine(options);
   spawn.working_dir = options.run_dir;
-  spawn.stdout_fd = log_fd;
-  spawn.stderr_fd = log_fd;
+  spawn.log_path = qemu->log_path_;
   absl::StatusOr<std::unique_ptr<ChildProcess>> process = ChildProcess::Spawn(spawn);
-  close(log_fd);
   if (!process.ok()) {
     if (absl::IsNotFound(process.status())) {
       return absl::NotFoundError(

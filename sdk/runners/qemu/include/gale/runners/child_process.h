@@ -36,6 +36,9 @@ struct SpawnOptions {
   int stdin_fd = -1;
   int stdout_fd = -1;
   int stderr_fd = -1;
+  /// When set, stdout and stderr go to this file instead (created with mode 0600, truncated):
+  /// a tool's log, kept for the error messages that quote it.
+  std::string log_path;
 };
 
 /// A running child process and the thread that waits for it.
