@@ -126,7 +126,7 @@ int RunDevices(Context &ctx) {
 }
 
 int RunDevicesAssign(Context &ctx) {
-  auto stub = gale::v1::Devices::NewStub(ctx.client.channel());
+  auto devices = gale::v1::Devices::NewStub(ctx.client.channel());
   auto context = ctx.client.NewContext();
   gale::v1::AssignDeviceRequest request;
   request.set_serial(ctx.inv.devices.serial);
@@ -134,7 +134,7 @@ int RunDevicesAssign(Context &ctx) {
   request.set_name(ctx.inv.devices.name);
   request.set_tty(ctx.inv.devices.tty);
   gale::v1::Device device;
-  const grpc::Status status = stub->Assign(context.get(), request, &device);
+  const grpc::Status status = devices->Assign(context.get(), request, &device);
   if (!status.ok()) {
     return FailCall(ctx, status);
   }
@@ -154,12 +154,12 @@ int RunDevicesAssign(Context &ctx) {
 }
 
 int RunDevicesUnassign(Context &ctx) {
-  auto stub = gale::v1::Devices::NewStub(ctx.client.channel());
+  auto devices = gale::v1::Devices::NewStub(ctx.client.channel());
   auto context = ctx.client.NewContext();
   gale::v1::UnassignDeviceRequest request;
   request.set_id(ctx.inv.devices.device);
   gale::v1::Device device;
-  const grpc::Status status = stub->Unassign(context.get(), request, &device);
+  const grpc::Status status = devices->Unassign(context.get(), request, &device);
   if (!status.ok()) {
     return FailCall(ctx, status);
   }
