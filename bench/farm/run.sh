@@ -11,6 +11,6 @@ unset GALE_SOCKET GALE_LEASE
 mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 trap '"$BIN/gale" daemon stop >/dev/null 2>&1 || true; rm -rf "$T"' EXIT
 "$BIN/gale" build -b qemu_cortex_m3 -d "$T/hello" "$ROOT/samples/hello_world" >/dev/null 2>&1
-pid=$("$BIN/gale" daemon status --json | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p' | head -1)
+pid=$("$BIN/gale" daemon status --json | grep -o '"pid": *[0-9]*' | grep -o '[0-9]*$')
 echo "galed pid $pid, $(nproc) cores, QEMU -icount shift=0"
 "$BIN/gale-bench-farm" "unix:$XDG_RUNTIME_DIR/gale/galed.sock" "$T/hello" "$pid" "${1:-32}"
