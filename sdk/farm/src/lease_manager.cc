@@ -4,6 +4,7 @@
 #include <chrono>
 #include <random>
 #include <set>
+#include <tuple>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
