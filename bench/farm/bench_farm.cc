@@ -28,7 +28,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+double Ms(Clock::duration d) {
+  return std::chrono::duration<double, std::milli>(d).count();
+}
 
 // utime + stime of a process, in seconds; its parent pid in `ppid`.
 double CpuSeconds(int pid, int *ppid = nullptr) {
@@ -202,9 +204,8 @@ int main(int argc, char **argv) {
   std::vector<Boot> boots(ids.size());
   std::vector<std::thread> threads;
   for (size_t i = 0; i < ids.size(); ++i) {
-    threads.emplace_back([&, i] {
-      boots[i] = FlashAndBoot(channel, ids[i], build_dir, lease.token(), greeting);
-    });
+    threads.emplace_back(
+        [&, i] { boots[i] = FlashAndBoot(channel, ids[i], build_dir, lease.token(), greeting); });
   }
   for (std::thread &t : threads) {
     t.join();
@@ -224,15 +225,18 @@ int main(int argc, char **argv) {
       std::fprintf(stderr, "%s\n", b.error.c_str());
     }
   }
-  std::printf("%d emulated %s boards: start the pool %.0f ms, lease %.1f ms, flash and boot all "
-              "at once %.0f ms (slowest device %.0f ms); %d booted\n",
-              count, board.c_str(), Ms(pooled - start), Ms(leased - pooled), Ms(booted - leased),
-              slowest, ok);
-  std::printf("lease, flash and boot (lease + flash + boot): %.0f ms; with the pool start: %.0f ms\n",
-              Ms(booted - pooled), Ms(booted - start));
-  std::printf("galed: CPU %.2f s (user+system) over the run; RSS %ld KiB before, %ld KiB after, "
-              "peak %ld KiB; its %d QEMU children: CPU %.2f s\n",
-              cpu_after - cpu_before, rss_before, rss_after, hwm, count, qemu_cpu);
+  std::printf(
+      "%d emulated %s boards: start the pool %.0f ms, lease %.1f ms, flash and boot all "
+      "at once %.0f ms (slowest device %.0f ms); %d booted\n",
+      count, board.c_str(), Ms(pooled - start), Ms(leased - pooled), Ms(booted - leased), slowest,
+      ok);
+  std::printf(
+      "lease, flash and boot (lease + flash + boot): %.0f ms; with the pool start: %.0f ms\n",
+      Ms(booted - pooled), Ms(booted - start));
+  std::printf(
+      "galed: CPU %.2f s (user+system) over the run; RSS %ld KiB before, %ld KiB after, "
+      "peak %ld KiB; its %d QEMU children: CPU %.2f s\n",
+      cpu_after - cpu_before, rss_before, rss_after, hwm, count, qemu_cpu);
 
   // Leave the daemon as it was: release the lease, stop the pool.
   {

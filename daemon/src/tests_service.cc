@@ -11,12 +11,12 @@
 #include "absl/strings/str_join.h"
 #include "build_job.h"
 #include "device_util.h"
-#include "lease_guard.h"
 #include "gale/daemon/status.h"
 #include "gale/testing/junit.h"
 #include "gale/testing/runner.h"
 #include "gale/testing/testcase.h"
 #include "gale/v1/tests.grpc.pb.h"
+#include "lease_guard.h"
 #include "run_job.h"
 #include "services.h"
 

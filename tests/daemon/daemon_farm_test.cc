@@ -19,7 +19,9 @@ namespace gale::daemon {
 namespace {
 namespace fs = std::filesystem;
 
-std::string HelloImage() { return std::string(GALE_TEST_IMAGES) + "/hello_qemu_cortex_m3"; }
+std::string HelloImage() {
+  return std::string(GALE_TEST_IMAGES) + "/hello_qemu_cortex_m3";
+}
 
 class DaemonFarmTest : public ::testing::Test {
  protected:
@@ -141,8 +143,7 @@ TEST_F(DaemonFarmTest, ALeaseGuardsFlashControlAndShellInputEvenForTheLocalAdmin
     reset.set_id(b);
     v1::Device out;
     status = devices_->Reset(&ctx, reset, &out);
-    EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
-        << status.error_message();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << status.error_message();
   }
   {
     grpc::ClientContext ctx;

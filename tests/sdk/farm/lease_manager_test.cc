@@ -84,8 +84,7 @@ TEST_F(LeaseManagerTest, ContendingHoldersGetDisjointDevicesAndTheLoserIsToldWho
 
   absl::StatusOr<Lease> second = manager_->Acquire(Board("m3", 2, "bob"), Devices());
   ASSERT_EQ(second.status().code(), absl::StatusCode::kResourceExhausted);
-  EXPECT_NE(second.status().message().find("held by alice"), std::string::npos)
-      << second.status();
+  EXPECT_NE(second.status().message().find("held by alice"), std::string::npos) << second.status();
   absl::StatusOr<Lease> one = manager_->Acquire(Board("m3", 1, "bob"), Devices());
   ASSERT_TRUE(one.ok()) << one.status();
   EXPECT_EQ(one->devices, (std::vector<std::string>{"emu-m3-3"}));
