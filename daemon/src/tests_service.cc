@@ -241,11 +241,10 @@ class TestsService final : public v1::Tests::Service {
     }
     jobs::JobSpec spec;
     spec.kind = "test";
-    spec.summary = absl::StrCat("test ", plan->instances.size(), " scenario instance(s) on ",
-                                absl::StrJoin(plan->boards, ", "),
-                                plan->pool != nullptr
-                                    ? absl::StrCat(" (", plan->pool_size, " devices)")
-                                    : "");
+    spec.summary =
+        absl::StrCat("test ", plan->instances.size(), " scenario instance(s) on ",
+                     absl::StrJoin(plan->boards, ", "),
+                     plan->pool != nullptr ? absl::StrCat(" (", plan->pool_size, " devices)") : "");
     spec.board = plan->boards.size() == 1 ? plan->boards.front() : "";
     Context &context = context_;
     return StreamJob(context_, server_context, writer, spec,
@@ -327,8 +326,7 @@ class TestsService final : public v1::Tests::Service {
           return leased;
         }
         const std::string board = (*device)->Info().board;
-        if (std::find(device_boards.begin(), device_boards.end(), board) ==
-            device_boards.end()) {
+        if (std::find(device_boards.begin(), device_boards.end(), board) == device_boards.end()) {
           device_boards.push_back(board);
         }
         if (std::find(pool.begin(), pool.end(), *device) == pool.end()) {
@@ -337,9 +335,9 @@ class TestsService final : public v1::Tests::Service {
       }
       for (const std::string &name : names) {
         if (std::find(device_boards.begin(), device_boards.end(), name) == device_boards.end()) {
-          return absl::InvalidArgumentError(
-              absl::StrCat("board ", name, " is none of the given devices' (",
-                           absl::StrJoin(device_boards, ", "), ")"));
+          return absl::InvalidArgumentError(absl::StrCat("board ", name,
+                                                         " is none of the given devices' (",
+                                                         absl::StrJoin(device_boards, ", "), ")"));
         }
       }
       if (names.empty()) {
