@@ -163,12 +163,19 @@ testing::RunOutcome RunOnDevice(Context &context, Events &events, DevicePool &po
     outcome.flash_error = "cancelled";
     return outcome;
   }
-  std::unique_ptr<devices::ConsoleReader> reader = device->console().Attach(/*replay=*/false);
+  // Loaded halted, then the console attached, then started: the reader sees this run's output
+  // only, not the end of the previous image's.
   devices::FlashOptions options;
+  options.run = false;
   absl::StatusOr<devices::FlashResult> flashed =
       device->Flash(devices::ImageInBuildDir(build_dir, board.emulator), options);
   if (!flashed.ok()) {
     outcome.flash_error = absl::StrCat(device->id(), ": ", flashed.status().message());
+    return outcome;
+  }
+  std::unique_ptr<devices::ConsoleReader> reader = device->console().Attach(/*replay=*/false);
+  if (absl::Status started = device->Resume(); !started.ok()) {
+    outcome.flash_error = absl::StrCat(device->id(), ": ", started.message());
     return outcome;
   }
   std::optional<int> verdict;  // from ztest's last line, for images that do not exit
