@@ -142,7 +142,7 @@ struct TestPlan {
 
 // Runs `build_dir`'s image on a device of the pool: flash, then the console's lines until the
 // image exits (emulators) or ztest's final "PROJECT EXECUTION ..." line (boards that never exit).
-testing::RunOutcome RunOnDevice(Context &context, Events &events, DevicePool &pool,
+testing::RunOutcome RunOnDevice(Events &events, DevicePool &pool,
                                 const boards::Board &board, const std::string &build_dir,
                                 const testing::LineFn &on_line, std::chrono::milliseconds timeout,
                                 std::stop_token stop) {
@@ -456,7 +456,7 @@ class TestsService final : public v1::Tests::Service {
         return outcome;
       }
       if (plan.pool != nullptr) {
-        return RunOnDevice(context, events, *plan.pool, *board, build_dir, on_line, timeout, stop);
+        return RunOnDevice(events, *plan.pool, *board, build_dir, on_line, timeout, stop);
       }
       std::atomic<bool> cancel{false};
       std::stop_callback on_stop(stop, [&cancel] { cancel = true; });
