@@ -142,10 +142,9 @@ struct TestPlan {
 
 // Runs `build_dir`'s image on a device of the pool: flash, then the console's lines until the
 // image exits (emulators) or ztest's final "PROJECT EXECUTION ..." line (boards that never exit).
-testing::RunOutcome RunOnDevice(Events &events, DevicePool &pool,
-                                const boards::Board &board, const std::string &build_dir,
-                                const testing::LineFn &on_line, std::chrono::milliseconds timeout,
-                                std::stop_token stop) {
+testing::RunOutcome RunOnDevice(Events &events, DevicePool &pool, const boards::Board &board,
+                                const std::string &build_dir, const testing::LineFn &on_line,
+                                std::chrono::milliseconds timeout, std::stop_token stop) {
   testing::RunOutcome outcome;
   std::shared_ptr<devices::Device> device = pool.Take(board.name, stop);
   if (device == nullptr) {
