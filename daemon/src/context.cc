@@ -35,7 +35,8 @@ absl::Status InitContext(Context &context) {
       const size_t before = lease.devices.size();
       std::erase_if(lease.devices, [&context](const std::string &id) {
         absl::StatusOr<store::Device> device = context.store->GetDevice(id);
-        return device.ok() ? device->kind == store::DeviceKind::kEmulated : id.rfind("emu-", 0) == 0;
+        return device.ok() ? device->kind == store::DeviceKind::kEmulated
+                           : id.rfind("emu-", 0) == 0;
       });
       if (lease.devices.size() != before) {
         (void)context.store->PutLease(lease);
