@@ -124,7 +124,7 @@ TEST(ParseCommandLine, LeaseCommands) {
   EXPECT_EQ(inv.lease.duration, "300s");
   EXPECT_EQ(inv.lease.wait, "1m");
   EXPECT_EQ(inv.lease.tags, (std::vector<std::string>{"a", "b"}));
-  inv = Parse({"lease", "acquire", "--device", "x,y", "--device", "z"});
+  inv = Parse({"lease", "acquire", "--devices", "x,y", "--device", "z"});
   EXPECT_EQ(inv.lease.devices, (std::vector<std::string>{"x", "y", "z"}));
   inv = Parse({"--lease", "tok", "lease", "renew", "--for", "5m"});
   EXPECT_EQ(inv.command, Command::kLeaseRenew);
