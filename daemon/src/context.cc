@@ -26,6 +26,30 @@ absl::Status InitContext(Context &context) {
     std::cerr << "galed: " << *interrupted
               << " job(s) left running by a previous daemon marked interrupted\n";
   }
+  // Leases outlive the daemon, its emulators do not: a new emulator may get the id of one that
+  // died with the previous daemon, and must not start out leased. Leases keep their physical
+  // devices.
+  if (absl::StatusOr<std::vector<store::LeaseRecord>> kept = context.store->ListLeases();
+      kept.ok()) {
+    for (store::LeaseRecord &lease : *kept) {
+      const size_t before = lease.devices.size();
+      std::erase_if(lease.devices, [&context](const std::string &id) {
+        absl::StatusOr<store::Device> device = context.store->GetDevice(id);
+        return device.ok() ? device->kind == store::DeviceKind::kEmulated
+                           : id.rfind("emu-", 0) == 0;
+      });
+      if (lease.devices.size() != before) {
+        (void)context.store->PutLease(lease);
+      }
+    }
+  }
+  absl::StatusOr<std::unique_ptr<farm::LeaseManager>> leases =
+      farm::LeaseManager::Create(context.store.get());
+  if (!leases.ok()) {
+    return leases.status();
+  }
+  context.leases = std::move(*leases);
+  context.leases->StartSweeper(absl::Seconds(1));
   jobs::JobManager::Options job_options;
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   job_options.limits.slots["build"] =
@@ -76,6 +100,9 @@ absl::Status InitContext(Context &context) {
 
 void StopContext(Context &context) {
   context.shutting_down = true;
+  if (context.leases != nullptr) {
+    context.leases->Shutdown();  // waiting Acquire calls end
+  }
   if (context.probe_monitor != nullptr) {
     context.probe_monitor->Stop();
   }
@@ -111,6 +138,7 @@ std::vector<std::unique_ptr<grpc::Service>> MakeServices(Context &context) {
   services.push_back(MakeShellService(context));
   services.push_back(MakeRttService(context));
   services.push_back(MakeLogsService(context));
+  services.push_back(MakeFarmService(context));
   return services;
 }
 
