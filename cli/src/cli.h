@@ -31,6 +31,7 @@ enum class Command {
   kJobsShow,
   kJobsCancel,
   kJobsWatch,
+  kAudit,
   kDaemonStart,
   kDaemonStop,
   kDaemonStatus,
@@ -38,6 +39,10 @@ enum class Command {
 
 struct GlobalOptions {
   std::string socket;  // --socket; empty: GALE_SOCKET or the default (see gale/host/paths.h)
+  std::string token;        // --token; empty: GALE_TOKEN (see remote.h)
+  std::string ca;           // --ca: TLS roots for tcp:// addresses
+  std::string client_cert;  // --client-cert / --client-key: mutual TLS
+  std::string client_key;
   bool json = false;
   int verbose = 0;
 };
@@ -152,6 +157,11 @@ struct JobsOptions {
   std::string id;  // show, cancel, watch
 };
 
+struct AuditOptions {
+  uint32_t limit = 0;  // 0: the daemon's default (100)
+  std::string caller;
+};
+
 struct Invocation {
   Command command = Command::kBoards;
   GlobalOptions global;
@@ -170,6 +180,7 @@ struct Invocation {
   TestOptions test;
   ConfigOptions config;
   JobsOptions jobs;
+  AuditOptions audit;
 };
 
 struct ParseResult {

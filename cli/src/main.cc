@@ -12,6 +12,7 @@
 #include "exit_codes.h"
 #include "gale/host/paths.h"
 #include "interrupt.h"
+#include "remote.h"
 
 using gale::host::ResolveSocketAddress;
 using gale::host::RealEnv;
@@ -36,8 +37,14 @@ int main(int argc, char **argv) {
     return kExitFailure;
   }
   const char *lease = std::getenv("GALE_LEASE");
+  absl::StatusOr<ChannelSecurity> security = LoadChannelSecurity(
+      inv.global.token, inv.global.ca, inv.global.client_cert, inv.global.client_key);
+  if (!security.ok()) {
+    std::cerr << "gale: error: " << security.status().message() << '\n';
+    return kExitUsage;
+  }
   Client client(ResolveSocketAddress(inv.global.socket, RealEnv, getuid(), cwd.string()),
-                lease != nullptr ? lease : "");
+                lease != nullptr ? lease : "", std::move(*security));
 
   Context ctx{inv, client, std::cout, std::cerr, cwd};
   ctx.stderr_is_tty = isatty(STDERR_FILENO) != 0;

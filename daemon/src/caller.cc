@@ -3,6 +3,12 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <functional>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_format.h"
+
 namespace gale::daemon {
 namespace {
 
@@ -14,10 +20,17 @@ std::string LocalUserName() {
   return "uid " + std::to_string(uid);
 }
 
-std::string Property(const grpc::AuthContext &auth, const char *name) {
+// The last value: the newest call on the connection that set it.
+std::string Property(const grpc::AuthContext &auth, const std::string &name) {
   const std::vector<grpc::string_ref> values = auth.FindPropertyValues(name);
   if (values.empty()) return {};
-  return std::string(values.front().data(), values.front().size());
+  return std::string(values.back().data(), values.back().size());
+}
+
+Role RoleFromName(std::string_view role) {
+  return role == "admin"       ? Role::kAdmin
+         : role == "developer" ? Role::kDeveloper
+                               : Role::kReadOnly;
 }
 
 }  // namespace
@@ -34,19 +47,41 @@ std::string_view RoleName(Role role) {
   return "unknown";
 }
 
-Caller CallerOf(const grpc::ServerContext &context) {
+std::string TokenPropertyName(std::string_view token) {
+  return absl::StrFormat("gale.token.%016x", std::hash<std::string_view>{}(token));
+}
+
+std::string_view BearerToken(std::string_view authorization) {
+  constexpr std::string_view kBearer = "Bearer ";
+  if (authorization.size() <= kBearer.size() ||
+      !absl::EqualsIgnoreCase(authorization.substr(0, kBearer.size()), kBearer)) {
+    return {};
+  }
+  return absl::StripAsciiWhitespace(authorization.substr(kBearer.size()));
+}
+
+Caller CallerOf(const grpc::ServerContextBase &context) {
   static const std::string local_user = LocalUserName();
   Caller caller{.name = local_user, .role = Role::kAdmin, .remote = false};
   const std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
   if (auth == nullptr) return caller;
   const std::string name = Property(*auth, kCallerNameProperty);
   if (name.empty()) return caller;
-  const std::string role = Property(*auth, kCallerRoleProperty);
   caller.name = name;
   caller.remote = true;
-  caller.role = role == "admin"       ? Role::kAdmin
-                : role == "developer" ? Role::kDeveloper
-                                      : Role::kReadOnly;
+  caller.role = RoleFromName(Property(*auth, kCallerRoleProperty));
+  // The entry of this call's own token (see the header): exact even when the connection has
+  // carried calls with other tokens.
+  const auto &metadata = context.client_metadata();
+  if (const auto it = metadata.find("authorization"); it != metadata.end()) {
+    const std::string_view token =
+        BearerToken(std::string_view(it->second.data(), it->second.size()));
+    const std::string entry = token.empty() ? std::string() : Property(*auth, TokenPropertyName(token));
+    if (const size_t space = entry.find(' '); space != std::string::npos) {
+      caller.role = RoleFromName(std::string_view(entry).substr(0, space));
+      caller.name = entry.substr(space + 1);
+    }
+  }
   return caller;
 }
 

@@ -3,6 +3,8 @@
 #include <atomic>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
+#include "caller.h"
 #include "device_util.h"
 #include "gale/daemon/status.h"
 #include "gale/v1/console.grpc.pb.h"
@@ -35,12 +37,19 @@ class ConsoleService final : public v1::Console::Service {
     devices::ConsoleHub &hub = (*device)->console();
     std::unique_ptr<devices::ConsoleReader> reader = hub.Attach(!open.no_replay());
 
-    // Input runs on its own thread: a client may type while output streams.
+    // Input runs on its own thread: a client may type while output streams. A read-only caller
+    // may watch; its input is dropped and it is told why, once, in the output.
+    const Caller caller = CallerOf(*server_context);
     std::atomic<bool> input_done{false};
+    std::atomic<bool> input_refused{false};
     std::thread input([&] {
       v1::ConsoleInput in;
       while (stream->Read(&in)) {
         if (in.input_case() == v1::ConsoleInput::kData) {
+          if (caller.role < Role::kDeveloper) {
+            input_refused = true;
+            continue;
+          }
           (void)hub.SendInput(in.data());  // no sink (nothing running): the bytes are dropped
         }
       }
@@ -48,7 +57,19 @@ class ConsoleService final : public v1::Console::Service {
     });
 
     grpc::Status result = grpc::Status::OK;
+    bool told_refusal = false;
     for (;;) {
+      if (input_refused.exchange(false) && !told_refusal) {
+        told_refusal = true;
+        v1::ConsoleOutput note;
+        note.set_data(absl::StrCat("\n[gale: input dropped: console input needs the developer "
+                                   "role; '",
+                                   caller.name, "' has ", RoleName(caller.role), "]\n"));
+        if (!stream->Write(note)) {
+          result = grpc::Status(grpc::StatusCode::CANCELLED, "the client went away");
+          break;
+        }
+      }
       if (server_context->IsCancelled()) {
         result = grpc::Status(grpc::StatusCode::CANCELLED, "the client went away");
         break;

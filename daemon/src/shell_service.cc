@@ -10,6 +10,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "caller.h"
 #include "device_util.h"
 #include "gale/daemon/status.h"
 #include "gale/v1/shell.grpc.pb.h"
@@ -154,11 +155,17 @@ class ShellService final : public v1::Shell::Service {
     std::string id = (*device)->id();
     devices::ConsoleHub &hub = Hub(*device, rtt);
     std::unique_lock<std::mutex> owner(InputLock(id + (rtt ? "/rtt" : "/uart")), std::defer_lock);
-    bool owns = !first.open().read_only() && owner.try_lock();
+    // A read-only caller may watch the shell, never type into it.
+    const Caller caller = CallerOf(*server_context);
+    const bool may_type = caller.role >= Role::kDeveloper;
+    bool owns = !first.open().read_only() && may_type && owner.try_lock();
     v1::ShellOutput hello;
     hello.set_input_owner(owns);
-    hello.set_status(owns ? "this session owns the shell's input"
-                          : "read-only: another session owns the shell's input");
+    hello.set_status(owns       ? std::string("this session owns the shell's input")
+                     : !may_type ? absl::StrCat("read-only: typing into a shell needs the developer "
+                                               "role; '",
+                                               caller.name, "' has ", RoleName(caller.role))
+                                 : std::string("read-only: another session owns the shell's input"));
     stream->Write(hello);
     std::unique_ptr<devices::ConsoleReader> reader = hub.Attach(/*replay=*/false);
     std::atomic<bool> input_done{false};

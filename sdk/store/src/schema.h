@@ -152,6 +152,23 @@ CREATE INDEX logs_by_time ON logs (time_us);
 ALTER TABLE devices ADD COLUMN tty TEXT NOT NULL DEFAULT '';
 CREATE UNIQUE INDEX devices_by_serial ON devices (serial) WHERE serial <> '';
 )sql",
+    // 4: the audit log (issue 10): every state-changing call, who made it and how it ended.
+    R"sql(
+CREATE TABLE audit (
+  id INTEGER PRIMARY KEY,
+  time_us INTEGER NOT NULL,
+  duration_us INTEGER NOT NULL DEFAULT 0,
+  caller TEXT NOT NULL,
+  role TEXT NOT NULL,
+  remote INTEGER NOT NULL DEFAULT 0,
+  peer TEXT NOT NULL DEFAULT '',
+  method TEXT NOT NULL,
+  target TEXT NOT NULL DEFAULT '',
+  code INTEGER NOT NULL DEFAULT 0,
+  message TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_by_time ON audit (time_us);
+)sql",
 };
 
 }  // namespace gale::store

@@ -621,7 +621,7 @@ TEST(StoreOpenTest, SchemaTwoDevicesGainAnEmptyTty) {
   ASSERT_EQ(RawQuery(path, "PRAGMA user_version"), "2");
   std::unique_ptr<Store> store = OpenOrDie(path);
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(RawQuery(path, "PRAGMA user_version"), "3");
+  EXPECT_EQ(RawQuery(path, "PRAGMA user_version"), std::to_string(kSchemaVersion));
   absl::StatusOr<Device> device = store->GetDevice("old-bench");
   ASSERT_TRUE(device.ok()) << device.status();
   EXPECT_EQ(device->serial, "0669FF09");
@@ -781,6 +781,50 @@ TEST(LogLevelNames, RoundTrip) {
   }
   EXPECT_EQ(ParseLogLevel("warning"), LogLevel::kWarning);
   EXPECT_EQ(ParseLogLevel("loud"), std::nullopt);
+}
+
+TEST_F(StoreTest, AuditRecordsNewestFirstWithFilters) {
+  AuditRecord flash{.caller = "ci-dev", .role = "developer", .remote = true,
+                    .peer = "ipv4:127.0.0.1:5000", .method = "/gale.v1.Flash/Flash",
+                    .target = "emu-qemu_cortex_m3-1"};
+  ASSERT_TRUE(store_->AppendAudit(flash).ok());
+  EXPECT_GT(flash.id, 0u);
+  EXPECT_GT(flash.time_us, 0);
+  AuditRecord denied{.time_us = flash.time_us + 1, .caller = "viewer", .role = "read-only",
+                     .remote = true, .method = "/gale.v1.Devices/Create",
+                     .target = "qemu_cortex_m3", .code = 7,
+                     .message = "Devices.Create needs the developer role"};
+  ASSERT_TRUE(store_->AppendAudit(denied).ok());
+  EXPECT_GT(denied.id, flash.id);
+
+  absl::StatusOr<std::vector<AuditRecord>> all = store_->ListAudit();
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ(all->at(0).caller, "viewer");
+  EXPECT_EQ(all->at(0).code, 7);
+  EXPECT_EQ(all->at(0).message, "Devices.Create needs the developer role");
+  EXPECT_EQ(all->at(1).method, "/gale.v1.Flash/Flash");
+  EXPECT_EQ(all->at(1).target, "emu-qemu_cortex_m3-1");
+  EXPECT_TRUE(all->at(1).remote);
+  EXPECT_EQ(all->at(1).peer, "ipv4:127.0.0.1:5000");
+
+  absl::StatusOr<std::vector<AuditRecord>> by_caller = store_->ListAudit({.caller = "ci-dev"});
+  ASSERT_TRUE(by_caller.ok());
+  ASSERT_EQ(by_caller->size(), 1u);
+  EXPECT_EQ(by_caller->at(0).role, "developer");
+  absl::StatusOr<std::vector<AuditRecord>> limited = store_->ListAudit({.limit = 1});
+  ASSERT_TRUE(limited.ok());
+  ASSERT_EQ(limited->size(), 1u);
+  EXPECT_EQ(limited->at(0).id, denied.id);
+
+  // Audit records outlive the store that wrote them.
+  store_.reset();
+  store_ = OpenOrDie(path_);
+  ASSERT_NE(store_, nullptr);
+  absl::StatusOr<std::vector<AuditRecord>> reopened = store_->ListAudit({.method = "/gale.v1.Flash/Flash"});
+  ASSERT_TRUE(reopened.ok());
+  ASSERT_EQ(reopened->size(), 1u);
+  EXPECT_EQ(reopened->at(0).id, flash.id);
 }
 
 }  // namespace
