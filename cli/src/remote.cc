@@ -48,7 +48,8 @@ absl::StatusOr<ChannelSecurity> LoadChannelSecurity(const std::string &token_fla
   }
   if (!ca_file.empty()) {
     absl::StatusOr<std::string> ca = ReadFile(ca_file, "--ca");
-    if (!ca.ok()) return ca.status();
+    if (!ca.ok())
+      return ca.status();
     security.ca_pem = std::move(*ca);
   }
   if (cert_file.empty() != key_file.empty()) {
@@ -57,9 +58,11 @@ absl::StatusOr<ChannelSecurity> LoadChannelSecurity(const std::string &token_fla
   }
   if (!cert_file.empty()) {
     absl::StatusOr<std::string> cert = ReadFile(cert_file, "--client-cert");
-    if (!cert.ok()) return cert.status();
+    if (!cert.ok())
+      return cert.status();
     absl::StatusOr<std::string> key = ReadFile(key_file, "--client-key");
-    if (!key.ok()) return key.status();
+    if (!key.ok())
+      return key.status();
     security.cert_pem = std::move(*cert);
     security.key_pem = std::move(*key);
   }

@@ -19,8 +19,8 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 
 // In order of preference: the device first, then what else a call can be about.
-constexpr const char *kTargetFields[] = {"device_id", "device", "devices", "serial", "id",
-                                         "job_id",    "build_dir", "app_dir", "elf", "board"};
+constexpr const char *kTargetFields[] = {"device_id", "device",    "devices", "serial", "id",
+                                         "job_id",    "build_dir", "app_dir", "elf",    "board"};
 
 std::string FieldText(const Message &message, const FieldDescriptor *field) {
   const google::protobuf::Reflection *reflection = message.GetReflection();
@@ -148,18 +148,17 @@ class AuditInterceptor final : public grpc::experimental::Interceptor {
       target = target.empty() ? created_ : absl::StrCat(created_, " (", target, ")");
     }
     const Caller caller = CallerOf(*context);
-    store::AuditRecord record{
-        .time_us = absl::ToUnixMicros(started_),
-        .duration_us = absl::ToInt64Microseconds(absl::Now() - started_),
-        .caller = caller.name,
-        .role = std::string(RoleName(caller.role)),
-        .remote = caller.remote,
-        .peer = context->peer(),
-        .method = info_->method(),
-        .target = target,
-        .code = static_cast<int32_t>(status.error_code()),
-        .message = status.error_message(),
-    };
+    store::AuditRecord record;
+    record.time_us = absl::ToUnixMicros(started_);
+    record.duration_us = absl::ToInt64Microseconds(absl::Now() - started_);
+    record.caller = caller.name;
+    record.role = std::string(RoleName(caller.role));
+    record.remote = caller.remote;
+    record.peer = context->peer();
+    record.method = info_->method();
+    record.target = target;
+    record.code = static_cast<int32_t>(status.error_code());
+    record.message = status.error_message();
     WriteAudit(store_, record);
   }
 

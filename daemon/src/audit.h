@@ -22,8 +22,7 @@ namespace gale::daemon {
 std::string AuditTargetOf(const google::protobuf::Message &request);
 
 /// Records the audited methods' calls in `store` (which must outlive the server).
-class AuditInterceptorFactory final
-    : public grpc::experimental::ServerInterceptorFactoryInterface {
+class AuditInterceptorFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
   explicit AuditInterceptorFactory(store::Store &store) : store_(store) {}
   grpc::experimental::Interceptor *CreateServerInterceptor(

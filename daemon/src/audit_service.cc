@@ -13,9 +13,8 @@ class AuditService final : public v1::Audit::Service {
 
   grpc::Status ListAudit(grpc::ServerContext *, const v1::ListAuditRequest *request,
                          v1::ListAuditResponse *reply) override {
-    store::AuditFilter filter{.caller = request->caller(),
-                              .method = request->method(),
-                              .limit = request->limit()};
+    store::AuditFilter filter{
+        .caller = request->caller(), .method = request->method(), .limit = request->limit()};
     absl::StatusOr<std::vector<store::AuditRecord>> records = context_.store->ListAudit(filter);
     if (!records.ok()) {
       return ToGrpc(records.status());

@@ -18,14 +18,26 @@
 #include "gale/host/paths.h"
 
 namespace gale::daemon {
+namespace {
+
+// Debian's absl has a string_view of its own, which does not convert from std::string_view.
+absl::string_view Av(std::string_view s) {
+  return absl::string_view(s.data(), s.size());
+}
+std::string Rn(Role role) {
+  return std::string(RoleName(role));
+}
+
+}  // namespace
 
 // --- Listeners ------------------------------------------------------------------------------
 
-absl::StatusOr<Listener> ParseListenAddress(std::string_view address) {
-  constexpr std::string_view kForms =
+absl::StatusOr<Listener> ParseListenAddress(std::string_view address_in) {
+  const absl::string_view address = Av(address_in);
+  constexpr absl::string_view kForms =
       "use unix:PATH, a path, or tcp://HOST:PORT (tcp://[::1]:PORT for IPv6)";
   Listener listener;
-  if (const std::optional<std::string> path = host::UnixSocketPath(address)) {
+  if (const std::optional<std::string> path = host::UnixSocketPath(address_in)) {
     if (path->empty()) {
       return absl::InvalidArgumentError(
           absl::StrCat("listen address '", address, "' names no socket path; ", kForms));
@@ -39,7 +51,7 @@ absl::StatusOr<Listener> ParseListenAddress(std::string_view address) {
     return absl::InvalidArgumentError(
         absl::StrCat("cannot listen on '", address, "': unknown address form; ", kForms));
   }
-  const std::optional<host::TcpAddress> tcp = host::ParseTcpAddress(address);
+  const std::optional<host::TcpAddress> tcp = host::ParseTcpAddress(address_in);
   if (!tcp) {
     return absl::InvalidArgumentError(absl::StrCat(
         "cannot listen on '", address,
@@ -66,16 +78,19 @@ std::optional<Role> ParseRole(std::string_view name) {
   return std::nullopt;
 }
 
-absl::StatusOr<std::vector<Token>> ParseTokens(std::string_view text, std::string_view source) {
+absl::StatusOr<std::vector<Token>> ParseTokens(std::string_view text_in,
+                                               std::string_view source_in) {
+  const absl::string_view text = Av(text_in);
+  const absl::string_view source = Av(source_in);
   std::vector<Token> tokens;
   int number = 0;
-  for (std::string_view line : absl::StrSplit(text, '\n')) {
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
     ++number;
     line = absl::StripAsciiWhitespace(line);
     if (line.empty() || line.front() == '#') {
       continue;
     }
-    const std::vector<std::string_view> fields =
+    const std::vector<absl::string_view> fields =
         absl::StrSplit(line, absl::ByAnyChar(" \t"), absl::SkipEmpty());
     auto error = [&](const std::string &what) {
       return absl::InvalidArgumentError(absl::StrCat(source, ":", number, ": ", what));
@@ -90,10 +105,11 @@ absl::StatusOr<std::vector<Token>> ParseTokens(std::string_view text, std::strin
         return error("the token has a character other than visible ASCII");
       }
     }
-    const std::optional<Role> role = ParseRole(fields[1]);
+    const std::optional<Role> role =
+        ParseRole(std::string_view(fields[1].data(), fields[1].size()));
     if (!role) {
-      return error(absl::StrCat("unknown role '", fields[1],
-                                "' (roles: read-only, developer, admin)"));
+      return error(
+          absl::StrCat("unknown role '", fields[1], "' (roles: read-only, developer, admin)"));
     }
     for (const Token &other : tokens) {
       if (other.token == fields[0]) {
@@ -101,14 +117,16 @@ absl::StatusOr<std::vector<Token>> ParseTokens(std::string_view text, std::strin
                                   " (each token must be unique)"));
       }
     }
-    tokens.push_back(
-        Token{.token = std::string(fields[0]), .role = *role, .name = std::string(fields[2]),
-              .line = number});
+    tokens.push_back(Token{.token = std::string(fields[0]),
+                           .role = *role,
+                           .name = std::string(fields[2]),
+                           .line = number});
   }
   if (tokens.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        source, ": no tokens (one `TOKEN ROLE NAME` per line; make a token with "
-                "`openssl rand -hex 32`)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(source,
+                     ": no tokens (one `TOKEN ROLE NAME` per line; make a token with "
+                     "`openssl rand -hex 32`)"));
   }
   return tokens;
 }
@@ -130,8 +148,8 @@ absl::StatusOr<std::vector<Token>> ReadTokenFile(const std::string &path,
   }
   struct stat st {};
   if (warnings != nullptr && stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
-    warnings->push_back(absl::StrCat("the tokens file ", path,
-                                     " can be read by other users: chmod 600 it"));
+    warnings->push_back(
+        absl::StrCat("the tokens file ", path, " can be read by other users: chmod 600 it"));
   }
   for (const Token &token : *tokens) {
     if (warnings != nullptr && token.token.size() < 16) {
@@ -274,7 +292,8 @@ const MethodRule *FindMethodRule(std::string_view method) {
   return nullptr;
 }
 
-std::string ShortMethodName(std::string_view method) {
+std::string ShortMethodName(std::string_view method_in) {
+  absl::string_view method = Av(method_in);
   absl::ConsumePrefix(&method, "/");
   absl::ConsumePrefix(&method, "gale.v1.");
   std::string out(method);
@@ -318,19 +337,20 @@ grpc::Status TokenAuthProcessor::Process(const InputMetadata &auth_metadata,
   const MethodRule *rule = FindMethodRule(method);
   std::string refusal;
   if (rule == nullptr) {
-    refusal = absl::StrCat(method, " is not in galed's role table: refused on TCP listeners");
+    refusal = absl::StrCat(Av(method), " is not in galed's role table: refused on TCP listeners");
   } else if (token->role < rule->role) {
-    refusal = absl::StrCat(ShortMethodName(method), " needs the ", RoleName(rule->role),
-                           " role; the token of '", token->name, "' has ", RoleName(token->role));
+    refusal = absl::StrCat(ShortMethodName(method), " needs the ", Rn(rule->role),
+                           " role; the token of '", token->name, "' has ", Rn(token->role));
   }
   if (!refusal.empty()) {
     if (audit_) {
-      store::AuditRecord record{.caller = token->name,
-                                .role = std::string(RoleName(token->role)),
-                                .remote = true,
-                                .method = std::string(method),
-                                .code = static_cast<int32_t>(grpc::StatusCode::PERMISSION_DENIED),
-                                .message = refusal};
+      store::AuditRecord record;
+      record.caller = token->name;
+      record.role = Rn(token->role);
+      record.remote = true;
+      record.method = std::string(method);
+      record.code = static_cast<int32_t>(grpc::StatusCode::PERMISSION_DENIED);
+      record.message = refusal;
       audit_(record);
     }
     return grpc::Status(grpc::StatusCode::PERMISSION_DENIED, refusal);

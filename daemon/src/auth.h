@@ -31,10 +31,10 @@ namespace gale::daemon {
 struct Listener {
   enum class Kind { kUnix, kTcp };
   Kind kind = Kind::kUnix;
-  std::string address;  ///< as reported: "unix:/path" or "tcp://host:port"
-  std::string target;   ///< what gRPC binds: "unix:/path" or "host:port" ("[::1]:port")
-  std::string host;     ///< TCP host without brackets ("127.0.0.1", "::1", "0.0.0.0", ...)
-  int port = 0;         ///< TCP port (0: any free port)
+  std::string address;    ///< as reported: "unix:/path" or "tcp://host:port"
+  std::string target;     ///< what gRPC binds: "unix:/path" or "host:port" ("[::1]:port")
+  std::string host;       ///< TCP host without brackets ("127.0.0.1", "::1", "0.0.0.0", ...)
+  int port = 0;           ///< TCP port (0: any free port)
   bool loopback = false;  ///< TCP on 127.0.0.0/8, ::1 or localhost
 };
 

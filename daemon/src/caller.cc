@@ -5,9 +5,9 @@
 
 #include <functional>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
-#include "absl/strings/str_format.h"
+#include <strings.h>
+
+#include "absl/strings/str_cat.h"
 
 namespace gale::daemon {
 namespace {
@@ -23,14 +23,13 @@ std::string LocalUserName() {
 // The last value: the newest call on the connection that set it.
 std::string Property(const grpc::AuthContext &auth, const std::string &name) {
   const std::vector<grpc::string_ref> values = auth.FindPropertyValues(name);
-  if (values.empty()) return {};
+  if (values.empty())
+    return {};
   return std::string(values.back().data(), values.back().size());
 }
 
 Role RoleFromName(std::string_view role) {
-  return role == "admin"       ? Role::kAdmin
-         : role == "developer" ? Role::kDeveloper
-                               : Role::kReadOnly;
+  return role == "admin" ? Role::kAdmin : role == "developer" ? Role::kDeveloper : Role::kReadOnly;
 }
 
 }  // namespace
@@ -48,25 +47,34 @@ std::string_view RoleName(Role role) {
 }
 
 std::string TokenPropertyName(std::string_view token) {
-  return absl::StrFormat("gale.token.%016x", std::hash<std::string_view>{}(token));
+  return absl::StrCat("gale.token.",
+                      absl::Hex(std::hash<std::string_view>{}(token), absl::kZeroPad16));
 }
 
 std::string_view BearerToken(std::string_view authorization) {
   constexpr std::string_view kBearer = "Bearer ";
   if (authorization.size() <= kBearer.size() ||
-      !absl::EqualsIgnoreCase(authorization.substr(0, kBearer.size()), kBearer)) {
+      strncasecmp(authorization.data(), kBearer.data(), kBearer.size()) != 0) {
     return {};
   }
-  return absl::StripAsciiWhitespace(authorization.substr(kBearer.size()));
+  std::string_view token = authorization.substr(kBearer.size());
+  const auto space = [](char c) { return c == ' ' || c == '\t'; };
+  while (!token.empty() && space(token.front()))
+    token.remove_prefix(1);
+  while (!token.empty() && space(token.back()))
+    token.remove_suffix(1);
+  return token;
 }
 
 Caller CallerOf(const grpc::ServerContextBase &context) {
   static const std::string local_user = LocalUserName();
   Caller caller{.name = local_user, .role = Role::kAdmin, .remote = false};
   const std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
-  if (auth == nullptr) return caller;
+  if (auth == nullptr)
+    return caller;
   const std::string name = Property(*auth, kCallerNameProperty);
-  if (name.empty()) return caller;
+  if (name.empty())
+    return caller;
   caller.name = name;
   caller.remote = true;
   caller.role = RoleFromName(Property(*auth, kCallerRoleProperty));
@@ -76,7 +84,8 @@ Caller CallerOf(const grpc::ServerContextBase &context) {
   if (const auto it = metadata.find("authorization"); it != metadata.end()) {
     const std::string_view token =
         BearerToken(std::string_view(it->second.data(), it->second.size()));
-    const std::string entry = token.empty() ? std::string() : Property(*auth, TokenPropertyName(token));
+    const std::string entry =
+        token.empty() ? std::string() : Property(*auth, TokenPropertyName(token));
     if (const size_t space = entry.find(' '); space != std::string::npos) {
       caller.role = RoleFromName(std::string_view(entry).substr(0, space));
       caller.name = entry.substr(space + 1);
@@ -88,7 +97,8 @@ Caller CallerOf(const grpc::ServerContextBase &context) {
 std::string LeaseTokenOf(const grpc::ServerContext &context) {
   const auto &metadata = context.client_metadata();
   const auto it = metadata.find(kLeaseMetadataKey);
-  if (it == metadata.end()) return {};
+  if (it == metadata.end())
+    return {};
   return std::string(it->second.data(), it->second.size());
 }
 

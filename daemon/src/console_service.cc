@@ -64,7 +64,7 @@ class ConsoleService final : public v1::Console::Service {
         v1::ConsoleOutput note;
         note.set_data(absl::StrCat("\n[gale: input dropped: console input needs the developer "
                                    "role; '",
-                                   caller.name, "' has ", RoleName(caller.role), "]\n"));
+                                   caller.name, "' has ", std::string(RoleName(caller.role)), "]\n"));
         if (!stream->Write(note)) {
           result = grpc::Status(grpc::StatusCode::CANCELLED, "the client went away");
           break;

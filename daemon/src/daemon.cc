@@ -63,8 +63,8 @@ bool SocketAnswers(const std::string &address) {
 }
 
 // Reads a PEM file given on the command line, checking it holds what it should.
-absl::StatusOr<std::string> ReadPem(const std::string &path, std::string_view flag,
-                                    std::string_view marker) {
+absl::StatusOr<std::string> ReadPem(const std::string &path, const char *flag,
+                                    const char *marker) {
   std::ifstream in(path);
   if (!in) {
     return absl::NotFoundError(

@@ -164,7 +164,7 @@ class ShellService final : public v1::Shell::Service {
     hello.set_status(owns       ? std::string("this session owns the shell's input")
                      : !may_type ? absl::StrCat("read-only: typing into a shell needs the developer "
                                                "role; '",
-                                               caller.name, "' has ", RoleName(caller.role))
+                                               caller.name, "' has ", std::string(RoleName(caller.role)))
                                  : std::string("read-only: another session owns the shell's input"));
     stream->Write(hello);
     std::unique_ptr<devices::ConsoleReader> reader = hub.Attach(/*replay=*/false);

@@ -208,9 +208,9 @@ TEST(RoleTableTest, RolesFollowTheContract) {
         "/gale.v1.Shell/Exec", "/gale.v1.Rtt/Write", "/gale.v1.Devices/Debug"}) {
     EXPECT_EQ(role(method), Role::kDeveloper) << method;
   }
-  for (const char *method : {"/gale.v1.Devices/Assign", "/gale.v1.Devices/Unassign",
-                             "/gale.v1.Farm/SetTags", "/gale.v1.Sdk/Shutdown",
-                             "/gale.v1.Audit/ListAudit"}) {
+  for (const char *method :
+       {"/gale.v1.Devices/Assign", "/gale.v1.Devices/Unassign", "/gale.v1.Farm/SetTags",
+        "/gale.v1.Sdk/Shutdown", "/gale.v1.Audit/ListAudit"}) {
     EXPECT_EQ(role(method), Role::kAdmin) << method;
   }
   EXPECT_EQ(FindMethodRule("/gale.v1.Console/Attach")->input_role, Role::kDeveloper);

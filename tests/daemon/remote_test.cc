@@ -69,7 +69,8 @@ class RemoteTest : public ::testing::Test {
   std::string Start(Options options) {
     auto daemon = Daemon::Create(options);
     EXPECT_TRUE(daemon.ok()) << daemon.status();
-    if (!daemon.ok()) return {};
+    if (!daemon.ok())
+      return {};
     daemon_ = std::move(*daemon);
     absl::Status started = daemon_->Start();
     EXPECT_TRUE(started.ok()) << started;
@@ -113,8 +114,8 @@ class RemoteTest : public ::testing::Test {
   }
 
   std::vector<v1::AuditRecord> Audit(const std::string &method = {}) {
-    auto channel = grpc::CreateChannel("unix:" + dir_ + "/run/galed.sock",
-                                       grpc::InsecureChannelCredentials());
+    auto channel =
+        grpc::CreateChannel("unix:" + dir_ + "/run/galed.sock", grpc::InsecureChannelCredentials());
     grpc::ClientContext ctx;
     v1::ListAuditRequest request;
     request.set_method(method);
@@ -260,8 +261,8 @@ TEST_F(RemoteTest, TlsTokensRolesAndAudit) {
     v1::DeleteDeviceRequest request;
     request.set_id(device_id);
     v1::DeleteDeviceResponse response;
-    auto local = grpc::CreateChannel("unix:" + dir_ + "/run/galed.sock",
-                                     grpc::InsecureChannelCredentials());
+    auto local =
+        grpc::CreateChannel("unix:" + dir_ + "/run/galed.sock", grpc::InsecureChannelCredentials());
     ASSERT_TRUE(v1::Devices::NewStub(local)->Delete(&ctx, request, &response).ok());
     std::vector<v1::AuditRecord> deletes = Audit("/gale.v1.Devices/Delete");
     ASSERT_EQ(deletes.size(), 1u);
@@ -277,8 +278,8 @@ TEST_F(RemoteTest, MutualTlsNeedsAClientCertificate) {
   options.client_ca = dir_ + "/client.pem";
   const std::string target = Start(options);
   ASSERT_FALSE(target.empty());
-  grpc::Status with_cert = ListBoards(TlsChannel(target, /*client_cert=*/true),
-                                      "rotok-0123456789abcdef");
+  grpc::Status with_cert =
+      ListBoards(TlsChannel(target, /*client_cert=*/true), "rotok-0123456789abcdef");
   EXPECT_TRUE(with_cert.ok()) << with_cert.error_message();
   grpc::Status without = ListBoards(TlsChannel(target, false), "rotok-0123456789abcdef");
   EXPECT_EQ(without.error_code(), grpc::StatusCode::UNAVAILABLE) << without.error_message();
@@ -300,8 +301,7 @@ TEST_F(RemoteTest, LoopbackPlainTcpStillNeedsTokens) {
   grpc::ClientContext ctx;
   Prepare(&ctx, "devtok-0123456789abcdef");
   v1::ShutdownResponse response;
-  grpc::Status denied =
-      v1::Sdk::NewStub(channel)->Shutdown(&ctx, v1::ShutdownRequest(), &response);
+  grpc::Status denied = v1::Sdk::NewStub(channel)->Shutdown(&ctx, v1::ShutdownRequest(), &response);
   EXPECT_EQ(denied.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_NE(denied.error_message().find("admin"), std::string::npos);
 
@@ -318,8 +318,7 @@ TEST_F(RemoteTest, PlainTcpOnANonLoopbackAddressIsRefused) {
   auto refused = Daemon::Create(BaseOptions("tcp://0.0.0.0:0"));
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(refused.status().message().find("without TLS"), std::string::npos)
-      << refused.status();
+  EXPECT_NE(refused.status().message().find("without TLS"), std::string::npos) << refused.status();
   EXPECT_FALSE(fs::exists(dir_ + "/run/galed.sock"));  // refused before anything was made
   EXPECT_FALSE(fs::exists(dir_ + "/state"));
 

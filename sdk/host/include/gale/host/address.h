@@ -36,7 +36,7 @@ inline bool IsLoopbackHost(std::string_view host) {
 }
 
 struct TcpAddress {
-  std::string host;    ///< without brackets: "127.0.0.1", "::1", "bench.lab"
+  std::string host;  ///< without brackets: "127.0.0.1", "::1", "bench.lab"
   int port = 0;
   std::string target;  ///< the gRPC target: "127.0.0.1:7000", "[::1]:7000"
   bool loopback = false;
@@ -61,7 +61,8 @@ inline std::optional<TcpAddress> ParseTcpAddress(std::string_view address) {
     port = rest.substr(close + 2);
   } else {
     const size_t colon = rest.rfind(':');
-    if (colon == std::string_view::npos || rest.substr(0, colon).find(':') != std::string_view::npos) {
+    if (colon == std::string_view::npos ||
+        rest.substr(0, colon).find(':') != std::string_view::npos) {
       return std::nullopt;
     }
     host = rest.substr(0, colon);
