@@ -34,7 +34,10 @@ int RunAudit(Context &ctx) {
       absl::StrAppend(&result, ": ", record.message());
     }
     table.AddRow({FormatTimeUs(record.time_us()), record.caller(), record.role(),
-                  record.remote() ? record.peer() : "local", method, record.target(), result});
+                  !record.remote()        ? std::string("local")
+                  : record.peer().empty() ? std::string("remote")
+                                          : record.peer(),
+                  method, record.target(), result});
   }
   if (table.empty()) {
     ctx.err << "no audit records\n";
