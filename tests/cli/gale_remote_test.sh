@@ -37,8 +37,8 @@ if gale "${R[@]}" boards >noauth.out 2>noauth.err; then fail "a TCP call without
 grep -q "needs a token" noauth.err || fail "no-token error: $(cat noauth.err)"
 if gale "${R[@]}" --token wrong boards >/dev/null 2>wrong.err; then fail "an unknown token was accepted"; fi
 grep -q "unknown token" wrong.err || fail "unknown-token error: $(cat wrong.err)"
-gale "${R[@]}" --token rotok-0123456789abcdef boards | grep -q "^qemu_cortex_m3 " \
-  || fail "a read-only token cannot list boards"
+gale "${R[@]}" --token rotok-0123456789abcdef boards >boards.out || fail "a read-only token cannot list boards"
+grep -q "^qemu_cortex_m3 " boards.out || fail "boards over TCP: $(cat boards.out)"
 GALE_TOKEN=rotok-0123456789abcdef gale "${R[@]}" boards >/dev/null || fail "GALE_TOKEN is not used"
 if gale "${R[@]}" --token rotok-0123456789abcdef emu start -b qemu_cortex_m3 >ro.out 2>ro.err; then
   fail "a read-only token started an emulator"
@@ -62,7 +62,8 @@ grep -E "ci-dev +developer +ipv4:127.0.0.1:[0-9]+ +Devices/Create +$dev \(qemu_c
   || { cat audit.out; fail "the audit log lacks the developer's emu start"; }
 grep -E "viewer +read-only .*Devices/Create .*PERMISSION_DENIED" audit.out >/dev/null \
   || { cat audit.out; fail "the audit log lacks the refused emu start"; }
-gale audit --json | grep -q '"caller": "ci-dev"' || fail "gale audit --json"
+gale audit --json >audit.json || fail "gale audit --json"
+grep -q '"caller": "ci-dev"' audit.json || fail "gale audit --json: $(cat audit.json)"
 gale emu stop "$dev" >/dev/null || fail "emu stop on the unix socket"
 ok "developer starts an emulator; the audit log records it and the refusal (admin only)"
 
@@ -88,7 +89,8 @@ grep -q "TLS" plain.log || fail "the refusal does not mention TLS: $(cat plain.l
   --tokens tokens >galed2.log 2>&1 &
 GALED_PID=$!
 for _ in $(seq 100); do gale daemon status >/dev/null 2>&1 && break; sleep 0.1; done
-port=$(gale daemon status --json | grep -o 'tcp://127.0.0.1:[0-9]*' | head -1 | sed 's/.*://')
+status=$(gale daemon status --json) || fail "daemon status of the second daemon"
+port=$(grep -o 'tcp://127.0.0.1:[0-9]*' <<<"$status" | head -1 | sed 's/.*://')
 [ -n "$port" ] || fail "no TCP port on the second daemon"
 if gale --socket "tcp://127.0.0.1:$port" boards >/dev/null 2>&1; then fail "plain loopback TCP without a token"; fi
 gale --socket "tcp://127.0.0.1:$port" --token newtok-0123456789abcdef boards >/dev/null \
