@@ -35,6 +35,7 @@ PACKAGES=(
   gdb-multiarch
   libusb-1.0-0-dev umockdev libumockdev-dev openocd
   qt6-base-dev
+  openssl
 )
 # Node.js and npm for the VS Code extension (ide-plugin/vscode) and its test. A Node.js that
 # already brings its own npm (NodeSource's package does, and conflicts with Debian's npm) is

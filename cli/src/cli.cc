@@ -26,6 +26,18 @@ void DefineCommands(CLI::App &app, Invocation &inv) {
                  "galed's address (default: $GALE_SOCKET, else "
                  "unix:$XDG_RUNTIME_DIR/gale/galed.sock)")
       ->option_text("ADDR");
+  app.add_option("--token", inv.global.token,
+                 "bearer token for a tcp:// galed (default: $GALE_TOKEN)")
+      ->option_text("TOKEN");
+  app.add_option("--ca", inv.global.ca,
+                 "PEM roots to verify a tcp:// galed's TLS certificate (default: the system's; "
+                 "plain TCP on loopback)")
+      ->option_text("FILE");
+  app.add_option("--client-cert", inv.global.client_cert,
+                 "PEM client certificate for mutual TLS (with --client-key)")
+      ->option_text("FILE");
+  app.add_option("--client-key", inv.global.client_key, "PEM key of --client-cert")
+      ->option_text("FILE");
   app.add_flag("--json", inv.global.json, "machine-readable output");
   app.add_flag("-v,--verbose", inv.global.verbose, "show tool output as it comes");
   app.add_option("--lease", inv.global.lease,
@@ -242,6 +254,13 @@ void DefineCommands(CLI::App &app, Invocation &inv) {
   get->excludes(set);
   config->callback(command(Command::kConfig));
 
+  // audit
+  CLI::App *audit = app.add_subcommand(
+      "audit", "the audit log: who changed what, newest first (admin: the local user)");
+  audit->add_option("--limit", inv.audit.limit, "at most N (default 100)")->option_text("N");
+  audit->add_option("--caller", inv.audit.caller, "only this caller's records");
+  audit->callback(command(Command::kAudit));
+
   // jobs [show | cancel | watch]
   CLI::App *jobs = app.add_subcommand("jobs", "recent jobs (builds, runs, flashes, tests)");
   jobs->require_subcommand(0, 1);
@@ -311,6 +330,7 @@ bool NeedsDaemon(Command command) {
     case Command::kDaemonStop:
     case Command::kDaemonStatus:
       return false;
+    case Command::kAudit:
     case Command::kBoards:
     case Command::kBuild:
     case Command::kRun:

@@ -36,6 +36,7 @@ enum class Command {
   kLeaseRenew,
   kLeaseRelease,
   kLeaseList,
+  kAudit,
   kDaemonStart,
   kDaemonStop,
   kDaemonStatus,
@@ -43,6 +44,10 @@ enum class Command {
 
 struct GlobalOptions {
   std::string socket;  // --socket; empty: GALE_SOCKET or the default (see gale/host/paths.h)
+  std::string token;        // --token; empty: GALE_TOKEN (see remote.h)
+  std::string ca;           // --ca: TLS roots for tcp:// addresses
+  std::string client_cert;  // --client-cert / --client-key: mutual TLS
+  std::string client_key;
   bool json = false;
   int verbose = 0;
   std::string lease;  // --lease; empty: GALE_LEASE
@@ -174,6 +179,11 @@ struct JobsOptions {
   std::string id;  // show, cancel, watch
 };
 
+struct AuditOptions {
+  uint32_t limit = 0;  // 0: the daemon's default (100)
+  std::string caller;
+};
+
 struct Invocation {
   Command command = Command::kBoards;
   GlobalOptions global;
@@ -193,6 +203,7 @@ struct Invocation {
   ConfigOptions config;
   JobsOptions jobs;
   LeaseOptions lease;
+  AuditOptions audit;
 };
 
 struct ParseResult {

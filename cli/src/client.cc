@@ -18,8 +18,8 @@ using gale::host::UnixSocketPath;
 using gale::host::DaemonLogPath;
 
 
-Client::Client(std::string address, std::string lease)
-    : address_(std::move(address)), lease_(std::move(lease)) {
+Client::Client(std::string address, std::string lease, ChannelSecurity security)
+    : address_(std::move(address)), lease_(std::move(lease)), security_(std::move(security)) {
   Connect();
 }
 
@@ -32,13 +32,19 @@ void Client::Connect() {
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 500);
-  channel_ = grpc::CreateCustomChannel(address_, grpc::InsecureChannelCredentials(), args);
+  std::string target;
+  std::shared_ptr<grpc::ChannelCredentials> credentials =
+      CredentialsFor(address_, security_, &target);
+  channel_ = grpc::CreateCustomChannel(target, credentials, args);
 }
 
 std::unique_ptr<grpc::ClientContext> Client::NewContext(std::chrono::milliseconds timeout) const {
   auto context = std::make_unique<grpc::ClientContext>();
   if (!lease_.empty()) {
     context->AddMetadata("gale-lease", lease_);
+  }
+  if (!security_.token.empty()) {
+    context->AddMetadata("authorization", "Bearer " + security_.token);
   }
   if (timeout.count() > 0) {
     context->set_deadline(std::chrono::system_clock::now() + timeout);
@@ -61,6 +67,11 @@ absl::Status Client::EnsureDaemon(bool *started, gale::v1::DaemonStatus *status,
   const grpc::Status probe = Probe(status);
   if (probe.ok()) {
     return absl::OkStatus();
+  }
+  if (probe.error_code() == grpc::StatusCode::UNAUTHENTICATED ||
+      probe.error_code() == grpc::StatusCode::PERMISSION_DENIED) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("galed at ", address_, " refused: ", StatusText(probe)));
   }
   if (probe.error_code() != grpc::StatusCode::UNAVAILABLE) {
     return absl::UnavailableError(

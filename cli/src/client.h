@@ -13,14 +13,16 @@
 
 #include "absl/status/status.h"
 #include "gale/v1/sdk.pb.h"
+#include "remote.h"
 
 namespace gale::cli {
 
 class Client {
  public:
-  /// `address` is a resolved gRPC target (see gale/host/paths.h); `lease` is sent as the
-  /// "gale-lease" metadata of every call when not empty.
-  Client(std::string address, std::string lease);
+  /// `address` is a resolved address (see gale/host/paths.h; tcp://HOST:PORT reaches a remote
+  /// galed, see remote.h); `lease` is sent as the "gale-lease" metadata of every call when not
+  /// empty, and `security.token` as `authorization: Bearer TOKEN`.
+  Client(std::string address, std::string lease, ChannelSecurity security = {});
 
   const std::string &address() const { return address_; }
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
@@ -50,6 +52,7 @@ class Client {
 
   std::string address_;
   std::string lease_;
+  ChannelSecurity security_;
   std::shared_ptr<grpc::Channel> channel_;
 };
 

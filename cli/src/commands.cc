@@ -163,6 +163,8 @@ int Dispatch(Context &ctx) {
       return RunJobsCancel(ctx);
     case Command::kJobsWatch:
       return RunJobsWatch(ctx);
+    case Command::kAudit:
+      return RunAudit(ctx);
     case Command::kDaemonStart:
       return RunDaemonStart(ctx);
     case Command::kDaemonStop:

@@ -80,6 +80,8 @@ int RunLogs(Context &ctx);
 int RunTest(Context &ctx);
 // config_cmd.cc
 int RunConfig(Context &ctx);
+// audit_cmd.cc
+int RunAudit(Context &ctx);
 // job_cmds.cc
 int RunJobs(Context &ctx);
 int RunJobsShow(Context &ctx);

@@ -12,6 +12,7 @@
 #include "exit_codes.h"
 #include "gale/host/paths.h"
 #include "interrupt.h"
+#include "remote.h"
 
 using gale::host::ResolveSocketAddress;
 using gale::host::RealEnv;
@@ -38,7 +39,15 @@ int main(int argc, char **argv) {
   const char *lease_env = std::getenv("GALE_LEASE");
   const std::string lease =
       !inv.global.lease.empty() ? inv.global.lease : (lease_env != nullptr ? lease_env : "");
-  Client client(ResolveSocketAddress(inv.global.socket, RealEnv, getuid(), cwd.string()), lease);
+  absl::StatusOr<ChannelSecurity> security = LoadChannelSecurity(
+      inv.global.token, inv.global.ca, inv.global.client_cert, inv.global.client_key);
+  if (!security.ok()) {
+    std::cerr << "gale: error: " << security.status().message() << '
+';
+    return kExitUsage;
+  }
+  Client client(ResolveSocketAddress(inv.global.socket, RealEnv, getuid(), cwd.string()), lease,
+                std::move(*security));
 
   Context ctx{inv, client, std::cout, std::cerr, cwd};
   ctx.stderr_is_tty = isatty(STDERR_FILENO) != 0;

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "caller.h"
 #include "device_util.h"
 #include "gale/daemon/status.h"
 #include "gale/v1/console.grpc.pb.h"
@@ -40,12 +41,19 @@ class ConsoleService final : public v1::Console::Service {
     std::atomic<bool> input_refused{false};
     std::unique_ptr<devices::ConsoleReader> reader = hub.Attach(!open.no_replay());
 
-    // Input runs on its own thread: a client may type while output streams.
+    // Input runs on its own thread: a client may type while output streams. A read-only caller
+    // may watch; its input is dropped and it is told why, once, in the output.
+    const Caller caller = CallerOf(*server_context);
     std::atomic<bool> input_done{false};
+    std::atomic<bool> role_refused{false};
     std::thread input([&] {
       v1::ConsoleInput in;
       while (stream->Read(&in)) {
         if (in.input_case() == v1::ConsoleInput::kData) {
+          if (caller.role < Role::kDeveloper) {
+            role_refused = true;
+            continue;
+          }
           if (!may_type.ok()) {
             input_refused = true;
             continue;
@@ -57,7 +65,19 @@ class ConsoleService final : public v1::Console::Service {
     });
 
     grpc::Status result = grpc::Status::OK;
+    bool told_refusal = false;
     for (;;) {
+      if (role_refused.exchange(false) && !told_refusal) {
+        told_refusal = true;
+        v1::ConsoleOutput note;
+        note.set_data(absl::StrCat("\n[gale: input dropped: console input needs the developer "
+                                   "role; '",
+                                   caller.name, "' has ", std::string(RoleName(caller.role)), "]\n"));
+        if (!stream->Write(note)) {
+          result = grpc::Status(grpc::StatusCode::CANCELLED, "the client went away");
+          break;
+        }
+      }
       if (server_context->IsCancelled()) {
         result = grpc::Status(grpc::StatusCode::CANCELLED, "the client went away");
         break;

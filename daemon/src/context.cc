@@ -139,6 +139,7 @@ std::vector<std::unique_ptr<grpc::Service>> MakeServices(Context &context) {
   services.push_back(MakeRttService(context));
   services.push_back(MakeLogsService(context));
   services.push_back(MakeFarmService(context));
+  services.push_back(MakeAuditService(context));
   return services;
 }
 

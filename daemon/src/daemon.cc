@@ -14,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "absl/strings/match.h"
@@ -21,6 +22,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "audit.h"
+#include "auth.h"
 #include "context.h"
 #include "gale/host/paths.h"
 #include "services.h"
@@ -57,6 +60,82 @@ std::string UnixSocketPath(const std::string &address) {
 bool SocketAnswers(const std::string &address) {
   auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
   return channel->WaitForConnected(absl::ToChronoTime(absl::Now() + absl::Milliseconds(300)));
+}
+
+// Reads a PEM file given on the command line, checking it holds what it should.
+absl::StatusOr<std::string> ReadPem(const std::string &path, const char *flag,
+                                    const char *marker) {
+  std::ifstream in(path);
+  if (!in) {
+    return absl::NotFoundError(
+        absl::StrCat("cannot read ", flag, " ", path, ": ", std::strerror(errno)));
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  if (text.str().find(marker) == std::string::npos) {
+    return absl::InvalidArgumentError(absl::StrCat(flag, " ", path, " is not a PEM file with a ",
+                                                   marker, " block"));
+  }
+  return text.str();
+}
+
+// Checks the remote-access options against the listen addresses (before anything is created):
+// TCP needs tokens, and TLS unless it is on loopback.
+absl::Status CheckRemoteOptions(Options &options, std::vector<Listener> *listeners) {
+  bool any_unix = false;
+  bool any_tcp = false;
+  for (const std::string &address : options.listen) {
+    absl::StatusOr<Listener> listener = ParseListenAddress(address);
+    if (!listener.ok()) {
+      return listener.status();
+    }
+    any_unix = any_unix || listener->kind == Listener::Kind::kUnix;
+    any_tcp = any_tcp || listener->kind == Listener::Kind::kTcp;
+    listeners->push_back(*listener);
+  }
+  if (!any_unix) {
+    // The local user (gale daemon status/stop, auto-start) always finds the daemon.
+    absl::StatusOr<Listener> local = ParseListenAddress(host::DefaultSocketAddress());
+    if (!local.ok()) {
+      return local.status();
+    }
+    listeners->insert(listeners->begin(), *local);
+  }
+  options.listen.clear();
+  for (const Listener &listener : *listeners) {
+    options.listen.push_back(listener.address);
+  }
+  const bool tls = !options.tls_cert.empty() || !options.tls_key.empty();
+  if (tls && (options.tls_cert.empty() || options.tls_key.empty())) {
+    return absl::InvalidArgumentError(
+        "TLS needs both --tls-cert FILE (the certificate chain) and --tls-key FILE (its key)");
+  }
+  if (!options.client_ca.empty() && !tls) {
+    return absl::InvalidArgumentError(
+        "--client-ca (mutual TLS) needs TLS: give --tls-cert and --tls-key too");
+  }
+  if (!any_tcp && (tls || !options.tokens_file.empty())) {
+    return absl::InvalidArgumentError(
+        "--tls-cert/--tls-key/--tokens are for TCP listeners, and none is given: add "
+        "--listen tcp://HOST:PORT");
+  }
+  for (const Listener &listener : *listeners) {
+    if (listener.kind != Listener::Kind::kTcp) {
+      continue;
+    }
+    if (!listener.loopback && !tls) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "refusing to listen on ", listener.address,
+          " without TLS: plain TCP is served only on loopback addresses (127.0.0.0/8, ::1, "
+          "localhost); give --tls-cert FILE and --tls-key FILE to serve it with TLS"));
+    }
+    if (options.tokens_file.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "a TCP listener (", listener.address,
+          ") needs bearer tokens: give --tokens FILE with `TOKEN ROLE NAME` lines"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -108,8 +187,33 @@ Daemon::~Daemon() {
 }
 
 absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(Options options) {
-  if (options.listen.empty()) {
-    options.listen.push_back(host::DefaultSocketAddress());
+  std::vector<Listener> listeners;
+  if (absl::Status s = CheckRemoteOptions(options, &listeners); !s.ok()) {
+    return s;
+  }
+  std::string cert_pem;
+  std::string key_pem;
+  std::string client_ca_pem;
+  if (!options.tls_cert.empty()) {
+    absl::StatusOr<std::string> cert = ReadPem(options.tls_cert, "--tls-cert", "CERTIFICATE");
+    if (!cert.ok()) return cert.status();
+    absl::StatusOr<std::string> key = ReadPem(options.tls_key, "--tls-key", "PRIVATE KEY");
+    if (!key.ok()) return key.status();
+    cert_pem = std::move(*cert);
+    key_pem = std::move(*key);
+  }
+  if (!options.client_ca.empty()) {
+    absl::StatusOr<std::string> ca = ReadPem(options.client_ca, "--client-ca", "CERTIFICATE");
+    if (!ca.ok()) return ca.status();
+    client_ca_pem = std::move(*ca);
+  }
+  std::shared_ptr<TokenStore> tokens;
+  std::vector<std::string> warnings;
+  if (!options.tokens_file.empty()) {
+    absl::StatusOr<std::unique_ptr<TokenStore>> loaded =
+        TokenStore::Load(options.tokens_file, &warnings);
+    if (!loaded.ok()) return loaded.status();
+    tokens = std::move(*loaded);
   }
   if (options.state_dir.empty()) {
     options.state_dir = host::DefaultStateDir();
@@ -120,11 +224,20 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(Options options) {
   }
   options.gale_base = *base;
   if (options.runtime_dir.empty()) {
-    std::string socket = UnixSocketPath(options.listen.front());
+    std::string socket;
+    for (const std::string &address : options.listen) {
+      socket = UnixSocketPath(address);
+      if (!socket.empty()) break;
+    }
     options.runtime_dir =
         socket.empty() ? options.state_dir + "/run" : fs::path(socket).parent_path().string();
   }
   std::unique_ptr<Daemon> daemon(new Daemon(options));
+  daemon->tokens_ = std::move(tokens);
+  daemon->warnings_ = std::move(warnings);
+  daemon->cert_pem_ = std::move(cert_pem);
+  daemon->key_pem_ = std::move(key_pem);
+  daemon->client_ca_pem_ = std::move(client_ca_pem);
   if (absl::Status s = MakePrivateDir(options.state_dir); !s.ok()) {
     return s;
   }
@@ -178,9 +291,22 @@ absl::Status Daemon::Start() {
   builder.SetMaxReceiveMessageSize(static_cast<int>(options_.max_message_bytes));
   builder.SetMaxSendMessageSize(static_cast<int>(options_.max_message_bytes));
   std::vector<std::string> unix_paths;
-  for (const std::string &address : options_.listen) {
-    std::string path = UnixSocketPath(address);
-    if (!path.empty()) {
+  // Where gRPC writes the port each TCP listener bound (stable addresses: sized up front).
+  std::vector<int> bound_ports(options_.listen.size(), 0);
+  std::shared_ptr<TokenAuthProcessor> processor;
+  if (tokens_ != nullptr) {
+    store::Store *store = context_->store.get();
+    processor = std::make_shared<TokenAuthProcessor>(
+        tokens_, [store](store::AuditRecord &record) { WriteAudit(*store, record); });
+  }
+  for (size_t i = 0; i < options_.listen.size(); ++i) {
+    const std::string &address = options_.listen[i];
+    absl::StatusOr<Listener> listener = ParseListenAddress(address);
+    if (!listener.ok()) {
+      return listener.status();
+    }
+    if (listener->kind == Listener::Kind::kUnix) {
+      std::string path = UnixSocketPath(address);
       if (absl::Status s = MakePrivateDir(fs::path(path).parent_path().string()); !s.ok()) {
         return s;
       }
@@ -195,27 +321,70 @@ absl::Status Daemon::Start() {
       builder.AddListeningPort(address, grpc::InsecureServerCredentials());
       continue;
     }
-    return absl::InvalidArgumentError(absl::StrCat(
-        "cannot listen on '", address,
-        "': only unix:PATH addresses are supported by this galed (TCP with TLS is not yet)"));
+    // TCP: TLS when configured; plain only on loopback (checked in Create), where gRPC's local
+    // credentials also refuse any peer that is not on this host. Either way every call is
+    // authenticated by its token before a handler runs.
+    std::shared_ptr<grpc::ServerCredentials> credentials;
+    if (!cert_pem_.empty()) {
+      grpc::SslServerCredentialsOptions ssl(
+          client_ca_pem_.empty() ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+                                 : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+      ssl.pem_root_certs = client_ca_pem_;
+      ssl.pem_key_cert_pairs.push_back({key_pem_, cert_pem_});
+      credentials = grpc::SslServerCredentials(ssl);
+    } else {
+      credentials = grpc::experimental::LocalServerCredentials(LOCAL_TCP);
+    }
+    credentials->SetAuthMetadataProcessor(processor);
+    builder.AddListeningPort(listener->target, credentials, &bound_ports[i]);
   }
   for (const auto &service : services_) {
     builder.RegisterService(service.get());
   }
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<AuditInterceptorFactory>(*context_->store));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   // Sockets are created with the process umask: make them private from the first instant.
   mode_t old_mask = umask(0077);
   server_ = builder.BuildAndStart();
   umask(old_mask);
   if (server_ == nullptr) {
-    return absl::UnavailableError(absl::StrCat("cannot listen on ",
-                                               absl::StrJoin(options_.listen, ", "),
-                                               " (address in use or folder not writable?)"));
+    return absl::UnavailableError(absl::StrCat(
+        "cannot listen on ", absl::StrJoin(options_.listen, ", "),
+        " (address in use, folder not writable, or a TLS certificate and key that do not "
+        "match?)"));
   }
   for (const std::string &path : unix_paths) {
     chmod(path.c_str(), 0600);
   }
+  for (size_t i = 0; i < options_.listen.size(); ++i) {
+    absl::StatusOr<Listener> listener = ParseListenAddress(options_.listen[i]);
+    if (!listener.ok() || listener->kind != Listener::Kind::kTcp) {
+      continue;
+    }
+    if (bound_ports[i] == 0) {
+      server_->Shutdown();
+      return absl::UnavailableError(
+          absl::StrCat("cannot listen on ", options_.listen[i], " (address in use?)"));
+    }
+    // Report the port bound (tcp://127.0.0.1:0 picks a free one).
+    absl::StatusOr<Listener> bound = ParseListenAddress(
+        absl::StrCat("tcp://", listener->target.substr(0, listener->target.rfind(':')), ":",
+                     bound_ports[i]));
+    if (bound.ok()) {
+      options_.listen[i] = bound->address;
+    }
+  }
+  context_->options.listen = options_.listen;
   server_->GetHealthCheckService()->SetServingStatus(true);
   return absl::OkStatus();
+}
+
+absl::Status Daemon::ReloadTokens(std::vector<std::string> *warnings) {
+  if (tokens_ == nullptr) {
+    return absl::FailedPreconditionError("galed was started without --tokens");
+  }
+  return tokens_->Reload(warnings);
 }
 
 void Daemon::Wait() {

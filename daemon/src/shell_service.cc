@@ -10,6 +10,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "caller.h"
 #include "device_util.h"
 #include "gale/daemon/status.h"
 #include "gale/v1/shell.grpc.pb.h"
@@ -158,15 +159,22 @@ class ShellService final : public v1::Shell::Service {
     std::string id = (*device)->id();
     devices::ConsoleHub &hub = Hub(*device, rtt);
     std::unique_lock<std::mutex> owner(InputLock(id + (rtt ? "/rtt" : "/uart")), std::defer_lock);
-    // A leased device's input belongs to its lease's holder; others may watch.
+    // A read-only caller may watch the shell, never type into it; a leased device's input
+    // belongs to its lease's holder.
+    const Caller caller = CallerOf(*server_context);
+    const bool may_type = caller.role >= Role::kDeveloper;
     const absl::Status leased = CheckDeviceLease(context_, *server_context, id);
-    bool owns = !first.open().read_only() && leased.ok() && owner.try_lock();
+    const bool wants_input = !first.open().read_only();
+    bool owns = wants_input && may_type && leased.ok() && owner.try_lock();
     v1::ShellOutput hello;
     hello.set_input_owner(owns);
-    hello.set_status(owns ? "this session owns the shell's input"
-                     : !leased.ok() && !first.open().read_only()
-                         ? absl::StrCat("read-only: ", leased.message())
-                         : "read-only: another session owns the shell's input");
+    hello.set_status(owns ? std::string("this session owns the shell's input")
+                     : !wants_input ? std::string("read-only: as asked")
+                     : !may_type
+                         ? absl::StrCat("read-only: typing into a shell needs the developer role; '",
+                                        caller.name, "' has ", std::string(RoleName(caller.role)))
+                     : !leased.ok() ? absl::StrCat("read-only: ", leased.message())
+                                    : std::string("read-only: another session owns the shell's input"));
     stream->Write(hello);
     std::unique_ptr<devices::ConsoleReader> reader = hub.Attach(/*replay=*/false);
     std::atomic<bool> input_done{false};

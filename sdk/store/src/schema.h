@@ -167,6 +167,23 @@ CREATE TABLE leases (
 ) WITHOUT ROWID;
 CREATE INDEX leases_by_expiry ON leases (expires_us);
 )sql",
+    // 5: the audit log (issue 10): every state-changing call, who made it and how it ended.
+    R"sql(
+CREATE TABLE audit (
+  id INTEGER PRIMARY KEY,
+  time_us INTEGER NOT NULL,
+  duration_us INTEGER NOT NULL DEFAULT 0,
+  caller TEXT NOT NULL,
+  role TEXT NOT NULL,
+  remote INTEGER NOT NULL DEFAULT 0,
+  peer TEXT NOT NULL DEFAULT '',
+  method TEXT NOT NULL,
+  target TEXT NOT NULL DEFAULT '',
+  code INTEGER NOT NULL DEFAULT 0,
+  message TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_by_time ON audit (time_us);
+)sql",
 };
 
 }  // namespace gale::store

@@ -1358,4 +1358,64 @@ absl::StatusOr<std::vector<LogRecord>> Store::QueryLogs(const LogFilter &filter)
   return records;
 }
 
+absl::Status Store::AppendAudit(AuditRecord &record) {
+  if (record.time_us == 0) {
+    record.time_us = NowUs();
+  }
+  std::lock_guard lock(impl_->mu);
+  GALE_STORE_ASSIGN_OR_RETURN(
+      sqlite::Query insert,
+      impl_->db->Prepare("INSERT INTO audit (time_us, duration_us, caller, role, remote, peer, "
+                         "method, target, code, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+                         "?9, ?10) RETURNING id"));
+  insert.Bind(1, record.time_us)
+      .Bind(2, record.duration_us)
+      .Bind(3, record.caller)
+      .Bind(4, record.role)
+      .Bind(5, static_cast<int64_t>(record.remote ? 1 : 0))
+      .Bind(6, record.peer)
+      .Bind(7, record.method)
+      .Bind(8, record.target)
+      .Bind(9, static_cast<int64_t>(record.code))
+      .Bind(10, record.message);
+  GALE_STORE_ASSIGN_OR_RETURN(bool row, insert.Step());
+  if (row) {
+    record.id = static_cast<uint64_t>(insert.Int64(0));
+  }
+  return insert.Run();
+}
+
+absl::StatusOr<std::vector<AuditRecord>> Store::ListAudit(const AuditFilter &filter) {
+  std::lock_guard lock(impl_->mu);
+  GALE_STORE_ASSIGN_OR_RETURN(
+      sqlite::Query query,
+      impl_->db->Prepare("SELECT id, time_us, duration_us, caller, role, remote, peer, method, "
+                         "target, code, message FROM audit WHERE (?1 = '' OR caller = ?1) AND "
+                         "(?2 = '' OR method = ?2) ORDER BY id DESC LIMIT ?3"));
+  query.Bind(1, filter.caller)
+      .Bind(2, filter.method)
+      .Bind(3, static_cast<int64_t>(filter.limit == 0 ? kDefaultLimit : filter.limit));
+  std::vector<AuditRecord> records;
+  for (;;) {
+    GALE_STORE_ASSIGN_OR_RETURN(bool row, query.Step());
+    if (!row) {
+      break;
+    }
+    AuditRecord record;
+    record.id = static_cast<uint64_t>(query.Int64(0));
+    record.time_us = query.Int64(1);
+    record.duration_us = query.Int64(2);
+    record.caller = query.Text(3);
+    record.role = query.Text(4);
+    record.remote = query.Int64(5) != 0;
+    record.peer = query.Text(6);
+    record.method = query.Text(7);
+    record.target = query.Text(8);
+    record.code = static_cast<int32_t>(query.Int64(9));
+    record.message = query.Text(10);
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
 }  // namespace gale::store

@@ -832,5 +832,64 @@ TEST(LogLevelNames, RoundTrip) {
   EXPECT_EQ(ParseLogLevel("loud"), std::nullopt);
 }
 
+TEST_F(StoreTest, AuditRecordsNewestFirstWithFilters) {
+  AuditRecord flash;
+  flash.caller = "ci-dev";
+  flash.role = "developer";
+  flash.remote = true;
+  flash.peer = "ipv4:127.0.0.1:5000";
+  flash.method = "/gale.v1.Flash/Flash";
+  flash.target = "emu-qemu_cortex_m3-1";
+  ASSERT_TRUE(store_->AppendAudit(flash).ok());
+  EXPECT_GT(flash.id, 0u);
+  EXPECT_GT(flash.time_us, 0);
+  AuditRecord denied;
+  denied.time_us = flash.time_us + 1;
+  denied.caller = "viewer";
+  denied.role = "read-only";
+  denied.remote = true;
+  denied.method = "/gale.v1.Devices/Create";
+  denied.target = "qemu_cortex_m3";
+  denied.code = 7;
+  denied.message = "Devices.Create needs the developer role";
+  ASSERT_TRUE(store_->AppendAudit(denied).ok());
+  EXPECT_GT(denied.id, flash.id);
+
+  absl::StatusOr<std::vector<AuditRecord>> all = store_->ListAudit();
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ(all->at(0).caller, "viewer");
+  EXPECT_EQ(all->at(0).code, 7);
+  EXPECT_EQ(all->at(0).message, "Devices.Create needs the developer role");
+  EXPECT_EQ(all->at(1).method, "/gale.v1.Flash/Flash");
+  EXPECT_EQ(all->at(1).target, "emu-qemu_cortex_m3-1");
+  EXPECT_TRUE(all->at(1).remote);
+  EXPECT_EQ(all->at(1).peer, "ipv4:127.0.0.1:5000");
+
+  AuditFilter by_name;
+  by_name.caller = "ci-dev";
+  absl::StatusOr<std::vector<AuditRecord>> by_caller = store_->ListAudit(by_name);
+  ASSERT_TRUE(by_caller.ok());
+  ASSERT_EQ(by_caller->size(), 1u);
+  EXPECT_EQ(by_caller->at(0).role, "developer");
+  AuditFilter one;
+  one.limit = 1;
+  absl::StatusOr<std::vector<AuditRecord>> limited = store_->ListAudit(one);
+  ASSERT_TRUE(limited.ok());
+  ASSERT_EQ(limited->size(), 1u);
+  EXPECT_EQ(limited->at(0).id, denied.id);
+
+  // Audit records outlive the store that wrote them.
+  store_.reset();
+  store_ = OpenOrDie(path_);
+  ASSERT_NE(store_, nullptr);
+  AuditFilter flashes;
+  flashes.method = "/gale.v1.Flash/Flash";
+  absl::StatusOr<std::vector<AuditRecord>> reopened = store_->ListAudit(flashes);
+  ASSERT_TRUE(reopened.ok());
+  ASSERT_EQ(reopened->size(), 1u);
+  EXPECT_EQ(reopened->at(0).id, flash.id);
+}
+
 }  // namespace
 }  // namespace gale::store

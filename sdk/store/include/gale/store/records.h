@@ -215,6 +215,27 @@ struct LeaseRecord {
   int64_t expires_us = 0;
   int64_t duration_ms = 0;  ///< what Renew extends by when not told
   std::string note;
+/// One audited call: a state-changing gRPC call (or one refused for its role), who made it and
+/// how it ended (gale.v1.AuditRecord).
+struct AuditRecord {
+  uint64_t id = 0;  ///< set by the store
+  int64_t time_us = 0;  ///< when the call started; 0 on append: now
+  int64_t duration_us = 0;
+  std::string caller;  ///< token name (TCP) or local user (unix socket)
+  std::string role;  ///< "read-only", "developer", "admin"
+  bool remote = false;  ///< came through a TCP listener
+  std::string peer;  ///< gRPC peer address ("ipv4:10.0.0.5:51234", "unix:...")
+  std::string method;  ///< full method, "/gale.v1.Flash/Flash"
+  std::string target;  ///< the device, board, job or folder the call was about, if any
+  int32_t code = 0;  ///< gRPC status code of the result (0: OK)
+  std::string message;  ///< the status message when not OK
+};
+
+/// ListAudit filter. Empty/zero fields do not filter.
+struct AuditFilter {
+  std::string caller;
+  std::string method;  ///< exact full method
+  uint32_t limit = 0;  ///< the newest `limit` records (0: 100), returned newest first
 };
 
 }  // namespace gale::store

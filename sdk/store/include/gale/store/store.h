@@ -30,7 +30,7 @@ struct StoreOpener;
 }  // namespace internal
 
 /// The schema version this build of Gale writes (PRAGMA user_version).
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 class Store {
  public:
@@ -183,6 +183,13 @@ class Store {
   absl::Status AppendLogs(std::vector<LogRecord> &records);
   /// Records matching `filter`, oldest first (ids increasing), at most filter.limit (0: 1000).
   absl::StatusOr<std::vector<LogRecord>> QueryLogs(const LogFilter &filter = {});
+
+  // --- Audit log ----------------------------------------------------------------------------
+
+  /// Appends one audit record, setting its id; time_us 0 becomes now. Committed on return.
+  absl::Status AppendAudit(AuditRecord &record);
+  /// The newest records matching `filter`, newest first, at most filter.limit (0: 100).
+  absl::StatusOr<std::vector<AuditRecord>> ListAudit(const AuditFilter &filter = {});
 
  private:
   friend struct internal::StoreOpener;
