@@ -21,6 +21,7 @@ namespace {
 
 constexpr int kLabelWidth = 170;
 constexpr int kRulerHeight = 26;
+constexpr int kMarkerLane = 16;  // below the ruler: the names of global markers
 constexpr int kSliceHeight = 18;
 constexpr int kRowGap = 6;
 constexpr int kCounterHeight = 40;
@@ -61,7 +62,7 @@ class TimelineCanvas : public QWidget {
   void relayout() {
     const TraceModel &m = view_->model_;
     rowTop_.clear();
-    int y = kRulerHeight + 4;
+    int y = kRulerHeight + kMarkerLane + 4;
     for (int t = 0; t < m.tracks().size(); ++t) {
       rowTop_.append(y);
       y += (m.maxDepth(t) + 1) * kSliceHeight + kRowGap;
@@ -149,7 +150,7 @@ class TimelineCanvas : public QWidget {
       p.setPen(QPen(QColor(0xc0, 0x10, 0x60), 1, Qt::DashLine));
       if (mk.track < 0) {
         p.drawLine(x, kRulerHeight, x, height());
-        p.drawText(x + 3, kRulerHeight + 12, mk.name);
+        p.drawText(x + 3, kRulerHeight + kMarkerLane - 3, mk.name);
       } else {
         const int top = rowTop_.value(mk.track);
         QPolygon diamond;
@@ -259,6 +260,8 @@ TimelineView::TimelineView(QWidget *parent)
   auto *layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   auto *bar = new QHBoxLayout();
+  bar->setContentsMargins(6, 4, 6, 0);
+  summary_->setWordWrap(true);
   bar->addWidget(summary_, 1);
   hint_->setStyleSheet(QStringLiteral("color: #666;"));
   bar->addWidget(hint_);

@@ -74,9 +74,11 @@ void TimelineTest::loadsThreadsSlicesMarkersCounters() {
   QCOMPARE(model.markers()[0].track, -1);
   QCOMPARE(model.markers()[1].track, 0);
   QCOMPARE(model.counters().size(), 2);
-  QCOMPARE(model.counters()[0].name, QStringLiteral("heap.used"));
-  QCOMPARE(model.counters()[0].points.size(), 2);
-  QCOMPARE(model.counters()[0].points[1].second, 256.0);
+  // One series per argument (JSON objects come back in key order).
+  QCOMPARE(model.counters()[0].name, QStringLiteral("heap.free"));
+  QCOMPARE(model.counters()[1].name, QStringLiteral("heap.used"));
+  QCOMPARE(model.counters()[1].points.size(), 2);
+  QCOMPARE(model.counters()[1].points[1].second, 256.0);
   QCOMPARE(model.beginUs(), 1000.0);
   QCOMPARE(model.endUs(), 3250.0);
 
