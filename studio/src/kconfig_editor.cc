@@ -130,7 +130,13 @@ KconfigEditor::KconfigEditor(Backend *backend, QWidget *parent)
   layout->addLayout(top);
 
   tree_->setHeaderLabels({tr("Symbol"), tr("Value"), tr("Type"), tr("Prompt")});
-  tree_->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+  // Fixed, adjustable widths: sized to contents, the long names of invisible symbols pushed the
+  // value column out of sight.
+  tree_->header()->setSectionResizeMode(QHeaderView::Interactive);
+  tree_->header()->setStretchLastSection(true);
+  tree_->setColumnWidth(0, 250);
+  tree_->setColumnWidth(1, 90);
+  tree_->setColumnWidth(2, 60);
   auto *right = new QWidget(this);
   auto *rightLayout = new QVBoxLayout(right);
   rightLayout->setContentsMargins(0, 0, 0, 0);
@@ -310,7 +316,9 @@ void KconfigEditor::showSymbol(const QString &name) {
                 .arg(Q(s.why_not_settable()).toHtmlEscaped());
   }
   if (!s.help().empty()) {
-    html += QStringLiteral("<pre>%1</pre>").arg(Q(s.help()).toHtmlEscaped());
+    // Help keeps its line breaks but wraps to the pane (no sideways scrolling).
+    html += QStringLiteral("<p style='white-space: pre-wrap;'>%1</p>")
+                .arg(Q(s.help()).trimmed().toHtmlEscaped());
   } else {
     html += tr("<p><i>No help text.</i></p>");
   }
@@ -505,13 +513,14 @@ bool KconfigEditor::applyValue() {
     return false;
   }
   if (!editors_->isEnabled()) {
-    state_->setText(explain_->text());
     return false;
   }
   QString error;
   const QString assignment = editorAssignment(&error);
   if (!error.isEmpty()) {
-    state_->setText(tr("Not saved: %1").arg(error));
+    // Said beside the editor (it belongs to this symbol, not to the whole configuration).
+    explain_->setText(tr("Not saved: %1").arg(error));
+    explain_->setStyleSheet(QStringLiteral("color: #b00020;"));
     return false;
   }
   state_->setText(tr("Setting CONFIG_%1 (writes gale.conf and reconfigures)...").arg(assignment));
