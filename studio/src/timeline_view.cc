@@ -253,7 +253,7 @@ class TimelineCanvas : public QWidget {
 TimelineView::TimelineView(QWidget *parent)
     : QWidget(parent),
       summary_(new QLabel(tr("No trace loaded."), this)),
-      hint_(new QLabel(tr("Wheel: zoom at the pointer; drag or Shift+wheel: pan"), this)),
+      hint_(new QLabel(tr("wheel: zoom, drag: pan"), this)),
       canvas_(new TimelineCanvas(this)),
       scroll_(new QScrollArea(this)),
       hbar_(new QScrollBar(Qt::Horizontal, this)) {
@@ -264,6 +264,8 @@ TimelineView::TimelineView(QWidget *parent)
   summary_->setWordWrap(true);
   bar->addWidget(summary_, 1);
   hint_->setStyleSheet(QStringLiteral("color: #666;"));
+  hint_->setToolTip(tr("Wheel: zoom at the pointer. Drag or Shift+wheel: pan. Hover a slice for "
+                       "its thread, duration and start."));
   bar->addWidget(hint_);
   auto *zoomIn = new QPushButton(tr("Zoom in"), this);
   auto *zoomOut = new QPushButton(tr("Zoom out"), this);
