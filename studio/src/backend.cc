@@ -130,16 +130,16 @@ void Backend::unary(const QString &what,
                     grpc::Status (Stub::*method)(grpc::ClientContext *, const Request &,
                                                  Response *),
                     Request request, int deadlineSeconds, OnOk onOk) {
-  runThread([this, what, method, request = std::move(request), deadlineSeconds,
-             onOk = std::move(onOk)] {
-    Response response;
-    const grpc::Status status = call(method, request, &response, deadlineSeconds);
-    if (status.ok()) {
-      onOk(response);
-    } else if (!stopping_) {
-      emit callFailed(what, errorText(status));
-    }
-  });
+  runThread(
+      [this, what, method, request = std::move(request), deadlineSeconds, onOk = std::move(onOk)] {
+        Response response;
+        const grpc::Status status = call(method, request, &response, deadlineSeconds);
+        if (status.ok()) {
+          onOk(response);
+        } else if (!stopping_) {
+          emit callFailed(what, errorText(status));
+        }
+      });
 }
 
 void Backend::start() {
@@ -270,9 +270,9 @@ void Backend::drainJob(const QString &operation, grpc::ClientContext *context,
                              : errorText(status);
     emit jobFinished(operation, false, QStringLiteral("%1 failed: %2").arg(operation, text));
   } else if (!haveResult) {
-    emit jobFinished(operation, false,
-                     QStringLiteral("%1: galed ended the stream without a result; see its log")
-                         .arg(operation));
+    emit jobFinished(
+        operation, false,
+        QStringLiteral("%1: galed ended the stream without a result; see its log").arg(operation));
   } else if (result.state() == gale::v1::JOB_STATE_SUCCEEDED) {
     emit jobFinished(operation, true, Summary(result));
   } else {
@@ -284,9 +284,8 @@ void Backend::drainJob(const QString &operation, grpc::ClientContext *context,
             ? error
             : QStringLiteral("%1 %2: %3")
                   .arg(operation,
-                       result.state() == gale::v1::JOB_STATE_CANCELLED
-                           ? QStringLiteral("cancelled")
-                           : QStringLiteral("failed"),
+                       result.state() == gale::v1::JOB_STATE_CANCELLED ? QStringLiteral("cancelled")
+                                                                       : QStringLiteral("failed"),
                        error.isEmpty() ? QStringLiteral("no reason given; see the log") : error));
   }
 }
@@ -359,15 +358,15 @@ void Backend::createDevice(const QString &board) {
 void Backend::deleteDevice(const QString &deviceId) {
   gale::v1::DeleteDeviceRequest request;
   request.set_id(deviceId.toStdString());
-  unary(QStringLiteral("Deleting %1").arg(deviceId), &gale::v1::Devices::Stub::Delete, request,
-        30, [](const gale::v1::DeleteDeviceResponse &) {});
+  unary(QStringLiteral("Deleting %1").arg(deviceId), &gale::v1::Devices::Stub::Delete, request, 30,
+        [](const gale::v1::DeleteDeviceResponse &) {});
 }
 
 void Backend::debugServer(const QString &deviceId) {
   gale::v1::DeviceRequest request;
   request.set_id(deviceId.toStdString());
-  unary(QStringLiteral("Debugging %1").arg(deviceId), &gale::v1::Devices::Stub::Debug, request,
-        60, [this, deviceId](const gale::v1::DebugServer &server) {
+  unary(QStringLiteral("Debugging %1").arg(deviceId), &gale::v1::Devices::Stub::Debug, request, 60,
+        [this, deviceId](const gale::v1::DebugServer &server) {
           emit debugServerReady(deviceId, server);
         });
 }

@@ -91,8 +91,9 @@ DebugPanel::DebugPanel(Backend *backend, QWidget *parent)
   connect(launch_, &QPushButton::clicked, this, [this] {
     const QString terminal = terminalProgram();
     if (terminal.isEmpty()) {
-      state_->setText(tr("No terminal emulator found (x-terminal-emulator, gnome-terminal, "
-                         "konsole, xterm): copy the command line instead."));
+      state_->setText(
+          tr("No terminal emulator found (x-terminal-emulator, gnome-terminal, "
+             "konsole, xterm): copy the command line instead."));
       return;
     }
     if (QStandardPaths::findExecutable(gdb_).isEmpty()) {

@@ -353,7 +353,8 @@ void KconfigEditor::showSymbol(const QString &name) {
   if (inChoice) {
     const KconfigExtras::Choice &choice = extras_.choices[choiceId];
     editors_->setCurrentIndex(kChoicePage);
-    editorLabel_->setText(choice.prompt.isEmpty() ? tr("Choice:") : choice.prompt + QLatin1Char(':'));
+    editorLabel_->setText(choice.prompt.isEmpty() ? tr("Choice:")
+                                                  : choice.prompt + QLatin1Char(':'));
     choice_->clear();
     for (const QString &member : choice.members) {
       const QString prompt = symbols_.contains(member) ? Q(symbols_[member].prompt()) : QString();
@@ -382,8 +383,8 @@ void KconfigEditor::showSymbol(const QString &name) {
     editorLabel_->setText(tr("Value:"));
     delete value_->validator();
     if (type == QStringLiteral("int")) {
-      value_->setValidator(new QRegularExpressionValidator(
-          QRegularExpression(QStringLiteral("-?[0-9]*")), value_));
+      value_->setValidator(
+          new QRegularExpressionValidator(QRegularExpression(QStringLiteral("-?[0-9]*")), value_));
     } else if (type == QStringLiteral("hex")) {
       value_->setValidator(new QRegularExpressionValidator(
           QRegularExpression(QStringLiteral("(0[xX])?[0-9a-fA-F]*")), value_));
@@ -400,8 +401,8 @@ void KconfigEditor::showSymbol(const QString &name) {
   }
 
   // Not settable: the editor stays visible but disabled, with the reason in words.
-  const bool settable = s.why_not_settable().empty() &&
-                        (!inChoice || extras_.choices[choiceId].visible);
+  const bool settable =
+      s.why_not_settable().empty() && (!inChoice || extras_.choices[choiceId].visible);
   editors_->setEnabled(settable);
   if (!settable) {
     QString why = s.why_not_settable().empty() ? tr("the choice group is not visible")
@@ -470,8 +471,8 @@ QString KconfigEditor::editorAssignment(QString *error) const {
       qlonglong high = 0;
       if (resolveBound(ranges.first().first, hex, &low) &&
           resolveBound(ranges.first().second, hex, &high) && (number < low || number > high)) {
-        *error = tr("CONFIG_%1 must be from %2 to %3").arg(current_, ranges.first().first,
-                                                            ranges.first().second);
+        *error = tr("CONFIG_%1 must be from %2 to %3")
+                     .arg(current_, ranges.first().first, ranges.first().second);
         return QString();
       }
     }

@@ -103,8 +103,7 @@ class TimelineCanvas : public QWidget {
     const double step = raw / mag < 2 ? 2 * mag : raw / mag < 5 ? 5 * mag : 10 * mag;
     p.setPen(QColor(0x90, 0x90, 0x90));
     p.drawLine(kLabelWidth, kRulerHeight, width(), kRulerHeight);
-    for (double t = std::ceil(view_->viewBegin_ / step) * step; t <= view_->viewEnd_;
-         t += step) {
+    for (double t = std::ceil(view_->viewBegin_ / step) * step; t <= view_->viewEnd_; t += step) {
       const int x = int(toX(t));
       p.setPen(QColor(0xdd, 0xdd, 0xdd));
       p.drawLine(x, kRulerHeight, x, height());
@@ -117,10 +116,10 @@ class TimelineCanvas : public QWidget {
       const int top = rowTop_.value(t);
       const int h = (m.maxDepth(t) + 1) * kSliceHeight;
       p.setPen(track.isr ? QColor(0xa0, 0x40, 0x00) : QColor(0x20, 0x20, 0x20));
-      p.drawText(QRect(6, top, kLabelWidth - 10, kSliceHeight), Qt::AlignVCenter | Qt::AlignLeft,
-                 fontMetrics().elidedText(track.isr ? track.name + QStringLiteral("  (ISR)")
-                                                    : track.name,
-                                          Qt::ElideRight, kLabelWidth - 10));
+      p.drawText(
+          QRect(6, top, kLabelWidth - 10, kSliceHeight), Qt::AlignVCenter | Qt::AlignLeft,
+          fontMetrics().elidedText(track.isr ? track.name + QStringLiteral("  (ISR)") : track.name,
+                                   Qt::ElideRight, kLabelWidth - 10));
       p.setPen(QColor(0xe4, 0xe4, 0xe4));
       p.drawLine(0, top + h + kRowGap / 2, width(), top + h + kRowGap / 2);
     }
@@ -183,8 +182,8 @@ class TimelineCanvas : public QWidget {
       QPointF last;
       bool haveLast = false;
       for (const auto &pt : counter.points) {
-        const QPointF here(toX(pt.first), top + kCounterHeight - (pt.second - lo) / range *
-                                                                     (kCounterHeight - 4));
+        const QPointF here(toX(pt.first),
+                           top + kCounterHeight - (pt.second - lo) / range * (kCounterHeight - 4));
         if (haveLast) {
           p.drawLine(last, QPointF(here.x(), last.y()));
           p.drawLine(QPointF(here.x(), last.y()), here);
@@ -228,8 +227,7 @@ class TimelineCanvas : public QWidget {
     const double y = event->position().y();
     for (const TraceSlice &s : m.slices()) {
       const int top = rowTop_.value(s.track) + s.depth * kSliceHeight;
-      if (y >= top && y < top + kSliceHeight && us >= s.startUs &&
-          us <= s.startUs + s.durationUs) {
+      if (y >= top && y < top + kSliceHeight && us >= s.startUs && us <= s.startUs + s.durationUs) {
         QToolTip::showText(event->globalPosition().toPoint(),
                            QStringLiteral("%1 (%2)\n%3 at %4")
                                .arg(s.name, m.tracks()[s.track].name, FormatTime(s.durationUs),
@@ -264,8 +262,9 @@ TimelineView::TimelineView(QWidget *parent)
   summary_->setWordWrap(true);
   bar->addWidget(summary_, 1);
   hint_->setStyleSheet(QStringLiteral("color: #666;"));
-  hint_->setToolTip(tr("Wheel: zoom at the pointer. Drag or Shift+wheel: pan. Hover a slice for "
-                       "its thread, duration and start."));
+  hint_->setToolTip(
+      tr("Wheel: zoom at the pointer. Drag or Shift+wheel: pan. Hover a slice for "
+         "its thread, duration and start."));
   bar->addWidget(hint_);
   auto *zoomIn = new QPushButton(tr("Zoom in"), this);
   auto *zoomOut = new QPushButton(tr("Zoom out"), this);

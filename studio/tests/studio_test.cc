@@ -7,11 +7,11 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpression>
-#include <QStatusBar>
-#include <QProgressBar>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -473,7 +473,8 @@ void StudioTest::traceOpensInTheTimeline() {
                   .arg(1 + i % 2)
                   .arg(t)
                   .toUtf8();
-    events += QStringLiteral(R"({"ph":"X","name":"SysTick","cat":"isr","pid":1,"tid":9,"ts":%1,"dur":20},)")
+    events += QStringLiteral(
+                  R"({"ph":"X","name":"SysTick","cat":"isr","pid":1,"tid":9,"ts":%1,"dur":20},)")
                   .arg(t + 700)
                   .toUtf8();
     events += QStringLiteral(R"({"ph":"C","name":"queue","pid":1,"ts":%1,"args":{"depth":%2}},)")

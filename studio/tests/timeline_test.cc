@@ -83,8 +83,8 @@ void TimelineTest::loadsThreadsSlicesMarkersCounters() {
   QCOMPARE(model.endUs(), 3250.0);
 
   // A bare array of events is accepted too.
-  QVERIFY(LoadChromeTrace(R"([{"ph":"X","name":"a","pid":1,"tid":2,"ts":5,"dur":1}])", &model,
-                          &error));
+  QVERIFY(
+      LoadChromeTrace(R"([{"ph":"X","name":"a","pid":1,"tid":2,"ts":5,"dur":1}])", &model, &error));
   QCOMPARE(model.slices().size(), 1);
 }
 
@@ -151,8 +151,7 @@ void TimelineTest::viewZoomsAndPans() {
   QVERIFY(view.viewEnd() - view.viewBegin() < 2250.0);
   view.zoom(3.0, 2006.0);
   QVERIFY(QDir().exists(QStringLiteral(STUDIO_OUTPUT_DIR)));
-  QVERIFY(view.grab().save(QStringLiteral(STUDIO_OUTPUT_DIR "/studio_timeline_zoomed.png"),
-                           "PNG"));
+  QVERIFY(view.grab().save(QStringLiteral(STUDIO_OUTPUT_DIR "/studio_timeline_zoomed.png"), "PNG"));
 }
 
 QTEST_MAIN(TimelineTest)
