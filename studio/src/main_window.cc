@@ -780,7 +780,9 @@ void MainWindow::onJobEvent(const QString &operation, const gale::v1::JobEvent &
   }
   if (event.has_progress()) {
     const auto &p = event.progress();
-    if (p.percent() >= 0) {
+    // The bar belongs to Studio's own job while one runs; a watched job only gets it otherwise.
+    const bool ownsBar = operation != QStringLiteral("watch") || !jobRunning_;
+    if (p.percent() >= 0 && ownsBar) {
       progress_->setRange(0, 100);
       progress_->setValue(int(p.percent()));
       progress_->setFormat(QStringLiteral("%1 %p%").arg(Q(p.phase())));
@@ -827,6 +829,15 @@ void MainWindow::onJobFinished(const QString &operation, bool ok, const QString 
   if (operation == QStringLiteral("watch")) {
     // A watched job is someone else's (or an earlier one): it does not hold the job slot.
     log_->appendPlainText(tr("[studio] job %1 ended: %2").arg(watchedJob_, message));
+    // The progress bar followed the watched job's events: say whose it was.
+    if (!jobRunning_) {
+      jobState_->setText(ok ? tr("job %1: succeeded").arg(watchedJob_)
+                            : tr("job %1: failed").arg(watchedJob_));
+      progress_->setRange(0, 100);
+      progress_->setValue(ok ? 100 : 0);
+      progress_->setFormat(ok ? tr("job %1 done").arg(watchedJob_)
+                              : tr("job %1 failed").arg(watchedJob_));
+    }
     showStatus(tr("Job %1: %2").arg(watchedJob_, message));
     lastJobOk_ = ok;
     lastJobMessage_ = message;
