@@ -232,6 +232,8 @@ void StudioTest::jobsWatchReplaysAJob() {
     }
   }
   QVERIFY(build != nullptr);
+  // The list is reloaded when the watch ends (the item goes away): keep its id.
+  const QString buildId = build->text(0);
   QSignalSpy done(window_.get(), &MainWindow::jobDone);
   emit window_->jobsView()->itemDoubleClicked(build, 0);
   QCOMPARE(window_->tabs()->currentWidget(), window_->buildLog());
@@ -241,7 +243,7 @@ void StudioTest::jobsWatchReplaysAJob() {
   QVERIFY2(done.first().at(2).toString().contains(QStringLiteral("gale.elf")),
            qPrintable(done.first().at(2).toString()));
   const QString log = window_->buildLog()->toPlainText();
-  QVERIFY(log.contains(QStringLiteral("watching job ") + build->text(0)));
+  QVERIFY(log.contains(QStringLiteral("watching job ") + buildId));
   QVERIFY2(log.count(QLatin1Char('\n')) > 3, qPrintable(log));
   QVERIFY(log.contains(QStringLiteral("ended")));
 }
