@@ -12,6 +12,7 @@
 #include "gale/v1/jobs.grpc.pb.h"
 #include "gale/v1/rtt.grpc.pb.h"
 #include "gale/v1/shell.grpc.pb.h"
+#include "gale/v1/tests.grpc.pb.h"
 
 namespace gale::studio {
 
@@ -40,6 +41,14 @@ QString Summary(const gale::v1::JobResult &result) {
         .arg(f.verified() ? QStringLiteral(", verified") : QString())
         .arg(f.seconds(), 0, 'f', 2);
   }
+  if (result.has_tests()) {
+    const auto &t = result.tests();
+    return QStringLiteral("tests: %1 passed, %2 failed, %3 skipped, %4 errors")
+        .arg(t.passed())
+        .arg(t.failed())
+        .arg(t.skipped())
+        .arg(t.errors());
+  }
   return QStringLiteral("done");
 }
 
@@ -58,6 +67,8 @@ Backend::Backend(QString address, QObject *parent)
   qRegisterMetaType<gale::v1::Job>();
   qRegisterMetaType<QList<gale::v1::Job>>();
   qRegisterMetaType<QList<gale::v1::ConfigSymbol>>();
+  qRegisterMetaType<gale::v1::DebugServer>();
+  qRegisterMetaType<gale::v1::TestRun>();
 }
 
 Backend::~Backend() {
@@ -95,6 +106,42 @@ void Backend::releaseContext(const std::shared_ptr<grpc::ClientContext> &context
   contexts_.erase(context);
 }
 
+QString Backend::errorText(const grpc::Status &status) const {
+  return status.error_code() == grpc::StatusCode::UNAVAILABLE ? Q(client_->UnavailableMessage())
+                                                              : Q(gale::cli::StatusText(status));
+}
+
+// Every unary call goes through here: a registered (cancellable) context with a deadline and a
+// stub of the method's service.
+template <typename Stub, typename Request, typename Response>
+grpc::Status Backend::call(grpc::Status (Stub::*method)(grpc::ClientContext *, const Request &,
+                                                        Response *),
+                           const Request &request, Response *response, int deadlineSeconds) {
+  auto context = newContext();
+  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(deadlineSeconds));
+  Stub stub(client_->channel());
+  const grpc::Status status = (stub.*method)(context.get(), request, response);
+  releaseContext(context);
+  return status;
+}
+
+template <typename Stub, typename Request, typename Response, typename OnOk>
+void Backend::unary(const QString &what,
+                    grpc::Status (Stub::*method)(grpc::ClientContext *, const Request &,
+                                                 Response *),
+                    Request request, int deadlineSeconds, OnOk onOk) {
+  runThread(
+      [this, what, method, request = std::move(request), deadlineSeconds, onOk = std::move(onOk)] {
+        Response response;
+        const grpc::Status status = call(method, request, &response, deadlineSeconds);
+        if (status.ok()) {
+          onOk(response);
+        } else if (!stopping_) {
+          emit callFailed(what, errorText(status));
+        }
+      });
+}
+
 void Backend::start() {
   runThread([this] { watchLoop(); });
 }
@@ -117,28 +164,18 @@ bool Backend::connectAndLoad() {
       started ? QStringLiteral("Started galed (pid %1); loading boards...").arg(status.pid())
               : QStringLiteral("Connected; loading boards..."));
 
-  auto boardsStub = gale::v1::Boards::NewStub(client_->channel());
-  auto context = newContext();
-  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
   gale::v1::ListBoardsResponse boards;
-  grpc::Status call = boardsStub->ListBoards(context.get(), {}, &boards);
-  releaseContext(context);
-  if (!call.ok()) {
-    emit connectionFailed(
-        QStringLiteral("Listing the boards failed: %1").arg(Q(gale::cli::StatusText(call))));
+  grpc::Status listed = call(&gale::v1::Boards::Stub::ListBoards, {}, &boards, 20);
+  if (!listed.ok()) {
+    emit connectionFailed(QStringLiteral("Listing the boards failed: %1").arg(errorText(listed)));
     return false;
   }
   emit boardsLoaded(QList<gale::v1::Board>(boards.boards().begin(), boards.boards().end()));
 
-  auto devicesStub = gale::v1::Devices::NewStub(client_->channel());
-  context = newContext();
-  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
   gale::v1::ListDevicesResponse devices;
-  call = devicesStub->ListDevices(context.get(), {}, &devices);
-  releaseContext(context);
-  if (!call.ok()) {
-    emit connectionFailed(
-        QStringLiteral("Listing the devices failed: %1").arg(Q(gale::cli::StatusText(call))));
+  listed = call(&gale::v1::Devices::Stub::ListDevices, {}, &devices, 20);
+  if (!listed.ok()) {
+    emit connectionFailed(QStringLiteral("Listing the devices failed: %1").arg(errorText(listed)));
     return false;
   }
   emit devicesLoaded(QList<gale::v1::Device>(devices.devices().begin(), devices.devices().end()));
@@ -183,10 +220,7 @@ void Backend::watchLoop() {
   }
 }
 
-void Backend::runJob(
-    const QString &operation,
-    std::function<std::unique_ptr<grpc::ClientReader<gale::v1::JobEvent>>(grpc::ClientContext *)>
-        call) {
+void Backend::runJob(const QString &operation, JobCall call) {
   auto context = newContext();
   bool busy = false;
   {
@@ -198,58 +232,62 @@ void Backend::runJob(
   }
   if (busy) {
     releaseContext(context);
-    emit jobFinished(
-        operation, false,
-        QStringLiteral("Another build or flash is running: wait for it or cancel it."));
+    emit jobFinished(operation, false,
+                     QStringLiteral("Another build, flash, test or config job is running: wait "
+                                    "for it or cancel it."));
     return;
   }
   runThread([this, operation, context, call = std::move(call)] {
-    auto reader = call(context.get());
-    gale::v1::JobEvent event;
-    bool haveResult = false;
-    gale::v1::JobResult result;
-    while (reader->Read(&event)) {
-      if (event.has_result()) {
-        haveResult = true;
-        result = event.result();
-      }
-      emit jobEvent(operation, event);
-    }
-    const grpc::Status status = reader->Finish();
+    drainJob(operation, context.get(), call);
     {
       std::lock_guard lock(mutex_);
       jobContext_.reset();
     }
     releaseContext(context);
-    if (!status.ok()) {
-      QString text = status.error_code() == grpc::StatusCode::UNAVAILABLE
-                         ? Q(client_->UnavailableMessage())
-                         : Q(gale::cli::StatusText(status));
-      if (status.error_code() == grpc::StatusCode::CANCELLED) {
-        text = QStringLiteral("cancelled");
-      }
-      emit jobFinished(operation, false, QStringLiteral("%1 failed: %2").arg(operation, text));
-    } else if (!haveResult) {
-      emit jobFinished(operation, false,
-                       QStringLiteral("%1: galed ended the stream without a result; see its log")
-                           .arg(operation));
-    } else if (result.state() == gale::v1::JOB_STATE_SUCCEEDED) {
-      emit jobFinished(operation, true, Summary(result));
-    } else {
-      // The daemon's error usually names the operation already ("build failed: ...").
-      const QString error = Q(result.error());
-      emit jobFinished(
-          operation, false,
-          error.startsWith(operation)
-              ? error
-              : QStringLiteral("%1 %2: %3")
-                    .arg(operation,
-                         result.state() == gale::v1::JOB_STATE_CANCELLED
-                             ? QStringLiteral("cancelled")
-                             : QStringLiteral("failed"),
-                         error.isEmpty() ? QStringLiteral("no reason given; see the log") : error));
-    }
   });
+}
+
+void Backend::drainJob(const QString &operation, grpc::ClientContext *context,
+                       const JobCall &call) {
+  auto reader = call(context);
+  gale::v1::JobEvent event;
+  bool haveResult = false;
+  gale::v1::JobResult result;
+  while (reader->Read(&event)) {
+    if (event.has_result()) {
+      haveResult = true;
+      result = event.result();
+    }
+    emit jobEvent(operation, event);
+  }
+  const grpc::Status status = reader->Finish();
+  if (stopping_) {
+    return;
+  }
+  if (!status.ok()) {
+    const QString text = status.error_code() == grpc::StatusCode::CANCELLED
+                             ? QStringLiteral("cancelled")
+                             : errorText(status);
+    emit jobFinished(operation, false, QStringLiteral("%1 failed: %2").arg(operation, text));
+  } else if (!haveResult) {
+    emit jobFinished(
+        operation, false,
+        QStringLiteral("%1: galed ended the stream without a result; see its log").arg(operation));
+  } else if (result.state() == gale::v1::JOB_STATE_SUCCEEDED) {
+    emit jobFinished(operation, true, Summary(result));
+  } else {
+    // The daemon's error usually names the operation already ("build failed: ...").
+    const QString error = Q(result.error());
+    emit jobFinished(
+        operation, false,
+        error.startsWith(operation)
+            ? error
+            : QStringLiteral("%1 %2: %3")
+                  .arg(operation,
+                       result.state() == gale::v1::JOB_STATE_CANCELLED ? QStringLiteral("cancelled")
+                                                                       : QStringLiteral("failed"),
+                       error.isEmpty() ? QStringLiteral("no reason given; see the log") : error));
+  }
 }
 
 void Backend::build(const QString &appDir, const QString &board, bool pristine) {
@@ -272,24 +310,15 @@ void Backend::flash(const QString &deviceId, const QString &buildDir) {
 }
 
 void Backend::listConfig(const QString &buildDir) {
-  runThread([this, buildDir] {
-    gale::v1::ListConfigRequest request;
-    request.set_build_dir(buildDir.toStdString());
-    request.set_all(true);
-    auto context = newContext();
-    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-    gale::v1::ListConfigResponse response;
-    const grpc::Status status =
-        gale::v1::Config::NewStub(client_->channel())->List(context.get(), request, &response);
-    releaseContext(context);
-    if (status.ok()) {
-      emit configLoaded(buildDir, QList<gale::v1::ConfigSymbol>(response.symbols().begin(),
-                                                                response.symbols().end()));
-    } else {
-      emit callFailed(QStringLiteral("Loading the Kconfig symbols of %1").arg(buildDir),
-                      Q(gale::cli::StatusText(status)));
-    }
-  });
+  gale::v1::ListConfigRequest request;
+  request.set_build_dir(buildDir.toStdString());
+  request.set_all(true);
+  unary(QStringLiteral("Loading the Kconfig symbols of %1").arg(buildDir),
+        &gale::v1::Config::Stub::List, request, 60,
+        [this, buildDir](const gale::v1::ListConfigResponse &response) {
+          emit configLoaded(buildDir, QList<gale::v1::ConfigSymbol>(response.symbols().begin(),
+                                                                    response.symbols().end()));
+        });
 }
 
 void Backend::setConfig(const QString &buildDir, const QStringList &assignments) {
@@ -304,21 +333,12 @@ void Backend::setConfig(const QString &buildDir, const QStringList &assignments)
 }
 
 void Backend::listJobs() {
-  runThread([this] {
-    gale::v1::ListJobsRequest request;
-    request.set_limit(200);
-    auto context = newContext();
-    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
-    gale::v1::ListJobsResponse response;
-    const grpc::Status status =
-        gale::v1::Jobs::NewStub(client_->channel())->ListJobs(context.get(), request, &response);
-    releaseContext(context);
-    if (status.ok()) {
-      emit jobsLoaded(QList<gale::v1::Job>(response.jobs().begin(), response.jobs().end()));
-    } else {
-      emit callFailed(QStringLiteral("Listing the jobs"), Q(gale::cli::StatusText(status)));
-    }
-  });
+  gale::v1::ListJobsRequest request;
+  request.set_limit(200);
+  unary(QStringLiteral("Listing the jobs"), &gale::v1::Jobs::Stub::ListJobs, request, 20,
+        [this](const gale::v1::ListJobsResponse &response) {
+          emit jobsLoaded(QList<gale::v1::Job>(response.jobs().begin(), response.jobs().end()));
+        });
 }
 
 void Backend::cancelJob() {
@@ -329,38 +349,76 @@ void Backend::cancelJob() {
 }
 
 void Backend::createDevice(const QString &board) {
-  runThread([this, board] {
-    gale::v1::CreateDeviceRequest request;
-    request.set_board(board.toStdString());
-    auto context = newContext();
-    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-    gale::v1::Device device;
-    const grpc::Status status =
-        gale::v1::Devices::NewStub(client_->channel())->Create(context.get(), request, &device);
-    releaseContext(context);
-    if (status.ok()) {
-      emit deviceCreated(device);
-    } else {
-      emit callFailed(QStringLiteral("Creating an emulated %1").arg(board),
-                      Q(gale::cli::StatusText(status)));
-    }
-  });
+  gale::v1::CreateDeviceRequest request;
+  request.set_board(board.toStdString());
+  unary(QStringLiteral("Creating an emulated %1").arg(board), &gale::v1::Devices::Stub::Create,
+        request, 30, [this](const gale::v1::Device &device) { emit deviceCreated(device); });
 }
 
 void Backend::deleteDevice(const QString &deviceId) {
-  runThread([this, deviceId] {
-    gale::v1::DeleteDeviceRequest request;
-    request.set_id(deviceId.toStdString());
-    auto context = newContext();
-    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-    gale::v1::DeleteDeviceResponse response;
-    const grpc::Status status =
-        gale::v1::Devices::NewStub(client_->channel())->Delete(context.get(), request, &response);
-    releaseContext(context);
-    if (!status.ok()) {
-      emit callFailed(QStringLiteral("Deleting %1").arg(deviceId),
-                      Q(gale::cli::StatusText(status)));
+  gale::v1::DeleteDeviceRequest request;
+  request.set_id(deviceId.toStdString());
+  unary(QStringLiteral("Deleting %1").arg(deviceId), &gale::v1::Devices::Stub::Delete, request, 30,
+        [](const gale::v1::DeleteDeviceResponse &) {});
+}
+
+void Backend::debugServer(const QString &deviceId) {
+  gale::v1::DeviceRequest request;
+  request.set_id(deviceId.toStdString());
+  unary(QStringLiteral("Debugging %1").arg(deviceId), &gale::v1::Devices::Stub::Debug, request, 60,
+        [this, deviceId](const gale::v1::DebugServer &server) {
+          emit debugServerReady(deviceId, server);
+        });
+}
+
+void Backend::runTests(const QStringList &paths, const QStringList &boards) {
+  gale::v1::RunTestsRequest request;
+  for (const QString &path : paths) {
+    request.add_paths(path.toStdString());
+  }
+  for (const QString &board : boards) {
+    request.add_boards(board.toStdString());
+  }
+  runJob(QStringLiteral("test"), [this, request](grpc::ClientContext *context) {
+    return gale::v1::Tests::NewStub(client_->channel())->Run(context, request);
+  });
+}
+
+void Backend::getTestRun(const QString &runId) {
+  gale::v1::GetTestRunRequest request;
+  request.set_id(runId.toStdString());
+  unary(QStringLiteral("Loading test run %1").arg(runId), &gale::v1::Tests::Stub::GetRun, request,
+        20, [this](const gale::v1::TestRun &run) { emit testRunLoaded(run); });
+}
+
+void Backend::stopWatching() {
+  std::lock_guard lock(mutex_);
+  if (watchContext_) {
+    watchContext_->TryCancel();
+    watchContext_.reset();
+  }
+}
+
+void Backend::watchJob(const QString &jobId) {
+  stopWatching();
+  auto context = newContext();
+  {
+    std::lock_guard lock(mutex_);
+    watchContext_ = context;
+  }
+  gale::v1::WatchJobRequest request;
+  request.set_id(jobId.toStdString());
+  runThread([this, context, request] {
+    drainJob(QStringLiteral("watch"), context.get(), [this, request](grpc::ClientContext *c) {
+      return gale::v1::Jobs::NewStub(client_->channel())->Watch(c, request);
+    });
+    {
+      std::lock_guard lock(mutex_);
+      if (watchContext_ == context) {
+        watchContext_.reset();
+      }
     }
+    releaseContext(context);
   });
 }
 
@@ -415,9 +473,7 @@ void Backend::attachConsole(const QString &deviceId) {
     const grpc::Status status = stream->Finish();
     releaseContext(context);
     if (!status.ok() && status.error_code() != grpc::StatusCode::CANCELLED) {
-      closing = status.error_code() == grpc::StatusCode::UNAVAILABLE
-                    ? Q(client_->UnavailableMessage())
-                    : Q(gale::cli::StatusText(status));
+      closing = errorText(status);
     }
     if (!stopping_) {
       emit consoleClosed(deviceId, closing);
@@ -460,9 +516,7 @@ void Backend::attachSession(const QString &kind, const QString &deviceId,
     }
     releaseContext(context);
     if (!status.ok() && status.error_code() != grpc::StatusCode::CANCELLED) {
-      closing = status.error_code() == grpc::StatusCode::UNAVAILABLE
-                    ? Q(client_->UnavailableMessage())
-                    : Q(gale::cli::StatusText(status));
+      closing = errorText(status);
     }
     if (!stopping_) {
       emit sessionClosed(kind, deviceId, closing);
@@ -504,23 +558,12 @@ void Backend::attachSession(const QString &kind, const QString &deviceId,
       request.set_channel(0);
       auto reader = gale::v1::Rtt::NewStub(client_->channel())->Stream(context.get(), request);
       setWriter([this, deviceId](const QByteArray &data) {
-        // Rtt.Write is a unary call: sent from a thread of its own.
-        runThread([this, deviceId, data] {
-          gale::v1::RttWriteRequest write;
-          write.set_device_id(deviceId.toStdString());
-          write.set_channel(0);
-          write.set_data(data.toStdString());
-          auto writeContext = newContext();
-          writeContext->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-          gale::v1::RttWriteResponse response;
-          const grpc::Status status = gale::v1::Rtt::NewStub(client_->channel())
-                                          ->Write(writeContext.get(), write, &response);
-          releaseContext(writeContext);
-          if (!status.ok()) {
-            emit callFailed(QStringLiteral("Writing to RTT of %1").arg(deviceId),
-                            Q(gale::cli::StatusText(status)));
-          }
-        });
+        gale::v1::RttWriteRequest write;
+        write.set_device_id(deviceId.toStdString());
+        write.set_channel(0);
+        write.set_data(data.toStdString());
+        unary(QStringLiteral("Writing to RTT of %1").arg(deviceId), &gale::v1::Rtt::Stub::Write,
+              write, 10, [](const gale::v1::RttWriteResponse &) {});
         return true;
       });
       emit sessionAttached(kind, deviceId);

@@ -26,6 +26,7 @@
 #include "gale/v1/console.pb.h"
 #include "gale/v1/devices.pb.h"
 #include "gale/v1/jobs.pb.h"
+#include "gale/v1/tests.pb.h"
 
 namespace gale::cli {
 class Client;
@@ -72,6 +73,18 @@ class Backend : public QObject {
   void listJobs();
   /// Cancels the running build or flash (the daemon cancels the job).
   void cancelJob();
+  /// Devices.Debug: the device's GDB server (debugServerReady or callFailed).
+  void debugServer(const QString &deviceId);
+  /// Tests.Run of the scenarios under `paths` (testcase.yaml/sample.yaml) on `boards`: a job
+  /// ("test") whose test_case events stream through jobEvent; TestRunLoaded follows the end when
+  /// the run was stored.
+  void runTests(const QStringList &paths, const QStringList &boards);
+  /// Tests.GetRun: testRunLoaded or callFailed.
+  void getTestRun(const QString &runId);
+  /// Jobs.Watch of a job (its events so far, then live ones): jobEvent/jobFinished with the
+  /// operation "watch". Replaces any previous watch; independent of the build/flash slot.
+  void watchJob(const QString &jobId);
+  void stopWatching();
 
  signals:
   void statusMessage(const QString &text);
@@ -89,6 +102,8 @@ class Backend : public QObject {
   void jobsLoaded(const QList<gale::v1::Job> &jobs);
   void configLoaded(const QString &buildDir, const QList<gale::v1::ConfigSymbol> &symbols);
   void callFailed(const QString &what, const QString &message);
+  void debugServerReady(const QString &deviceId, const gale::v1::DebugServer &server);
+  void testRunLoaded(const gale::v1::TestRun &run);
   void consoleAttached(const QString &deviceId);
   void consoleData(const QString &deviceId, const QByteArray &data);
   void consoleClosed(const QString &deviceId, const QString &message);
@@ -100,14 +115,27 @@ class Backend : public QObject {
 
  private:
   void runThread(std::function<void()> body);
+  /// A user-facing text for a failed call (UNAVAILABLE names the daemon's address).
+  QString errorText(const grpc::Status &status) const;
+  /// One unary call on the calling thread with a deadline (see backend.cc).
+  template <typename Stub, typename Request, typename Response>
+  grpc::Status call(grpc::Status (Stub::*method)(grpc::ClientContext *, const Request &,
+                                                 Response *),
+                    const Request &request, Response *response, int deadlineSeconds);
+  /// The same on a thread of its own: `onOk(response)` on success, else callFailed(what, ...).
+  template <typename Stub, typename Request, typename Response, typename OnOk>
+  void unary(const QString &what,
+             grpc::Status (Stub::*method)(grpc::ClientContext *, const Request &, Response *),
+             Request request, int deadlineSeconds, OnOk onOk);
   std::shared_ptr<grpc::ClientContext> newContext();
   void releaseContext(const std::shared_ptr<grpc::ClientContext> &context);
   bool connectAndLoad();
   void watchLoop();
-  void runJob(
-      const QString &operation,
-      std::function<std::unique_ptr<grpc::ClientReader<gale::v1::JobEvent>>(grpc::ClientContext *)>
-          call);
+  using JobCall =
+      std::function<std::unique_ptr<grpc::ClientReader<gale::v1::JobEvent>>(grpc::ClientContext *)>;
+  void runJob(const QString &operation, JobCall call);
+  /// Reads a job stream to its end on the calling thread and emits jobEvent/jobFinished.
+  void drainJob(const QString &operation, grpc::ClientContext *context, const JobCall &call);
 
   QString address_;
   std::unique_ptr<gale::cli::Client> client_;
@@ -118,6 +146,7 @@ class Backend : public QObject {
   std::set<std::shared_ptr<grpc::ClientContext>> contexts_;
   std::shared_ptr<grpc::ClientContext> jobContext_;
   std::shared_ptr<grpc::ClientContext> consoleContext_;
+  std::shared_ptr<grpc::ClientContext> watchContext_;
   struct Session {
     std::shared_ptr<grpc::ClientContext> context;
     QString deviceId;
@@ -138,3 +167,5 @@ Q_DECLARE_METATYPE(gale::v1::Device)
 Q_DECLARE_METATYPE(gale::v1::JobEvent)
 Q_DECLARE_METATYPE(gale::v1::ConfigSymbol)
 Q_DECLARE_METATYPE(gale::v1::Job)
+Q_DECLARE_METATYPE(gale::v1::DebugServer)
+Q_DECLARE_METATYPE(gale::v1::TestRun)

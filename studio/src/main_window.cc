@@ -15,6 +15,8 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenuBar>
+#include <QPainter>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
@@ -26,9 +28,12 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include "debug_panel.h"
 #include "devicetree_view.h"
 #include "kconfig_editor.h"
 #include "terminal_widget.h"
+#include "tests_view.h"
+#include "timeline_view.h"
 
 namespace gale::studio {
 
@@ -76,6 +81,34 @@ QString SeverityName(gale::v1::Severity severity) {
 
 enum DiagnosticRole { kFileRole = Qt::UserRole, kLineRole, kColumnRole };
 
+// The status bar's message: elided to the room it has (full text in the tool tip), so a long
+// message never runs under the permanent widgets at the right.
+class ElidedLabel : public QLabel {
+ public:
+  using QLabel::QLabel;
+  void setFullText(const QString &text) {
+    full_ = text;
+    setToolTip(text);
+    update();
+  }
+  QString fullText() const { return full_; }
+  QSize minimumSizeHint() const override { return {0, QLabel::minimumSizeHint().height()}; }
+  QSize sizeHint() const override {
+    return {fontMetrics().horizontalAdvance(full_), QLabel::sizeHint().height()};
+  }
+
+ protected:
+  void paintEvent(QPaintEvent *) override {
+    QPainter painter(this);
+    const QRect r = contentsRect();
+    painter.drawText(r, Qt::AlignVCenter | Qt::AlignLeft,
+                     fontMetrics().elidedText(full_, Qt::ElideRight, r.width()));
+  }
+
+ private:
+  QString full_;
+};
+
 }  // namespace
 
 MainWindow::MainWindow(const QString &address, const QString &appDir, QWidget *parent)
@@ -87,7 +120,7 @@ MainWindow::MainWindow(const QString &address, const QString &appDir, QWidget *p
   }
 
   connect(backend_, &Backend::statusMessage, this,
-          [this](const QString &text) { statusBar()->showMessage(text); });
+          [this](const QString &text) { showStatus(text); });
   connect(backend_, &Backend::connected, this,
           [this](const QString &address, const QString &version, const QString &galeBase) {
             connection_->setText(tr("galed %1 at %2").arg(version, address));
@@ -177,6 +210,11 @@ MainWindow::MainWindow(const QString &address, const QString &appDir, QWidget *p
                   QDateTime::fromMSecsSinceEpoch(job.created_us() / 1000)
                       .toString(QStringLiteral("yyyy-MM-dd hh:mm:ss")),
                   time, Q(job.summary())});
+      if (Q(job.id()) == watchedJob_) {
+        QFont bold = item->font(0);
+        bold.setBold(true);
+        item->setFont(0, bold);
+      }
       if (!job.error().empty()) {
         item->setToolTip(5, Q(job.error()));
         item->setToolTip(2, Q(job.error()));
@@ -269,8 +307,26 @@ void MainWindow::buildUi() {
   toolbar->addWidget(pristine_);
   flashAction_ = toolbar->addAction(tr("Flash"), this, &MainWindow::startFlash);
   flashAction_->setToolTip(tr("Flash the last build to the selected device (Flash.Flash)"));
+  debugAction_ = toolbar->addAction(tr("Debug"), this, &MainWindow::startDebug);
+  debugAction_->setToolTip(
+      tr("Open the selected device's GDB server and show how to connect gdb (Devices.Debug)"));
+  testAction_ = toolbar->addAction(tr("Test"), this, &MainWindow::startTests);
+  testAction_->setToolTip(
+      tr("Run the test scenarios of the Tests tab's folder on the selected board (Tests.Run)"));
   cancelAction_ = toolbar->addAction(tr("Cancel"), backend_, &Backend::cancelJob);
   cancelAction_->setEnabled(false);
+
+  auto *fileMenu = menuBar()->addMenu(tr("&File"));
+  fileMenu->addAction(tr("Open &trace..."), this, [this] {
+    const QString file = QFileDialog::getOpenFileName(
+        this, tr("Open a trace (Chrome Trace Event JSON, as `gale trace -o FILE` writes)"),
+        appDir(), tr("Trace files (*.json);;All files (*)"));
+    if (!file.isEmpty()) {
+      openTrace(file);
+    }
+  });
+  fileMenu->addSeparator();
+  fileMenu->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
   // Left: boards and devices.
   auto *boardsBox = new QGroupBox(tr("Boards"));
@@ -377,6 +433,10 @@ void MainWindow::buildUi() {
   auto *jobsLayout = new QVBoxLayout(jobsTab);
   jobsLayout->setContentsMargins(0, 0, 0, 0);
   auto *refreshJobs = new QPushButton(tr("Refresh"), jobsTab);
+  auto *watchJobButton = new QPushButton(tr("Watch log"), jobsTab);
+  watchJobButton->setToolTip(
+      tr("Show the selected job's log so far, then live until it ends (Jobs.Watch); "
+         "double-clicking a job does the same"));
   jobs_ = new QTreeWidget(jobsTab);
   jobs_->setHeaderLabels(
       {tr("Job"), tr("Kind"), tr("State"), tr("Created"), tr("Time"), tr("Summary")});
@@ -385,11 +445,29 @@ void MainWindow::buildUi() {
   jobsBar->addWidget(
       new QLabel(tr("Every build, flash, run, test and config job galed ran"), jobsTab));
   jobsBar->addStretch();
+  jobsBar->addWidget(watchJobButton);
   jobsBar->addWidget(refreshJobs);
   jobsLayout->addLayout(jobsBar);
   jobsLayout->addWidget(jobs_, 1);
   connect(refreshJobs, &QPushButton::clicked, backend_, &Backend::listJobs);
+  connect(watchJobButton, &QPushButton::clicked, this, [this] {
+    if (jobs_->currentItem() == nullptr) {
+      report(tr("Watch log: select a job in the list first"));
+      return;
+    }
+    watchJob(jobs_->currentItem()->text(0));
+  });
+  connect(jobs_, &QTreeWidget::itemDoubleClicked, this,
+          [this](QTreeWidgetItem *item, int) { watchJob(item->text(0)); });
   tabs_->addTab(jobsTab, tr("Jobs"));
+
+  tests_ = new TestsView(backend_);
+  connect(tests_, &TestsView::runRequested, this, &MainWindow::startTests);
+  tabs_->addTab(tests_, tr("Tests"));
+  debug_ = new DebugPanel(backend_);
+  tabs_->addTab(debug_, tr("Debug"));
+  timeline_ = new TimelineView();
+  tabs_->addTab(timeline_, tr("Trace"));
 
   source_ = new QPlainTextEdit();
   source_->setReadOnly(true);
@@ -412,6 +490,10 @@ void MainWindow::buildUi() {
   progress_->setValue(0);
   progress_->setMaximumWidth(220);
   progress_->setFormat(tr("idle"));
+  progress_->setMinimumWidth(160);
+  message_ = new ElidedLabel();
+  message_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+  statusBar()->addWidget(message_, 1);
   statusBar()->addPermanentWidget(jobState_);
   statusBar()->addPermanentWidget(progress_);
   statusBar()->addPermanentWidget(connection_);
@@ -477,8 +559,16 @@ QString MainWindow::connectionText() const {
   return connection_->text();
 }
 
+QString MainWindow::statusText() const {
+  return static_cast<ElidedLabel *>(message_)->fullText();
+}
+
+void MainWindow::showStatus(const QString &text) {
+  static_cast<ElidedLabel *>(message_)->setFullText(text);
+}
+
 void MainWindow::report(const QString &text) {
-  statusBar()->showMessage(text);
+  showStatus(text);
   log_->appendPlainText(QStringLiteral("[studio] ") + text);
 }
 
@@ -589,6 +679,7 @@ void MainWindow::setBusy(bool busy, const QString &operation) {
   jobRunning_ = busy;
   buildAction_->setEnabled(!busy);
   flashAction_->setEnabled(!busy);
+  testAction_->setEnabled(!busy);
   cancelAction_->setEnabled(busy);
   if (busy) {
     jobState_->setText(tr("%1: running").arg(operation));
@@ -689,7 +780,9 @@ void MainWindow::onJobEvent(const QString &operation, const gale::v1::JobEvent &
   }
   if (event.has_progress()) {
     const auto &p = event.progress();
-    if (p.percent() >= 0) {
+    // The bar belongs to Studio's own job while one runs; a watched job only gets it otherwise.
+    const bool ownsBar = operation != QStringLiteral("watch") || !jobRunning_;
+    if (p.percent() >= 0 && ownsBar) {
       progress_->setRange(0, 100);
       progress_->setValue(int(p.percent()));
       progress_->setFormat(QStringLiteral("%1 %p%").arg(Q(p.phase())));
@@ -733,6 +826,25 @@ void MainWindow::onJobEvent(const QString &operation, const gale::v1::JobEvent &
 }
 
 void MainWindow::onJobFinished(const QString &operation, bool ok, const QString &message) {
+  if (operation == QStringLiteral("watch")) {
+    // A watched job is someone else's (or an earlier one): it does not hold the job slot.
+    log_->appendPlainText(tr("[studio] job %1 ended: %2").arg(watchedJob_, message));
+    // The progress bar followed the watched job's events: say whose it was.
+    if (!jobRunning_) {
+      jobState_->setText(ok ? tr("job %1: succeeded").arg(watchedJob_)
+                            : tr("job %1: failed").arg(watchedJob_));
+      progress_->setRange(0, 100);
+      progress_->setValue(ok ? 100 : 0);
+      progress_->setFormat(ok ? tr("job %1 done").arg(watchedJob_)
+                              : tr("job %1 failed").arg(watchedJob_));
+    }
+    showStatus(tr("Job %1: %2").arg(watchedJob_, message));
+    lastJobOk_ = ok;
+    lastJobMessage_ = message;
+    backend_->listJobs();
+    emit jobDone(operation, ok, message);
+    return;
+  }
   setBusy(false, operation);
   progress_->setRange(0, 100);
   progress_->setValue(ok ? 100 : 0);
@@ -741,6 +853,9 @@ void MainWindow::onJobFinished(const QString &operation, bool ok, const QString 
   lastJobOk_ = ok;
   lastJobMessage_ = message;
   report(message);
+  if (operation == QStringLiteral("test")) {
+    tabs_->setCurrentWidget(tests_);
+  }
   if (!ok && operation == QStringLiteral("build") && problems_->topLevelItemCount() > 0) {
     tabs_->setCurrentWidget(problems_);
   }
@@ -787,7 +902,92 @@ void MainWindow::showProblem(QTreeWidgetItem *item) {
     source_->setExtraSelections({selection});
     source_->centerCursor();
   }
-  statusBar()->showMessage(tr("%1:%2: %3").arg(file).arg(line).arg(item->text(2)));
+  showStatus(tr("%1:%2: %3").arg(file).arg(line).arg(item->text(2)));
+}
+
+}  // namespace gale::studio
+
+namespace gale::studio {
+
+void MainWindow::startDebug() {
+  const QString device = selectedDevice();
+  if (device.isEmpty()) {
+    report(tr("Debug: select a device in the Devices list first"));
+    return;
+  }
+  // The last build's ELF carries the symbols when it was built for this device's board.
+  QString elf;
+  for (int i = 0; i < devices_->topLevelItemCount(); ++i) {
+    QTreeWidgetItem *row = devices_->topLevelItem(i);
+    if (row->text(0) == device && !lastBuildDir_.isEmpty() && row->text(1) == lastBuildBoard_ &&
+        QFileInfo::exists(lastBuildDir_ + QStringLiteral("/gale/gale.elf")) &&
+        row->text(3).isEmpty()) {
+      elf = lastBuildDir_ + QStringLiteral("/gale/gale.elf");
+    }
+  }
+  tabs_->setCurrentWidget(debug_);
+  showStatus(tr("Debug: asking galed for the GDB server of %1...").arg(device));
+  debug_->request(device, elf);
+}
+
+void MainWindow::startTests() {
+  QString path = tests_->path();
+  if (path.isEmpty()) {
+    path = appDir();
+    tests_->setPath(path);
+  }
+  if (path.isEmpty()) {
+    report(tr("Test: enter a folder with a testcase.yaml in the Tests tab"));
+    return;
+  }
+  if (!QFileInfo(path).isDir()) {
+    report(tr("Test: %1 is not a folder; pick a folder with a testcase.yaml").arg(path));
+    return;
+  }
+  const QString board = selectedBoard();
+  if (board.isEmpty()) {
+    report(tr("Test: select a board in the Boards list first"));
+    return;
+  }
+  if (boardInfo_.value(board).emulator().empty()) {
+    report(tr("Test: %1 has no emulator; galed runs tests on emulated boards (pick a qemu_ or "
+              "native_ board)")
+               .arg(board));
+    return;
+  }
+  if (jobRunning_) {
+    report(tr("Test: another job is running; wait for it or press Cancel"));
+    return;
+  }
+  tabs_->setCurrentWidget(tests_);
+  log_->clear();
+  log_->appendPlainText(tr("Testing %1 on %2...").arg(path, board));
+  tests_->begin(QDir(path).absolutePath(), board);
+  setBusy(true, QStringLiteral("test"));
+  backend_->runTests({QDir(path).absolutePath()}, {board});
+}
+
+void MainWindow::watchJob(const QString &jobId) {
+  if (jobId.isEmpty()) {
+    return;
+  }
+  watchedJob_ = jobId;
+  log_->clear();
+  log_->appendPlainText(tr("[studio] watching job %1: its log so far, then live").arg(jobId));
+  tabs_->setCurrentWidget(log_);
+  showStatus(tr("Watching job %1...").arg(jobId));
+  backend_->watchJob(jobId);
+}
+
+bool MainWindow::openTrace(const QString &file) {
+  QString error;
+  if (!timeline_->loadFile(file, &error)) {
+    report(tr("Cannot open the trace %1: %2").arg(file, error));
+    return false;
+  }
+  tabs_->setCurrentWidget(timeline_);
+  report(tr("Trace %1: %2").arg(file, timeline_->summary()));
+  return true;
 }
 
 }  // namespace gale::studio

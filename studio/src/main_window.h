@@ -22,9 +22,12 @@ class QTreeWidgetItem;
 
 namespace gale::studio {
 
+class DebugPanel;
 class DevicetreeView;
 class KconfigEditor;
 class TerminalWidget;
+class TestsView;
+class TimelineView;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -42,6 +45,9 @@ class MainWindow : public QMainWindow {
   QString lastJobMessage() const { return lastJobMessage_; }
   /// The connection state shown in the status bar.
   QString connectionText() const;
+  /// The message at the left of the status bar (elided on screen; this is the full text).
+  QString statusText() const;
+  QLabel *statusLabel() const { return message_; }
   bool lastJobOk() const { return lastJobOk_; }
 
   // The views, for tests and screenshots.
@@ -56,6 +62,10 @@ class MainWindow : public QMainWindow {
   KconfigEditor *kconfigEditor() const { return kconfig_; }
   DevicetreeView *devicetreeView() const { return devicetree_; }
   QTreeWidget *jobsView() const { return jobs_; }
+  DebugPanel *debugPanel() const { return debug_; }
+  TestsView *testsView() const { return tests_; }
+  TimelineView *timelineView() const { return timeline_; }
+  QAction *debugAction() const { return debugAction_; }
   /// The terminals of the shell and RTT tabs (`kind` "shell" or "rtt").
   TerminalWidget *sessionTerminal(const QString &kind) const {
     return sessionTerminals_.value(kind);
@@ -78,6 +88,14 @@ class MainWindow : public QMainWindow {
   void attachConsole();
   /// Attaches the shell or RTT tab (`kind`) to the selected device.
   void attachSession(const QString &kind);
+  /// Asks for the selected device's GDB server (Devices.Debug) and shows it in the Debug tab.
+  void startDebug();
+  /// Runs the scenarios of the Tests tab's folder on the selected board (Tests.Run).
+  void startTests();
+  /// Re-attaches to a job (Jobs.Watch): its log so far, then live, in the Log tab.
+  void watchJob(const QString &jobId);
+  /// Loads a Chrome Trace Event JSON file into the Trace tab; false with the reason reported.
+  bool openTrace(const QString &file);
 
  signals:
   /// Boards and devices are loaded (the first time after connecting).
@@ -92,6 +110,7 @@ class MainWindow : public QMainWindow {
   void showProblem(QTreeWidgetItem *item);
   void addSamples(const QString &galeBase);
   void report(const QString &text);
+  void showStatus(const QString &text);
   void onJobEvent(const QString &operation, const gale::v1::JobEvent &event);
   void onJobFinished(const QString &operation, bool ok, const QString &message);
 
@@ -112,6 +131,13 @@ class MainWindow : public QMainWindow {
   KconfigEditor *kconfig_ = nullptr;
   DevicetreeView *devicetree_ = nullptr;
   QTreeWidget *jobs_ = nullptr;
+  DebugPanel *debug_ = nullptr;
+  TestsView *tests_ = nullptr;
+  TimelineView *timeline_ = nullptr;
+  QLabel *message_ = nullptr;
+  QAction *debugAction_ = nullptr;
+  QAction *testAction_ = nullptr;
+  QString watchedJob_;
   QHash<QString, TerminalWidget *> sessionTerminals_;
   QHash<QString, QWidget *> sessionTabs_;
   QHash<QString, QString> sessionDevices_;

@@ -1,12 +1,17 @@
 // Gale Studio against the real galed (started by the window itself, as a user's Studio would,
 // on a private runtime and state folder) and QEMU, on the offscreen platform.
+#include <QCheckBox>
+#include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QProgressBar>
+#include <QPushButton>
+#include <QRegularExpression>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -18,12 +23,15 @@
 #include <memory>
 
 #include "client.h"
+#include "debug_panel.h"
 #include "devicetree_view.h"
 #include "gale/host/paths.h"
 #include "gale/v1/sdk.grpc.pb.h"
 #include "kconfig_editor.h"
 #include "main_window.h"
 #include "terminal_widget.h"
+#include "tests_view.h"
+#include "timeline_view.h"
 
 using gale::studio::MainWindow;
 
@@ -73,9 +81,14 @@ class StudioTest : public QObject {
   void initTestCase();
   void loadsBoardsAndDevices();
   void buildFlashAndConsole();
+  void debugShowsTheGdbServer();
+  void jobsWatchReplaysAJob();
   void kconfigEditorShowsAndSets();
+  void kconfigTypedEditors();
   void devicetreeViewShowsTheBuildsTree();
   void buildErrorIsListedAndOpens();
+  void testsViewRunsAZtestApp();
+  void traceOpensInTheTimeline();
   void shellAndRttTabs();
   void lostDaemonIsShownAndReconnected();
   void cleanupTestCase();
@@ -84,6 +97,7 @@ class StudioTest : public QObject {
   QTemporaryDir work_{QStringLiteral("/tmp/gale-studio-ui.XXXXXX")};
   QString address_;
   QString app_;
+  QString device_;
   std::unique_ptr<MainWindow> window_;
 };
 
@@ -114,6 +128,16 @@ void StudioTest::loadsBoardsAndDevices() {
   QCOMPARE(window_->selectedBoard(), QStringLiteral("qemu_cortex_m3"));
   QCOMPARE(EmulatedDevices(window_.get()).size(), 0);
   QCOMPARE(window_->appDir(), app_);
+  // A long message is elided beside the permanent widgets, never drawn under the progress bar.
+  const QString longText = QStringLiteral("a long status message ").repeated(20);
+  emit window_->backend()->statusMessage(longText);
+  QCOMPARE(window_->statusText(), longText);
+  QTest::qWait(50);
+  QVERIFY(window_->statusLabel()->isVisible());
+  QVERIFY(window_->progressBar()->isVisible());
+  QVERIFY(!window_->statusLabel()->geometry().intersects(window_->progressBar()->geometry()));
+  QVERIFY(window_->statusLabel()->geometry().right() < window_->progressBar()->geometry().left());
+  QCOMPARE(window_->statusLabel()->toolTip(), longText);
   Screenshot(window_.get(), QStringLiteral("studio_main.png"));
 }
 
@@ -134,6 +158,7 @@ void StudioTest::buildFlashAndConsole() {
   QTRY_VERIFY_WITH_TIMEOUT(EmulatedDevices(window_.get()).size() == 1, 60000);
   QTreeWidgetItem *row = EmulatedDevices(window_.get()).first();
   const QString device = row->text(0);
+  device_ = device;
   QVERIFY(device.startsWith(QStringLiteral("emu-qemu_cortex_m3")));
   QVERIFY(window_->selectDevice(device));
 
@@ -170,6 +195,59 @@ void StudioTest::buildFlashAndConsole() {
                            20000);
 }
 
+void StudioTest::debugShowsTheGdbServer() {
+  QVERIFY(!device_.isEmpty());
+  QVERIFY(window_->selectDevice(device_));
+  gale::studio::DebugPanel *panel = window_->debugPanel();
+  QSignalSpy finished(panel, &gale::studio::DebugPanel::finished);
+  window_->debugAction()->trigger();
+  QCOMPARE(window_->tabs()->currentWidget(), panel);
+  QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 60000);
+  QVERIFY2(finished.first().first().toBool(), qPrintable(panel->stateLabel()->text()));
+  static const QRegularExpression kAddress(QStringLiteral("^127\\.0\\.0\\.1:[0-9]+$"));
+  QVERIFY2(kAddress.match(panel->address()).hasMatch(), qPrintable(panel->address()));
+  QVERIFY(panel->stateLabel()->text().contains(panel->address()));
+  // The command line names the debugger, the flashed ELF and the server.
+  QVERIFY2(panel->commandLine().startsWith(QStringLiteral("gdb-multiarch ")),
+           qPrintable(panel->commandLine()));
+  QVERIFY(panel->commandLine().contains(QStringLiteral("gale.elf")));
+  QVERIFY(panel->commandLine().contains(QStringLiteral("target remote ") + panel->address()));
+  Screenshot(window_.get(), QStringLiteral("studio_debug.png"));
+
+  // Without a device selected the action says what to do.
+  window_->devicesView()->setCurrentItem(nullptr);
+  window_->startDebug();
+  QVERIFY2(window_->statusText().contains(QStringLiteral("select a device")),
+           qPrintable(window_->statusText()));
+  QVERIFY(window_->selectDevice(device_));
+}
+
+void StudioTest::jobsWatchReplaysAJob() {
+  // The finished build's log comes back through Jobs.Watch into the Log tab.
+  QTreeWidgetItem *build = nullptr;
+  QTRY_VERIFY_WITH_TIMEOUT(window_->jobsView()->topLevelItemCount() >= 2, 20000);
+  for (int i = window_->jobsView()->topLevelItemCount() - 1; i >= 0 && build == nullptr; --i) {
+    if (window_->jobsView()->topLevelItem(i)->text(1) == QStringLiteral("build")) {
+      build = window_->jobsView()->topLevelItem(i);
+    }
+  }
+  QVERIFY(build != nullptr);
+  // The list is reloaded when the watch ends (the item goes away): keep its id.
+  const QString buildId = build->text(0);
+  QSignalSpy done(window_.get(), &MainWindow::jobDone);
+  emit window_->jobsView()->itemDoubleClicked(build, 0);
+  QCOMPARE(window_->tabs()->currentWidget(), window_->buildLog());
+  QTRY_VERIFY_WITH_TIMEOUT(done.count() == 1, 30000);
+  QCOMPARE(done.first().at(0).toString(), QStringLiteral("watch"));
+  QVERIFY2(done.first().at(1).toBool(), qPrintable(done.first().at(2).toString()));
+  QVERIFY2(done.first().at(2).toString().contains(QStringLiteral("gale.elf")),
+           qPrintable(done.first().at(2).toString()));
+  const QString log = window_->buildLog()->toPlainText();
+  QVERIFY(log.contains(QStringLiteral("watching job ") + buildId));
+  QVERIFY2(log.count(QLatin1Char('\n')) > 3, qPrintable(log));
+  QVERIFY(log.contains(QStringLiteral("ended")));
+}
+
 void StudioTest::kconfigEditorShowsAndSets() {
   // The successful build loaded the build's symbols into the Kconfig tab.
   gale::studio::KconfigEditor *editor = window_->kconfigEditor();
@@ -196,6 +274,68 @@ void StudioTest::kconfigEditorShowsAndSets() {
   QFile fragment(app_ + QStringLiteral("/gale.conf"));
   QVERIFY(fragment.open(QIODevice::ReadOnly));
   QVERIFY(fragment.readAll().contains("CONFIG_MAIN_STACK_SIZE=1536"));
+}
+
+void StudioTest::kconfigTypedEditors() {
+  gale::studio::KconfigEditor *editor = window_->kconfigEditor();
+  QTRY_VERIFY_WITH_TIMEOUT(editor->extrasLoaded() && editor->symbolCount() > 20, 30000);
+  editor->search()->clear();
+
+  // int with a range from config.json: out of range is refused before anything is sent.
+  QVERIFY(editor->selectSymbol(QStringLiteral("NUM_PREEMPT_PRIORITIES")));
+  QCOMPARE(editor->currentEditor(), editor->valueEdit());
+  editor->valueEdit()->setText(QStringLiteral("500"));
+  QVERIFY2(editor->problem().contains(QStringLiteral("from 0 to 127")),
+           qPrintable(editor->problem()));
+  QVERIFY(!editor->setButton()->isEnabled());
+  QVERIFY(!editor->applyValue());
+  editor->valueEdit()->setText(QStringLiteral("15"));
+  QVERIFY(editor->problem().isEmpty());
+  QVERIFY(editor->setButton()->isEnabled());
+
+  // A choice group is a combo box of its members.
+  QVERIFY(editor->selectSymbol(QStringLiteral("SPEED_OPTIMIZATIONS")));
+  QCOMPARE(editor->currentEditor(), editor->choiceEdit());
+  QVERIFY(editor->choiceEdit()->count() >= 2);
+  QVERIFY(editor->choiceEdit()->findData(QStringLiteral("SIZE_OPTIMIZATIONS")) >= 0);
+
+  // A symbol that cannot be set: its editor is disabled and the reason is given.
+  QString locked;
+  for (const QString &name : editor->symbolNames()) {
+    if (!editor->symbol(name).why_not_settable().empty()) {
+      locked = name;
+      break;
+    }
+  }
+  QVERIFY2(!locked.isEmpty(), "no symbol that cannot be set");
+  QVERIFY(editor->selectSymbol(locked));
+  QVERIFY(!editor->currentEditor()->isEnabled());
+  QVERIFY(!editor->setButton()->isEnabled());
+  QVERIFY2(editor->problem().startsWith(QStringLiteral("Cannot be set here: ")),
+           qPrintable(editor->problem()));
+
+  // A bool is a check box; toggling it and saving writes the fragment.
+  QVERIFY(editor->selectSymbol(QStringLiteral("THREAD_NAME")));
+  QCOMPARE(editor->currentEditor(), editor->boolEdit());
+  QVERIFY(editor->boolEdit()->isEnabled());
+  QCOMPARE(editor->boolEdit()->isChecked(), false);
+  window_->tabs()->setCurrentWidget(editor);
+  editor->boolEdit()->setChecked(true);
+  QTest::qWait(100);
+  Screenshot(window_.get(), QStringLiteral("studio_kconfig_bool.png"));
+  QSignalSpy done(window_.get(), &MainWindow::jobDone);
+  QSignalSpy reloaded(editor, &gale::studio::KconfigEditor::symbolsLoaded);
+  QTest::mouseClick(editor->setButton(), Qt::LeftButton);
+  QTRY_VERIFY_WITH_TIMEOUT(done.count() == 1, 300000);
+  QVERIFY2(window_->lastJobOk(), qPrintable(window_->lastJobMessage()));
+  QTRY_VERIFY_WITH_TIMEOUT(reloaded.count() >= 1, 60000);
+  QCOMPARE(editor->valueOf(QStringLiteral("THREAD_NAME")), QStringLiteral("y"));
+  QFile fragment(app_ + QStringLiteral("/gale.conf"));
+  QVERIFY(fragment.open(QIODevice::ReadOnly));
+  const QByteArray conf = fragment.readAll();
+  QVERIFY2(conf.contains("CONFIG_THREAD_NAME=y"), conf.constData());
+  QVERIFY(conf.contains("CONFIG_MAIN_STACK_SIZE=1536"));
+  QTRY_VERIFY_WITH_TIMEOUT(editor->boolEdit()->isChecked(), 5000);
 }
 
 void StudioTest::devicetreeViewShowsTheBuildsTree() {
@@ -246,6 +386,117 @@ void StudioTest::buildErrorIsListedAndOpens() {
   QVERIFY(source != nullptr);
   QCOMPARE(source->textCursor().blockNumber(), 4);
   QVERIFY(source->textCursor().block().text().contains(QStringLiteral("undeclared_thing")));
+}
+
+void StudioTest::testsViewRunsAZtestApp() {
+  // tests/subsys/testsuite/ztest_fail: passing, failing and oopsing cases, with a testcase.yaml.
+  const QString app = work_.filePath(QStringLiteral("ztest_fail"));
+  QVERIFY(CopyTree(QStringLiteral(GALE_SOURCE_DIR "/tests/subsys/testsuite/ztest_fail"), app));
+  QFile yaml(app + QStringLiteral("/testcase.yaml"));
+  QVERIFY(yaml.open(QIODevice::WriteOnly));
+  yaml.write("tests:\n  studio.ztest_fail:\n    tags: studio\n");
+  yaml.close();
+
+  gale::studio::TestsView *view = window_->testsView();
+  QSignalSpy done(window_.get(), &MainWindow::jobDone);
+  QSignalSpy shown(view, &gale::studio::TestsView::runShown);
+  // Streaming: cases reach the view while the run is still going, not all at its end.
+  int streamedWhileRunning = 0;
+  QObject scope;
+  connect(window_->backend(), &gale::studio::Backend::jobEvent, &scope,
+          [&](const QString &operation, const gale::v1::JobEvent &event) {
+            if (operation == QStringLiteral("test") && event.has_test_case() && view->running() &&
+                view->caseCount() > 0) {
+              ++streamedWhileRunning;
+            }
+          });
+  QVERIFY(window_->selectBoard(QStringLiteral("qemu_cortex_m3")));
+  view->setPath(app);
+  window_->startTests();
+  QCOMPARE(window_->tabs()->currentWidget(), view);
+  QVERIFY(window_->jobRunning());
+  QVERIFY(view->running());
+  // Cases stream in while the job runs.
+  QTRY_VERIFY_WITH_TIMEOUT(done.count() == 1, 600000);
+  QVERIFY(streamedWhileRunning >= 6);
+  QCOMPARE(done.first().at(0).toString(), QStringLiteral("test"));
+  QVERIFY2(!window_->lastJobOk(), "a run with failing cases must fail");
+  QTRY_VERIFY_WITH_TIMEOUT(shown.count() == 1, 30000);
+  QVERIFY2(view->caseCount() >= 6, qPrintable(view->summaryLabel()->text()));
+
+  // The cases by name (suite "failing"), whatever prefix the runner keeps.
+  auto find = [view](const QString &part) -> QTreeWidgetItem * {
+    QList<QTreeWidgetItem *> stack;
+    for (int i = 0; i < view->tree()->topLevelItemCount(); ++i) {
+      stack << view->tree()->topLevelItem(i);
+    }
+    while (!stack.isEmpty()) {
+      QTreeWidgetItem *item = stack.takeLast();
+      if (item->childCount() == 0 && item->text(0).contains(part)) {
+        return item;
+      }
+      for (int i = 0; i < item->childCount(); ++i) {
+        stack << item->child(i);
+      }
+    }
+    return nullptr;
+  };
+  QTreeWidgetItem *passes = find(QStringLiteral("a_passes"));
+  QTreeWidgetItem *fails = find(QStringLiteral("b_assert_fails"));
+  QVERIFY(passes != nullptr && fails != nullptr);
+  QCOMPARE(passes->text(1), QStringLiteral("passed"));
+  QCOMPARE(fails->text(1), QStringLiteral("failed"));
+  QVERIFY2(!fails->text(3).isEmpty(), "no failure message");
+  QVERIFY(fails->text(2).endsWith(QStringLiteral(" s")));
+  QCOMPARE(fails->parent()->text(0), QStringLiteral("failing"));
+  QCOMPARE(fails->parent()->text(1), QStringLiteral("failed"));
+  QTreeWidgetItem *scenario = fails->parent()->parent();
+  QVERIFY(scenario->text(0).startsWith(QStringLiteral("studio.ztest_fail on qemu_cortex_m3")));
+  QCOMPARE(scenario->text(1), QStringLiteral("failed"));
+  // Selecting a case shows its message in full.
+  view->tree()->setCurrentItem(fails);
+  QVERIFY(!view->messageView()->toPlainText().isEmpty());
+  QVERIFY(view->summaryLabel()->text().contains(QStringLiteral("failed")));
+  QTest::qWait(100);
+  Screenshot(window_.get(), QStringLiteral("studio_tests.png"));
+}
+
+void StudioTest::traceOpensInTheTimeline() {
+  const QString file = work_.filePath(QStringLiteral("trace.json"));
+  QFile f(file);
+  QVERIFY(f.open(QIODevice::WriteOnly));
+  QByteArray events = "[";
+  events += R"({"ph":"M","name":"thread_name","pid":1,"tid":1,"args":{"name":"main"}},)";
+  events += R"({"ph":"M","name":"thread_name","pid":1,"tid":2,"args":{"name":"worker"}},)";
+  events += R"({"ph":"M","name":"thread_name","pid":1,"tid":9,"args":{"name":"ISR SysTick"}},)";
+  for (int i = 0; i < 20; ++i) {
+    const int t = i * 1000;
+    events += QStringLiteral(R"({"ph":"X","name":"running","pid":1,"tid":%1,"ts":%2,"dur":600},)")
+                  .arg(1 + i % 2)
+                  .arg(t)
+                  .toUtf8();
+    events += QStringLiteral(
+                  R"({"ph":"X","name":"SysTick","cat":"isr","pid":1,"tid":9,"ts":%1,"dur":20},)")
+                  .arg(t + 700)
+                  .toUtf8();
+    events += QStringLiteral(R"({"ph":"C","name":"queue","pid":1,"ts":%1,"args":{"depth":%2}},)")
+                  .arg(t)
+                  .arg(i % 5)
+                  .toUtf8();
+  }
+  events += R"({"ph":"i","name":"deadline missed","s":"g","pid":1,"tid":1,"ts":12500}])";
+  f.write(events);
+  f.close();
+  QVERIFY(window_->openTrace(file));
+  QCOMPARE(window_->tabs()->currentWidget(), window_->timelineView());
+  QCOMPARE(window_->timelineView()->model().tracks().size(), 3);
+  QVERIFY(window_->statusText().contains(QStringLiteral("2 threads (1 ISRs)")));
+  QTest::qWait(100);
+  Screenshot(window_.get(), QStringLiteral("studio_trace.png"));
+  // A file that is not a trace is refused with the reason.
+  QVERIFY(!window_->openTrace(work_.filePath(QStringLiteral("hello_world/prj.conf"))));
+  QVERIFY2(window_->statusText().contains(QStringLiteral("not JSON")),
+           qPrintable(window_->statusText()));
 }
 
 // Builds and flashes a copy of samples/NAME to the emulated device from the UI.
