@@ -28,6 +28,9 @@ void DefineCommands(CLI::App &app, Invocation &inv) {
       ->option_text("ADDR");
   app.add_flag("--json", inv.global.json, "machine-readable output");
   app.add_flag("-v,--verbose", inv.global.verbose, "show tool output as it comes");
+  app.add_option("--lease", inv.global.lease,
+                 "a lease token sent with every call (default: $GALE_LEASE)")
+      ->option_text("TOKEN");
 
   auto command = [&inv](Command c) { return [&inv, c]() { inv.command = c; }; };
 
@@ -98,14 +101,41 @@ void DefineCommands(CLI::App &app, Invocation &inv) {
       devices->add_subcommand("unassign", "forget a physical device's binding (the probe stays)");
   unassign->add_option("DEVICE", inv.devices.device, "name or serial")->required();
   unassign->callback(command(Command::kDevicesUnassign));
+  CLI::App *tag = devices->add_subcommand(
+      "tag", "set a device's tags (replacing them), to lease devices by tag");
+  tag->add_option("DEVICE", inv.devices.device, "id, name or serial")->required();
+  tag->add_option("TAG", inv.devices.tags, "tags (none with --clear)");
+  tag->add_flag("--clear", inv.devices.clear, "remove every tag");
+  tag->callback([&inv]() {
+    inv.command = Command::kDevicesTag;
+    if (inv.devices.tags.empty() && !inv.devices.clear) {
+      throw CLI::ValidationError("TAG", "give one or more tags, or --clear to remove them");
+    }
+    if (!inv.devices.tags.empty() && inv.devices.clear) {
+      throw CLI::ValidationError("--clear", "--clear takes no tags");
+    }
+  });
 
   // flash
   CLI::App *flash = app.add_subcommand("flash", "put a built image on a device");
   flash->add_option("-d,--build-dir", inv.flash.build_dir, "build folder (default: ./build)");
   flash->add_option("--elf", inv.flash.elf, "an image file instead of the build folder's");
-  flash->add_option("--device", inv.flash.device,
-                    "device id, name or probe serial (default: the build board's one attached "
-                    "probe, or the only device)");
+  CLI::Option *flash_device = flash->add_option(
+      "--device", inv.flash.device,
+      "device id, name or probe serial (default: the build board's one attached probe, or the "
+      "only device)");
+  CLI::Option *flash_devices =
+      flash->add_option("--devices", inv.flash.devices, "flash these devices at once")
+          ->delimiter(',')
+          ->option_text("ID,ID,...");
+  CLI::Option *flash_board =
+      flash->add_option("--board", inv.flash.board, "with --all: every device of this board");
+  CLI::Option *flash_all =
+      flash->add_flag("--all", inv.flash.all, "with --board: flash every device of the board");
+  flash_device->excludes(flash_devices)->excludes(flash_board);
+  flash_devices->excludes(flash_board);
+  flash_all->needs(flash_board);
+  flash_board->needs(flash_all);
   flash->add_option("--runner", inv.flash.runner, "how to flash (default: gdbremote)");
   flash->add_flag("--no-verify", inv.flash.no_verify, "do not read the image back");
   flash->add_flag("--no-run", inv.flash.no_run, "leave the device halted at the entry point");
@@ -192,6 +222,10 @@ void DefineCommands(CLI::App &app, Invocation &inv) {
   test->add_option("-j,--jobs", inv.test.parallel, "scenarios at once (default: cores)")
       ->option_text("N");
   test->add_option("--work-dir", inv.test.work_dir, "where the build folders go");
+  test->add_option("--devices", inv.test.devices,
+                   "run on these (leased) devices instead of fresh emulators")
+      ->delimiter(',')
+      ->option_text("ID,ID,...");
   test->callback(command(Command::kTest));
 
   // config
@@ -228,6 +262,34 @@ void DefineCommands(CLI::App &app, Invocation &inv) {
   job_sub("cancel", "cancel a job", Command::kJobsCancel);
   job_sub("watch", "a job's events so far, then live ones until it ends", Command::kJobsWatch);
 
+  // lease acquire | renew | release | list
+  CLI::App *lease = app.add_subcommand("lease", "leases: devices reserved for one holder");
+  lease->require_subcommand(1);
+  CLI::App *acquire = lease->add_subcommand(
+      "acquire", "lease devices; prints the lease token alone on stdout (for GALE_LEASE)");
+  Repeatable(acquire->add_option("--device", inv.lease.devices, "a device (repeatable)")
+                 ->delimiter(','));
+  acquire->add_option("-b,--board", inv.lease.board, "any device of this board");
+  Repeatable(acquire->add_option("--tag", inv.lease.tags, "devices with this tag (repeatable)"));
+  acquire->add_option("--count", inv.lease.count, "how many devices (default 1)")
+      ->check(CLI::Range(1, 10000));
+  acquire->add_option("--for", inv.lease.duration, "how long (default 30m)")
+      ->option_text("DURATION");
+  acquire->add_option("--wait", inv.lease.wait, "wait this long for free devices (default: no)")
+      ->option_text("DURATION");
+  acquire->add_option("--note", inv.lease.note, "shown in listings, e.g. a CI job URL");
+  acquire->callback(command(Command::kLeaseAcquire));
+  CLI::App *renew = lease->add_subcommand("renew", "extend a lease from now");
+  renew->add_option("TOKEN", inv.lease.token, "the lease (default: --lease or $GALE_LEASE)");
+  renew->add_option("--for", inv.lease.duration, "how long from now (default: its duration)")
+      ->option_text("DURATION");
+  renew->callback(command(Command::kLeaseRenew));
+  CLI::App *release = lease->add_subcommand("release", "end a lease; its devices are free");
+  release->add_option("TOKEN", inv.lease.token, "the lease (default: --lease or $GALE_LEASE)");
+  release->callback(command(Command::kLeaseRelease));
+  lease->add_subcommand("list", "active leases: holder, devices, expiry")
+      ->callback(command(Command::kLeaseList));
+
   // daemon start | stop | status
   CLI::App *daemon = app.add_subcommand("daemon", "the galed daemon");
   daemon->require_subcommand(1);
@@ -255,6 +317,7 @@ bool NeedsDaemon(Command command) {
     case Command::kDevices:
     case Command::kDevicesAssign:
     case Command::kDevicesUnassign:
+    case Command::kDevicesTag:
     case Command::kFlash:
     case Command::kConsole:
     case Command::kShell:
@@ -268,6 +331,10 @@ bool NeedsDaemon(Command command) {
     case Command::kJobsShow:
     case Command::kJobsCancel:
     case Command::kJobsWatch:
+    case Command::kLeaseAcquire:
+    case Command::kLeaseRenew:
+    case Command::kLeaseRelease:
+    case Command::kLeaseList:
       return true;
   }
   return true;

@@ -18,6 +18,7 @@ enum class Command {
   kDevices,
   kDevicesAssign,
   kDevicesUnassign,
+  kDevicesTag,
   kFlash,
   kConsole,
   kShell,
@@ -31,6 +32,10 @@ enum class Command {
   kJobsShow,
   kJobsCancel,
   kJobsWatch,
+  kLeaseAcquire,
+  kLeaseRenew,
+  kLeaseRelease,
+  kLeaseList,
   kDaemonStart,
   kDaemonStop,
   kDaemonStatus,
@@ -40,6 +45,7 @@ struct GlobalOptions {
   std::string socket;  // --socket; empty: GALE_SOCKET or the default (see gale/host/paths.h)
   bool json = false;
   int verbose = 0;
+  std::string lease;  // --lease; empty: GALE_LEASE
 };
 
 struct BoardsOptions {
@@ -73,13 +79,18 @@ struct DevicesOptions {
   std::string board;   // assign
   std::string name;    // assign
   std::string tty;     // assign: overrides the probe's virtual COM port
-  std::string device;  // unassign: name or serial
+  std::string device;  // unassign: name or serial; tag: id or name
+  std::vector<std::string> tags;  // tag
+  bool clear = false;             // tag: remove every tag
 };
 
 struct FlashOptions {
   std::string build_dir;  // empty: ./build when it exists
   std::string elf;
   std::string device;
+  std::vector<std::string> devices;  // --devices a,b,c: a batch
+  std::string board;                 // --board B --all: a batch of every device of B
+  bool all = false;
   std::string runner;
   bool no_verify = false;
   bool no_run = false;
@@ -135,6 +146,17 @@ struct TestOptions {
   std::string junit;
   std::string work_dir;
   uint32_t parallel = 0;
+  std::vector<std::string> devices;  // run on these devices instead of fresh emulators
+};
+struct LeaseOptions {
+  std::vector<std::string> devices;  // acquire: by id or name
+  std::string board;
+  std::vector<std::string> tags;
+  int count = 0;          // 0: 1 (or the number of --device)
+  std::string duration;   // --for: 300s, 5m, 1h (acquire, renew)
+  std::string wait;       // --wait
+  std::string note;
+  std::string token;      // renew, release: default $GALE_LEASE / --lease
 };
 
 struct ConfigOptions {
@@ -170,6 +192,7 @@ struct Invocation {
   TestOptions test;
   ConfigOptions config;
   JobsOptions jobs;
+  LeaseOptions lease;
 };
 
 struct ParseResult {

@@ -127,8 +127,18 @@ int Dispatch(Context &ctx) {
       return RunDevicesAssign(ctx);
     case Command::kDevicesUnassign:
       return RunDevicesUnassign(ctx);
+    case Command::kDevicesTag:
+      return RunDevicesTag(ctx);
     case Command::kFlash:
       return RunFlash(ctx);
+    case Command::kLeaseAcquire:
+      return RunLeaseAcquire(ctx);
+    case Command::kLeaseRenew:
+      return RunLeaseRenew(ctx);
+    case Command::kLeaseRelease:
+      return RunLeaseRelease(ctx);
+    case Command::kLeaseList:
+      return RunLeaseList(ctx);
     case Command::kConsole:
       return RunConsole(ctx);
     case Command::kShell:

@@ -59,7 +59,13 @@ int RunEmuStop(Context &ctx);
 int RunDevices(Context &ctx);
 int RunDevicesAssign(Context &ctx);
 int RunDevicesUnassign(Context &ctx);
+int RunDevicesTag(Context &ctx);
 int RunFlash(Context &ctx);
+// lease_cmds.cc
+int RunLeaseAcquire(Context &ctx);
+int RunLeaseRenew(Context &ctx);
+int RunLeaseRelease(Context &ctx);
+int RunLeaseList(Context &ctx);
 // console_cmd.cc
 int RunConsole(Context &ctx);
 // shell_cmd.cc

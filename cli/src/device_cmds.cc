@@ -1,15 +1,21 @@
 // gale emu start|stop, gale devices, gale flash
 #include <sys/stat.h>
 
+#include <chrono>
+#include <mutex>
+#include <thread>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "commands.h"
 #include "exit_codes.h"
 #include "format.h"
 #include "gale/v1/devices.grpc.pb.h"
+#include "gale/v1/farm.grpc.pb.h"
 #include "gale/v1/flash.grpc.pb.h"
 #include "interrupt.h"
 #include "json.h"
+#include "nlohmann/json.hpp"
 #include "requests.h"
 
 namespace gale::cli {
@@ -95,7 +101,8 @@ int RunDevices(Context &ctx) {
                "board with a debug probe\n";
     return kExitOk;
   }
-  Table table({"ID", "NAME", "BOARD", "KIND", "STATE", "PROBE", "USB", "TTY", "IMAGE"});
+  Table table(
+      {"ID", "NAME", "BOARD", "KIND", "STATE", "PROBE", "USB", "TTY", "TAGS", "LEASE", "IMAGE"});
   std::vector<std::string> problems;
   for (const gale::v1::Device &device : response.devices()) {
     std::string image = device.image().empty() ? "-" : device.image();
@@ -116,7 +123,13 @@ int RunDevices(Context &ctx) {
                   device.board().empty() ? (physical ? "(unbound)" : "-") : device.board(),
                   EnumValueNameOf(device.kind()), DeviceState(device), probe,
                   device.usb_path().empty() ? "-" : device.usb_path(),
-                  device.tty().empty() ? "-" : device.tty(), image});
+                  device.tty().empty() ? "-" : device.tty(),
+                  device.tags().empty() ? "-" : absl::StrJoin(device.tags(), ","),
+                  device.lease_holder().empty()
+                      ? "-"
+                      : absl::StrCat(device.lease_holder(), " until ",
+                                     FormatTimeUs(device.lease_expires_us())),
+                  image});
   }
   ctx.out << table.Render();
   for (const std::string &problem : problems) {
@@ -172,6 +185,180 @@ int RunDevicesUnassign(Context &ctx) {
   return kExitOk;
 }
 
+int RunDevicesTag(Context &ctx) {
+  gale::v1::SetTagsRequest request;
+  request.set_device(ctx.inv.devices.device);
+  for (const std::string &tag : ctx.inv.devices.tags) {
+    request.add_tags(tag);
+  }
+  auto stub = gale::v1::Farm::NewStub(ctx.client.channel());
+  auto context = ctx.client.NewContext();
+  gale::v1::SetTagsResponse response;
+  const grpc::Status status = stub->SetTags(context.get(), request, &response);
+  if (!status.ok()) {
+    return FailCall(ctx, status);
+  }
+  if (ctx.global().json) {
+    ctx.out << ToJsonString(response) << '\n';
+    return kExitOk;
+  }
+  ctx.err << ctx.inv.devices.device << ": "
+          << (response.tags().empty() ? "no tags" : absl::StrJoin(response.tags(), " ")) << '\n';
+  return kExitOk;
+}
+
+namespace {
+
+struct BatchResult {
+  std::string device;
+  std::string state = "failed";  // succeeded, failed, cancelled
+  double seconds = 0;
+  std::string error;
+};
+
+// The devices of `board` for `flash --board B --all`: every listed device bound to it that is
+// not absent.
+absl::StatusOr<std::vector<std::string>> DevicesOfBoard(Context &ctx, const std::string &board) {
+  auto stub = gale::v1::Devices::NewStub(ctx.client.channel());
+  auto context = ctx.client.NewContext();
+  gale::v1::ListDevicesResponse response;
+  const grpc::Status status =
+      stub->ListDevices(context.get(), gale::v1::ListDevicesRequest(), &response);
+  if (!status.ok()) {
+    return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                        StatusText(status));
+  }
+  std::vector<std::string> ids;
+  for (const gale::v1::Device &device : response.devices()) {
+    if (device.board() == board && device.state() != gale::v1::DEVICE_STATE_ABSENT) {
+      ids.push_back(device.id());
+    }
+  }
+  if (ids.empty()) {
+    return absl::NotFoundError(absl::StrCat("no device of board ", board,
+                                            " is there; `gale devices` lists them"));
+  }
+  return ids;
+}
+
+// One Flash call per device, all at once; each prints its progress as lines prefixed with the
+// device, and a table at the end says how each went. One device failing never stops the others.
+int RunBatchFlash(Context &ctx, const gale::v1::FlashRequest &base) {
+  std::vector<std::string> ids;
+  if (ctx.inv.flash.all) {
+    absl::StatusOr<std::vector<std::string>> of_board = DevicesOfBoard(ctx, ctx.inv.flash.board);
+    if (!of_board.ok()) {
+      return FailStatus(ctx, of_board.status());
+    }
+    ids = std::move(*of_board);
+  } else {
+    for (const std::string &id : ctx.inv.flash.devices) {
+      if (!id.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) {
+        ids.push_back(id);
+      }
+    }
+    if (ids.empty()) {
+      return Fail(ctx, "--devices names no device; give ids or names separated by commas");
+    }
+  }
+  size_t width = 0;
+  for (const std::string &id : ids) {
+    width = std::max(width, id.size());
+  }
+  std::mutex print_mutex;
+  const auto say = [&](const std::string &id, const std::string &text) {
+    std::lock_guard lock(print_mutex);
+    ctx.err << id << std::string(width - id.size() + 2, ' ') << text << '\n' << std::flush;
+  };
+  std::vector<BatchResult> results(ids.size());
+  std::vector<std::thread> threads;
+  auto stub = gale::v1::Flash::NewStub(ctx.client.channel());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    threads.emplace_back([&, i] {
+      BatchResult &result = results[i];
+      result.device = ids[i];
+      gale::v1::FlashRequest request = base;
+      request.set_device_id(ids[i]);
+      auto context = ctx.client.NewContext();
+      CancelOnInterrupt cancel(context.get());
+      const auto start = std::chrono::steady_clock::now();
+      auto reader = stub->Flash(context.get(), request);
+      gale::v1::JobEvent event;
+      std::string phase;
+      int quarter = -1;
+      while (reader->Read(&event)) {
+        if (ctx.global().json) {
+          nlohmann::json line = nlohmann::json::parse(ToJsonString(event), nullptr, false);
+          line["device"] = ids[i];
+          std::lock_guard lock(print_mutex);
+          ctx.out << line.dump() << '\n' << std::flush;
+        }
+        if (event.has_progress() && !ctx.global().json) {
+          const gale::v1::Progress &p = event.progress();
+          const int q = p.percent() < 0 ? -1 : static_cast<int>(p.percent()) / 25;
+          if (p.phase() != phase || q > quarter) {
+            phase = p.phase();
+            quarter = q;
+            say(ids[i], p.percent() < 0
+                            ? phase
+                            : absl::StrCat(phase, " ", static_cast<int>(p.percent()), "%"));
+          }
+        }
+        if (event.has_result()) {
+          const gale::v1::JobResult &r = event.result();
+          result.state = EnumValueNameOf(r.state());
+          result.error = r.error();
+          if (r.has_flash() && r.flash().seconds() > 0) {
+            result.seconds = r.flash().seconds();
+          }
+        }
+      }
+      const grpc::Status status = reader->Finish();
+      if (result.seconds == 0) {
+        result.seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      }
+      if (!status.ok()) {
+        result.state = status.error_code() == grpc::StatusCode::CANCELLED ? "cancelled" : "failed";
+        result.error = StatusText(status);
+      }
+      if (!ctx.global().json) {
+        say(ids[i], result.state == "succeeded" ? "done" : absl::StrCat(result.state, ": ",
+                                                                         result.error));
+      }
+    });
+  }
+  for (std::thread &thread : threads) {
+    thread.join();
+  }
+  size_t failed = 0;
+  Table table({"DEVICE", "RESULT", "TIME", "ERROR"});
+  nlohmann::json summary = nlohmann::json::array();
+  for (const BatchResult &result : results) {
+    failed += result.state == "succeeded" ? 0 : 1;
+    table.AddRow({result.device, result.state, FormatSeconds(result.seconds),
+                  result.error.empty() ? "-" : result.error});
+    summary.push_back({{"device", result.device},
+                       {"state", result.state},
+                       {"seconds", result.seconds},
+                       {"error", result.error}});
+  }
+  if (ctx.global().json) {
+    ctx.out << nlohmann::json{{"batch", summary}}.dump() << '\n';
+  } else {
+    ctx.out << table.Render();
+  }
+  if (InterruptSignal() != 0) {
+    return 128 + InterruptSignal();
+  }
+  if (failed > 0) {
+    return Fail(ctx, absl::StrCat(failed, " of ", results.size(), " devices failed"));
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
 int RunFlash(Context &ctx) {
   const auto exists = [](const std::filesystem::path &p) {
     std::error_code ec;
@@ -180,6 +367,9 @@ int RunFlash(Context &ctx) {
   absl::StatusOr<gale::v1::FlashRequest> request = MakeFlashRequest(ctx.inv.flash, ctx.cwd, exists);
   if (!request.ok()) {
     return FailStatus(ctx, request.status());
+  }
+  if (!ctx.inv.flash.devices.empty() || ctx.inv.flash.all) {
+    return RunBatchFlash(ctx, *request);
   }
   auto stub = gale::v1::Flash::NewStub(ctx.client.channel());
   auto context = ctx.client.NewContext();

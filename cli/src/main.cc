@@ -35,9 +35,10 @@ int main(int argc, char **argv) {
     std::cerr << "gale: error: cannot read the current folder: " << ec.message() << '\n';
     return kExitFailure;
   }
-  const char *lease = std::getenv("GALE_LEASE");
-  Client client(ResolveSocketAddress(inv.global.socket, RealEnv, getuid(), cwd.string()),
-                lease != nullptr ? lease : "");
+  const char *lease_env = std::getenv("GALE_LEASE");
+  const std::string lease =
+      !inv.global.lease.empty() ? inv.global.lease : (lease_env != nullptr ? lease_env : "");
+  Client client(ResolveSocketAddress(inv.global.socket, RealEnv, getuid(), cwd.string()), lease);
 
   Context ctx{inv, client, std::cout, std::cerr, cwd};
   ctx.stderr_is_tty = isatty(STDERR_FILENO) != 0;

@@ -182,4 +182,70 @@ int RunExitCode(const gale::v1::JobResult &result, bool built) {
   return kExitFailure;
 }
 
+absl::StatusOr<int64_t> ParseDurationMs(const std::string &text, const std::string &what) {
+  const auto bad = [&] {
+    return absl::InvalidArgumentError(absl::StrCat(
+        what, " '", text, "' is not a duration; write it like 300s, 5m, 1h or 1500ms"));
+  };
+  size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) {
+    ++digits;
+  }
+  if (digits == 0 || digits > 12) {
+    return bad();
+  }
+  const int64_t value = std::stoll(text.substr(0, digits));
+  const std::string unit = text.substr(digits);
+  int64_t scale = 0;
+  if (unit.empty() || unit == "s") {
+    scale = 1000;
+  } else if (unit == "ms") {
+    scale = 1;
+  } else if (unit == "m" || unit == "min") {
+    scale = 60 * 1000;
+  } else if (unit == "h") {
+    scale = 3600 * 1000;
+  } else if (unit == "d") {
+    scale = 24 * 3600 * 1000;
+  } else {
+    return bad();
+  }
+  return value * scale;
+}
+
+absl::StatusOr<gale::v1::AcquireLeaseRequest> MakeAcquireLeaseRequest(const LeaseOptions &options) {
+  gale::v1::AcquireLeaseRequest request;
+  for (const std::string &device : options.devices) {
+    request.mutable_selector()->add_devices(device);
+  }
+  request.mutable_selector()->set_board(options.board);
+  for (const std::string &tag : options.tags) {
+    request.mutable_selector()->add_tags(tag);
+  }
+  if (options.devices.empty() && options.board.empty() && options.tags.empty()) {
+    return absl::InvalidArgumentError(
+        "say which devices to lease: --device ID (repeatable), --board BOARD or --tag TAG");
+  }
+  request.set_count(options.count);
+  if (!options.duration.empty()) {
+    absl::StatusOr<int64_t> ms = ParseDurationMs(options.duration, "--for");
+    if (!ms.ok()) {
+      return ms.status();
+    }
+    if (*ms == 0) {
+      return absl::InvalidArgumentError("--for 0: a lease must last a while (e.g. --for 30m)");
+    }
+    request.set_duration_ms(*ms);
+  }
+  if (!options.wait.empty()) {
+    absl::StatusOr<int64_t> ms = ParseDurationMs(options.wait, "--wait");
+    if (!ms.ok()) {
+      return ms.status();
+    }
+    request.set_wait_ms(*ms);
+  }
+  request.set_note(options.note);
+  return request;
+}
+
 }  // namespace gale::cli

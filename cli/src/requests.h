@@ -12,6 +12,7 @@
 #include "gale/v1/builds.pb.h"
 #include "gale/v1/common.pb.h"
 #include "gale/v1/devices.pb.h"
+#include "gale/v1/farm.pb.h"
 #include "gale/v1/flash.pb.h"
 #include "gale/v1/jobs.pb.h"
 #include "gale/v1/tests.pb.h"
@@ -58,6 +59,14 @@ absl::StatusOr<gale::v1::ListJobsRequest> MakeListJobsRequest(const JobsOptions 
 /// - CANCELLED and other states: kExitFailure.
 /// `built`: the result carries a BuildSummary, or a phase after the build was seen.
 int RunExitCode(const gale::v1::JobResult &result, bool built);
+
+/// A duration as users write it: "300s", "5m", "1h", "1500ms", "2d", or a bare number of
+/// seconds; in milliseconds. `what` names the option in the error.
+/// @retval InvalidArgument anything else (the message shows the accepted forms).
+absl::StatusOr<int64_t> ParseDurationMs(const std::string &text, const std::string &what);
+
+/// `gale lease acquire` options to a request (durations parsed).
+absl::StatusOr<gale::v1::AcquireLeaseRequest> MakeAcquireLeaseRequest(const LeaseOptions &options);
 
 /// True for phases that belong to building (configure, compile, link, ...).
 bool IsBuildPhase(const std::string &phase);

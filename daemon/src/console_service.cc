@@ -3,7 +3,9 @@
 #include <atomic>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "device_util.h"
+#include "lease_guard.h"
 #include "gale/daemon/status.h"
 #include "gale/v1/console.grpc.pb.h"
 #include "services.h"
@@ -33,6 +35,9 @@ class ConsoleService final : public v1::Console::Service {
       return ToGrpc(device.status());
     }
     devices::ConsoleHub &hub = (*device)->console();
+    // Anyone may watch a leased device; only its lease's holder may type into it.
+    const absl::Status may_type = CheckDeviceLease(context_, *server_context, (*device)->id());
+    std::atomic<bool> input_refused{false};
     std::unique_ptr<devices::ConsoleReader> reader = hub.Attach(!open.no_replay());
 
     // Input runs on its own thread: a client may type while output streams.
@@ -41,6 +46,10 @@ class ConsoleService final : public v1::Console::Service {
       v1::ConsoleInput in;
       while (stream->Read(&in)) {
         if (in.input_case() == v1::ConsoleInput::kData) {
+          if (!may_type.ok()) {
+            input_refused = true;
+            continue;
+          }
           (void)hub.SendInput(in.data());  // no sink (nothing running): the bytes are dropped
         }
       }
@@ -51,6 +60,11 @@ class ConsoleService final : public v1::Console::Service {
     for (;;) {
       if (server_context->IsCancelled()) {
         result = grpc::Status(grpc::StatusCode::CANCELLED, "the client went away");
+        break;
+      }
+      if (input_refused) {
+        result = ToGrpc(absl::FailedPreconditionError(
+            absl::StrCat("console input refused: ", may_type.message())));
         break;
       }
       absl::StatusOr<devices::ConsoleChunk> chunk = reader->Read(absl::Milliseconds(200));

@@ -26,6 +26,13 @@ absl::Status InitContext(Context &context) {
     std::cerr << "galed: " << *interrupted
               << " job(s) left running by a previous daemon marked interrupted\n";
   }
+  absl::StatusOr<std::unique_ptr<farm::LeaseManager>> leases =
+      farm::LeaseManager::Create(context.store.get());
+  if (!leases.ok()) {
+    return leases.status();
+  }
+  context.leases = std::move(*leases);
+  context.leases->StartSweeper(absl::Seconds(1));
   jobs::JobManager::Options job_options;
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   job_options.limits.slots["build"] =
@@ -76,6 +83,9 @@ absl::Status InitContext(Context &context) {
 
 void StopContext(Context &context) {
   context.shutting_down = true;
+  if (context.leases != nullptr) {
+    context.leases->Shutdown();  // waiting Acquire calls end
+  }
   if (context.probe_monitor != nullptr) {
     context.probe_monitor->Stop();
   }
@@ -111,6 +121,7 @@ std::vector<std::unique_ptr<grpc::Service>> MakeServices(Context &context) {
   services.push_back(MakeShellService(context));
   services.push_back(MakeRttService(context));
   services.push_back(MakeLogsService(context));
+  services.push_back(MakeFarmService(context));
   return services;
 }
 

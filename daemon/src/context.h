@@ -15,6 +15,7 @@
 #include "gale/daemon/daemon.h"
 #include "gale/daemon/paths.h"
 #include "gale/devices/device_manager.h"
+#include "gale/farm/lease_manager.h"
 #include "gale/jobs/job_manager.h"
 #include "gale/probes/monitor.h"
 #include "gale/store/store.h"
@@ -37,6 +38,7 @@ struct Context {
   std::unique_ptr<jobs::JobManager> jobs;
   std::unique_ptr<build::BuildDriver> builder;
   std::unique_ptr<devices::DeviceManager> devices;
+  std::unique_ptr<farm::LeaseManager> leases;  ///< Farm service; kept in the store
   probes::ScanOptions probe_scan;  ///< how probes are listed (tests may replace can_open)
   std::unique_ptr<ProbeEvents> probe_events;
   std::unique_ptr<probes::Monitor> probe_monitor;  ///< hot-plug for Devices.Watch

@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "device_util.h"
+#include "lease_guard.h"
 #include "gale/daemon/status.h"
 #include "gale/v1/devices.grpc.pb.h"
 #include "physical.h"
@@ -32,15 +33,21 @@ class DevicesService final : public v1::Devices::Service {
     for (v1::Device &device : *physical) {
       *reply->add_devices() = std::move(device);
     }
+    for (v1::Device &device : *reply->mutable_devices()) {
+      AddFarmFields(context_, &device);
+    }
     return grpc::Status::OK;
   }
 
-  grpc::Status Assign(grpc::ServerContext *, const v1::AssignDeviceRequest *request,
+  grpc::Status Assign(grpc::ServerContext *server_context, const v1::AssignDeviceRequest *request,
                       v1::Device *reply) override {
     const std::string &serial = request->serial();
     if (serial.empty()) {
       return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                           "no probe serial given; `gale devices` lists the attached probes");
+    }
+    if (absl::Status leased = CheckDeviceLease(context_, *server_context, serial); !leased.ok()) {
+      return ToGrpc(leased);
     }
     if (request->board().empty()) {
       return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
@@ -115,11 +122,18 @@ class DevicesService final : public v1::Devices::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status Unassign(grpc::ServerContext *, const v1::UnassignDeviceRequest *request,
-                        v1::Device *reply) override {
+  grpc::Status Unassign(grpc::ServerContext *server_context,
+                        const v1::UnassignDeviceRequest *request, v1::Device *reply) override {
     if (request->id().empty()) {
       return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                           "no device given (NAME or SERIAL); `gale devices` lists them");
+    }
+    if (absl::StatusOr<store::Device> bound = context_.store->GetDevice(request->id());
+        bound.ok()) {
+      if (absl::Status leased = CheckDeviceLease(context_, *server_context, bound->id);
+          !leased.ok()) {
+        return ToGrpc(leased);
+      }
     }
     absl::StatusOr<store::Device> gone = context_.store->UnbindDevice(request->id());
     if (!gone.ok()) {
@@ -141,6 +155,7 @@ class DevicesService final : public v1::Devices::Service {
           if (device.id() == request->id() || device.serial() == request->id() ||
               (!device.name().empty() && device.name() == request->id())) {
             *reply = device;
+            AddFarmFields(context_, reply);
             return grpc::Status::OK;
           }
         }
@@ -152,6 +167,7 @@ class DevicesService final : public v1::Devices::Service {
       return ToGrpc(device.status());
     }
     DeviceToProto((*device)->Info(), reply);
+    AddFarmFields(context_, reply);
     return grpc::Status::OK;
   }
 
@@ -193,7 +209,7 @@ class DevicesService final : public v1::Devices::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status Delete(grpc::ServerContext *, const v1::DeleteDeviceRequest *request,
+  grpc::Status Delete(grpc::ServerContext *server_context, const v1::DeleteDeviceRequest *request,
                       v1::DeleteDeviceResponse *) override {
     if (!request->id().empty() && !context_.devices->Get(request->id()).ok()) {
       if (absl::StatusOr<std::vector<v1::Device>> physical = ListPhysical(context_);
@@ -216,6 +232,9 @@ class DevicesService final : public v1::Devices::Service {
       return ToGrpc(device.status());
     }
     std::string id = (*device)->id();
+    if (absl::Status leased = CheckDeviceLease(context_, *server_context, id); !leased.ok()) {
+      return ToGrpc(leased);
+    }
     context_.gdb_proxies->Remove(id);
     if (absl::Status s = context_.devices->Delete(id); !s.ok()) {
       return ToGrpc(s);
@@ -292,17 +311,19 @@ class DevicesService final : public v1::Devices::Service {
     return result;
   }
 
-  grpc::Status Reset(grpc::ServerContext *, const v1::DeviceRequest *request,
+  grpc::Status Reset(grpc::ServerContext *server_context, const v1::DeviceRequest *request,
                      v1::Device *reply) override {
-    return Act(request->id(), reply, [](devices::Device &d) { return d.Reset(false); });
+    return Act(*server_context, request->id(), reply,
+               [](devices::Device &d) { return d.Reset(false); });
   }
-  grpc::Status Halt(grpc::ServerContext *, const v1::DeviceRequest *request,
+  grpc::Status Halt(grpc::ServerContext *server_context, const v1::DeviceRequest *request,
                     v1::Device *reply) override {
-    return Act(request->id(), reply, [](devices::Device &d) { return d.Halt(); });
+    return Act(*server_context, request->id(), reply, [](devices::Device &d) { return d.Halt(); });
   }
-  grpc::Status Resume(grpc::ServerContext *, const v1::DeviceRequest *request,
+  grpc::Status Resume(grpc::ServerContext *server_context, const v1::DeviceRequest *request,
                       v1::Device *reply) override {
-    return Act(request->id(), reply, [](devices::Device &d) { return d.Resume(); });
+    return Act(*server_context, request->id(), reply,
+               [](devices::Device &d) { return d.Resume(); });
   }
 
   grpc::Status ReadMemory(grpc::ServerContext *, const v1::ReadMemoryRequest *request,
@@ -326,7 +347,8 @@ class DevicesService final : public v1::Devices::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status WriteMemory(grpc::ServerContext *, const v1::WriteMemoryRequest *request,
+  grpc::Status WriteMemory(grpc::ServerContext *server_context,
+                           const v1::WriteMemoryRequest *request,
                            v1::WriteMemoryResponse *) override {
     if (request->data().size() > kMaxMemoryAccess) {
       return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
@@ -337,17 +359,25 @@ class DevicesService final : public v1::Devices::Service {
     if (!device.ok()) {
       return ToGrpc(device.status());
     }
+    if (absl::Status leased = CheckDeviceLease(context_, *server_context, (*device)->id());
+        !leased.ok()) {
+      return ToGrpc(leased);
+    }
     const auto *bytes = reinterpret_cast<const uint8_t *>(request->data().data());
     return ToGrpc((*device)->WriteMemory(request->address(),
                                          std::span<const uint8_t>(bytes, request->data().size())));
   }
 
-  grpc::Status Debug(grpc::ServerContext *, const v1::DeviceRequest *request,
+  grpc::Status Debug(grpc::ServerContext *server_context, const v1::DeviceRequest *request,
                      v1::DebugServer *reply) override {
     absl::StatusOr<std::shared_ptr<devices::Device>> device =
         ResolveDevice(context_, request->id());
     if (!device.ok()) {
       return ToGrpc(device.status());
+    }
+    if (absl::Status leased = CheckDeviceLease(context_, *server_context, (*device)->id());
+        !leased.ok()) {
+      return ToGrpc(leased);
     }
     devices::DeviceInfo info = (*device)->Info();
     if (info.gdb_address.empty()) {
@@ -389,10 +419,15 @@ class DevicesService final : public v1::Devices::Service {
   }
 
   template <typename Fn>
-  grpc::Status Act(const std::string &id, v1::Device *reply, Fn fn) {
+  grpc::Status Act(const grpc::ServerContext &server_context, const std::string &id,
+                   v1::Device *reply, Fn fn) {
     absl::StatusOr<std::shared_ptr<devices::Device>> device = ResolveDevice(context_, id);
     if (!device.ok()) {
       return ToGrpc(device.status());
+    }
+    if (absl::Status leased = CheckDeviceLease(context_, server_context, (*device)->id());
+        !leased.ok()) {
+      return ToGrpc(leased);
     }
     if (absl::Status s = fn(**device); !s.ok()) {
       return ToGrpc(s);

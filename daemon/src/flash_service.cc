@@ -10,6 +10,7 @@
 #include "gale/runners/openocd_errors.h"
 #include "gale/v1/flash.grpc.pb.h"
 #include "job_stream.h"
+#include "lease_guard.h"
 #include "physical.h"
 #include "run_job.h"
 #include "services.h"
@@ -51,6 +52,9 @@ class FlashService final : public v1::Flash::Service {
       return ToGrpc(device.status());
     }
     devices::DeviceInfo info = (*device)->Info();
+    if (absl::Status leased = CheckDeviceLease(context_, *server_context, info.id); !leased.ok()) {
+      return ToGrpc(leased);
+    }
     const bool physical = info.kind == devices::DeviceKind::kPhysical;
     std::string label = info.id;
     if (physical && !info.name.empty() && info.name != info.id) {

@@ -1,6 +1,7 @@
 // Rtt: a device's RTT up-channels streamed to any number of clients, down-channels written.
 #include "absl/strings/str_cat.h"
 #include "device_util.h"
+#include "lease_guard.h"
 #include "gale/daemon/status.h"
 #include "gale/v1/rtt.grpc.pb.h"
 #include "rtt_monitor.h"
@@ -64,12 +65,16 @@ class RttService final : public v1::Rtt::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status Write(grpc::ServerContext *, const v1::RttWriteRequest *request,
+  grpc::Status Write(grpc::ServerContext *server_context, const v1::RttWriteRequest *request,
                      v1::RttWriteResponse *reply) override {
     absl::StatusOr<std::shared_ptr<devices::Device>> device =
         ResolveDevice(context_, request->device_id());
     if (!device.ok()) {
       return ToGrpc(device.status());
+    }
+    if (absl::Status leased = CheckDeviceLease(context_, *server_context, (*device)->id());
+        !leased.ok()) {
+      return ToGrpc(leased);
     }
     absl::StatusOr<size_t> written =
         context_.rtt->Get(*device)->Write(request->channel(), request->data());

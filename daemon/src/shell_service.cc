@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "device_util.h"
+#include "lease_guard.h"
 #include "gale/daemon/status.h"
 #include "gale/v1/shell.grpc.pb.h"
 #include "services.h"
@@ -88,6 +89,9 @@ class ShellService final : public v1::Shell::Service {
       return ToGrpc(device.status());
     }
     std::string id = (*device)->id();
+    if (absl::Status leased = CheckDeviceLease(context_, *server_context, id); !leased.ok()) {
+      return ToGrpc(leased);
+    }
     // One writer of a device's input per backend.
     std::lock_guard<std::mutex> owner(InputLock(id + (rtt ? "/rtt" : "/uart")));
     devices::ConsoleHub &hub = Hub(*device, rtt);
@@ -154,11 +158,15 @@ class ShellService final : public v1::Shell::Service {
     std::string id = (*device)->id();
     devices::ConsoleHub &hub = Hub(*device, rtt);
     std::unique_lock<std::mutex> owner(InputLock(id + (rtt ? "/rtt" : "/uart")), std::defer_lock);
-    bool owns = !first.open().read_only() && owner.try_lock();
+    // A leased device's input belongs to its lease's holder; others may watch.
+    const absl::Status leased = CheckDeviceLease(context_, *server_context, id);
+    bool owns = !first.open().read_only() && leased.ok() && owner.try_lock();
     v1::ShellOutput hello;
     hello.set_input_owner(owns);
     hello.set_status(owns ? "this session owns the shell's input"
-                          : "read-only: another session owns the shell's input");
+                     : !leased.ok() && !first.open().read_only()
+                         ? absl::StrCat("read-only: ", leased.message())
+                         : "read-only: another session owns the shell's input");
     stream->Write(hello);
     std::unique_ptr<devices::ConsoleReader> reader = hub.Attach(/*replay=*/false);
     std::atomic<bool> input_done{false};

@@ -152,6 +152,21 @@ CREATE INDEX logs_by_time ON logs (time_us);
 ALTER TABLE devices ADD COLUMN tty TEXT NOT NULL DEFAULT '';
 CREATE UNIQUE INDEX devices_by_serial ON devices (serial) WHERE serial <> '';
 )sql",
+    // 4: leases (issue 10, Farm service): a token giving one holder a set of devices until
+    // expires_us. Device tags already live in devices.tags (migration 1).
+    R"sql(
+CREATE TABLE leases (
+  token TEXT PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  holder TEXT NOT NULL,
+  devices TEXT NOT NULL DEFAULT '[]',
+  acquired_us INTEGER NOT NULL,
+  expires_us INTEGER NOT NULL,
+  duration_ms INTEGER NOT NULL DEFAULT 0,
+  note TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+CREATE INDEX leases_by_expiry ON leases (expires_us);
+)sql",
 };
 
 }  // namespace gale::store

@@ -869,6 +869,29 @@ absl::StatusOr<Device> Store::AddDeviceTags(std::string_view id,
   return device;
 }
 
+absl::StatusOr<Device> Store::SetDeviceTags(std::string_view id,
+                                            const std::vector<std::string> &tags) {
+  std::lock_guard lock(impl_->mu);
+  sqlite::Db &db = *impl_->db;
+  {
+    GALE_STORE_ASSIGN_OR_RETURN(sqlite::Query update,
+                                db.Prepare("UPDATE devices SET tags = ?2 WHERE id = ?1"));
+    update.Bind(1, id).Bind(2, EncodeTags(tags));
+    GALE_STORE_RETURN_IF_ERROR(update.Run());
+  }
+  if (db.Changes() == 0) {
+    return absl::NotFoundError(Cat("no device ", id, "; `gale devices` lists them"));
+  }
+  GALE_STORE_ASSIGN_OR_RETURN(
+      sqlite::Query query, db.Prepare(Cat("SELECT ", kDeviceColumns, " FROM devices WHERE id = ?1")));
+  query.Bind(1, id);
+  GALE_STORE_ASSIGN_OR_RETURN(bool row, query.Step());
+  if (!row) {
+    return absl::NotFoundError(Cat("no device ", id));
+  }
+  return ReadDevice(query);
+}
+
 absl::Status Store::DeleteDevice(std::string_view id) {
   std::lock_guard lock(impl_->mu);
   GALE_STORE_ASSIGN_OR_RETURN(sqlite::Query remove,
@@ -879,6 +902,93 @@ absl::Status Store::DeleteDevice(std::string_view id) {
     return absl::NotFoundError(Cat("no device ", id));
   }
   return absl::OkStatus();
+}
+
+// --- Leases -------------------------------------------------------------------------------------
+
+absl::Status Store::PutLease(const LeaseRecord &lease) {
+  if (lease.token.empty() || lease.id.empty()) {
+    return absl::InvalidArgumentError("a lease needs a token and an id");
+  }
+  nlohmann::json devices = nlohmann::json::array();
+  for (const std::string &device : lease.devices) {
+    devices.push_back(device);
+  }
+  std::lock_guard lock(impl_->mu);
+  GALE_STORE_ASSIGN_OR_RETURN(
+      sqlite::Query put,
+      impl_->db->Prepare("INSERT INTO leases (token, id, holder, devices, acquired_us, expires_us, "
+                         "duration_ms, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+                         "ON CONFLICT (token) DO UPDATE SET id = ?2, holder = ?3, devices = ?4, "
+                         "acquired_us = ?5, expires_us = ?6, duration_ms = ?7, note = ?8"));
+  put.Bind(1, lease.token)
+      .Bind(2, lease.id)
+      .Bind(3, lease.holder)
+      .Bind(4, devices.dump())
+      .Bind(5, lease.acquired_us)
+      .Bind(6, lease.expires_us)
+      .Bind(7, lease.duration_ms)
+      .Bind(8, lease.note);
+  absl::Status status = put.Run();
+  if (!status.ok() && sqlite::IsUnique(put.rc())) {
+    return absl::AlreadyExistsError(Cat("another lease has the id ", lease.id));
+  }
+  return status;
+}
+
+absl::Status Store::DeleteLease(std::string_view token) {
+  std::lock_guard lock(impl_->mu);
+  GALE_STORE_ASSIGN_OR_RETURN(sqlite::Query remove,
+                              impl_->db->Prepare("DELETE FROM leases WHERE token = ?1"));
+  remove.Bind(1, token);
+  GALE_STORE_RETURN_IF_ERROR(remove.Run());
+  if (impl_->db->Changes() == 0) {
+    return absl::NotFoundError("no lease with that token");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int> Store::DeleteExpiredLeases(int64_t now_us) {
+  std::lock_guard lock(impl_->mu);
+  GALE_STORE_ASSIGN_OR_RETURN(sqlite::Query remove,
+                              impl_->db->Prepare("DELETE FROM leases WHERE expires_us <= ?1"));
+  remove.Bind(1, now_us);
+  GALE_STORE_RETURN_IF_ERROR(remove.Run());
+  return static_cast<int>(impl_->db->Changes());
+}
+
+absl::StatusOr<std::vector<LeaseRecord>> Store::ListLeases() {
+  std::lock_guard lock(impl_->mu);
+  GALE_STORE_ASSIGN_OR_RETURN(
+      sqlite::Query query,
+      impl_->db->Prepare("SELECT token, id, holder, devices, acquired_us, expires_us, duration_ms, "
+                         "note FROM leases ORDER BY acquired_us, id"));
+  std::vector<LeaseRecord> leases;
+  while (true) {
+    GALE_STORE_ASSIGN_OR_RETURN(bool row, query.Step());
+    if (!row) {
+      break;
+    }
+    LeaseRecord lease;
+    lease.token = query.Text(0);
+    lease.id = query.Text(1);
+    lease.holder = query.Text(2);
+    nlohmann::json devices =
+        nlohmann::json::parse(query.Text(3), nullptr, /*allow_exceptions=*/false);
+    if (devices.is_array()) {
+      for (const auto &device : devices) {
+        if (device.is_string()) {
+          lease.devices.push_back(device.get<std::string>());
+        }
+      }
+    }
+    lease.acquired_us = query.Int64(4);
+    lease.expires_us = query.Int64(5);
+    lease.duration_ms = query.Int64(6);
+    lease.note = query.Text(7);
+    leases.push_back(std::move(lease));
+  }
+  return leases;
 }
 
 // --- Physical devices ---------------------------------------------------------------------------

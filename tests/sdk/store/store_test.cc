@@ -607,6 +607,45 @@ TEST_F(StoreTest, PhysicalDevicesAreBoundRenamedAndUnbound) {
   EXPECT_EQ(store_->UnbindDevice("left").status().code(), absl::StatusCode::kNotFound);
 }
 
+TEST_F(StoreTest, LeasesArePutReplacedListedExpiredAndKeptAcrossReopen) {
+  LeaseRecord lease{.token = "tok-1", .id = "l-1", .holder = "ci", .devices = {"b", "a"},
+                    .acquired_us = 10, .expires_us = 1000, .duration_ms = 1, .note = "job 7"};
+  ASSERT_TRUE(store_->PutLease(lease).ok());
+  LeaseRecord other{.token = "tok-2", .id = "l-2", .holder = "me", .devices = {"c"},
+                    .acquired_us = 20, .expires_us = 50};
+  ASSERT_TRUE(store_->PutLease(other).ok());
+  LeaseRecord clash = other;
+  clash.token = "tok-3";
+  EXPECT_EQ(store_->PutLease(clash).code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(store_->PutLease(LeaseRecord{}).code(), absl::StatusCode::kInvalidArgument);
+  lease.expires_us = 2000;  // a renewal replaces the row
+  ASSERT_TRUE(store_->PutLease(lease).ok());
+  absl::StatusOr<int> expired = store_->DeleteExpiredLeases(50);
+  ASSERT_TRUE(expired.ok()) << expired.status();
+  EXPECT_EQ(*expired, 1);
+  store_.reset();
+  store_ = OpenOrDie(path_);
+  absl::StatusOr<std::vector<LeaseRecord>> leases = store_->ListLeases();
+  ASSERT_TRUE(leases.ok()) << leases.status();
+  ASSERT_EQ(leases->size(), 1u);
+  EXPECT_EQ((*leases)[0].token, "tok-1");
+  EXPECT_EQ((*leases)[0].holder, "ci");
+  EXPECT_EQ((*leases)[0].devices, (std::vector<std::string>{"b", "a"}));
+  EXPECT_EQ((*leases)[0].expires_us, 2000);
+  EXPECT_EQ((*leases)[0].note, "job 7");
+  EXPECT_TRUE(store_->DeleteLease("tok-1").ok());
+  EXPECT_EQ(store_->DeleteLease("tok-1").code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(StoreTest, SetDeviceTagsReplacesThem) {
+  ASSERT_TRUE(store_->BindPhysicalDevice("0669FF01", "nucleo_f401re", "bench-1").ok());
+  ASSERT_TRUE(store_->AddDeviceTags("0669FF01", {"old"}).ok());
+  absl::StatusOr<Device> device = store_->SetDeviceTags("0669FF01", {"rack-2", "usb3", "rack-2"});
+  ASSERT_TRUE(device.ok()) << device.status();
+  EXPECT_EQ(device->tags, (std::vector<std::string>{"rack-2", "usb3"}));
+  EXPECT_EQ(store_->SetDeviceTags("nope", {"x"}).status().code(), absl::StatusCode::kNotFound);
+}
+
 TEST(StoreOpenTest, SchemaTwoDevicesGainAnEmptyTty) {
   TempDir dir;
   std::string path = dir.File("state.db");
@@ -621,7 +660,7 @@ TEST(StoreOpenTest, SchemaTwoDevicesGainAnEmptyTty) {
   ASSERT_EQ(RawQuery(path, "PRAGMA user_version"), "2");
   std::unique_ptr<Store> store = OpenOrDie(path);
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(RawQuery(path, "PRAGMA user_version"), "3");
+  EXPECT_EQ(RawQuery(path, "PRAGMA user_version"), std::to_string(kSchemaVersion));
   absl::StatusOr<Device> device = store->GetDevice("old-bench");
   ASSERT_TRUE(device.ok()) << device.status();
   EXPECT_EQ(device->serial, "0669FF09");

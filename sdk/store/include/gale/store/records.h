@@ -205,6 +205,18 @@ struct LogFilter {
   bool newest = false;  ///< the `limit` newest matches (still returned oldest first)
 };
 
+/// A lease of devices (gale.v1.Lease) as stored.
+struct LeaseRecord {
+  std::string token;  ///< secret, unique
+  std::string id;     ///< public, unique
+  std::string holder;
+  std::vector<std::string> devices;  ///< device ids, in the order leased
+  int64_t acquired_us = 0;
+  int64_t expires_us = 0;
+  int64_t duration_ms = 0;  ///< what Renew extends by when not told
+  std::string note;
+};
+
 }  // namespace gale::store
 
 #endif  // GALE_STORE_RECORDS_H_

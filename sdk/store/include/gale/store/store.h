@@ -30,7 +30,7 @@ struct StoreOpener;
 }  // namespace internal
 
 /// The schema version this build of Gale writes (PRAGMA user_version).
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 class Store {
  public:
@@ -120,8 +120,23 @@ class Store {
   absl::Status TouchDevice(std::string_view id, int64_t last_seen_us = 0);
   /// Adds tags (keeping the existing ones). @retval NotFound
   absl::StatusOr<Device> AddDeviceTags(std::string_view id, const std::vector<std::string> &tags);
+  /// Replaces a device's tags (stored sorted, without duplicates or empty ones).
+  /// @retval NotFound no device `id`.
+  absl::StatusOr<Device> SetDeviceTags(std::string_view id, const std::vector<std::string> &tags);
   /// @retval NotFound
   absl::Status DeleteDevice(std::string_view id);
+
+  // --- Leases (Farm service) ----------------------------------------------------------------
+
+  /// Inserts `lease`, or replaces the lease with its token.
+  /// @retval InvalidArgument empty token or id. @retval AlreadyExists another token has its id.
+  absl::Status PutLease(const LeaseRecord &lease);
+  /// @retval NotFound no lease with that token.
+  absl::Status DeleteLease(std::string_view token);
+  /// Deletes leases with expires_us <= now_us. @returns how many.
+  absl::StatusOr<int> DeleteExpiredLeases(int64_t now_us);
+  /// Every stored lease (expired ones included until deleted), by acquired_us.
+  absl::StatusOr<std::vector<LeaseRecord>> ListLeases();
 
   // --- Physical devices (probe serial bound to a board) -------------------------------------
 

@@ -1,0 +1,25 @@
+// The one check every state-changing call on a device makes: a leased device may only be changed
+// by a call carrying its lease's token (`gale-lease` metadata). Leases bind everyone, the local
+// admin on the unix socket included; read-only use (listing, watching, output) is not checked.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "context.h"
+#include "gale/v1/devices.pb.h"
+
+namespace gale::daemon {
+
+/// OK when `device_id` (a device's id, not its name) is not leased or `server_context` carries
+/// its lease's token.
+/// @retval FailedPrecondition naming the device, the holder, the lease and its expiry.
+absl::Status CheckDeviceLease(Context &context, const grpc::ServerContext &server_context,
+                              const std::string &device_id);
+
+/// Fills a listed device's tags (from the store) and lease fields (holder, id, expiry).
+void AddFarmFields(Context &context, v1::Device *device);
+
+}  // namespace gale::daemon
