@@ -106,9 +106,12 @@ def test_emulator_flash_shell_console(client, shell_build):
 def test_flash_errors_name_the_input(client, tmp_path):
     with pytest.raises(gale.InvalidArgument):
         client.flash("emu-x")
-    with pytest.raises(gale.GaleError) as raised:
+    with pytest.raises(gale.NotFound) as raised:
         client.flash("no-such-device", str(tmp_path))
-    assert "no-such-device" in str(raised.value) or str(tmp_path) in str(raised.value)
+    assert "no-such-device" in str(raised.value)
+    with pytest.raises(gale.FailedPrecondition) as raised:
+        client.create_emulator("nrf52840dk")
+    assert "nrf52840dk" in str(raised.value)
 
 
 def test_jobs_record_the_flash(client, shell_build):
@@ -144,3 +147,29 @@ def test_leases_guard_a_device(client, shell_build):
         assert lease.id not in [l.id for l in client.leases()]
     finally:
         client.delete_device(dev.id)
+
+
+def test_lease_device_gives_the_emulator_back(client, shell_build):
+    before = {d.id for d in client.devices()}
+    with gale.lease_device(client, "qemu_cortex_m3", duration_s=60, note="lease_device test") as dev:
+        assert dev.device_id not in before and dev.created
+        dev.flash(shell_build)
+        assert dev.shell("demo ping").strip() == "pong"
+        assert "Shell sample on qemu_cortex_m3" in dev.console_read(10, until="pong")
+        if farm_served(client):
+            assert dev.lease is not None and dev.lease.devices == [dev.device_id]
+            with pytest.raises(gale.FailedPrecondition):
+                client.flash(dev.device_id, shell_build)  # not the holder's token
+        else:
+            assert dev.lease is None  # nothing to lease: never a made-up one
+    assert {d.id for d in client.devices()} == before
+    if farm_served(client):
+        assert not [l for l in client.leases() if l.note == "lease_device test"]
+
+
+def test_lease_device_on_hardware_needs_a_device_or_a_farm(client):
+    expected = gale.NotFound if farm_served(client) else gale.Unimplemented
+    with pytest.raises(expected) as raised:
+        with gale.lease_device(client, "nrf52840dk"):
+            pass
+    assert "nrf52840dk" in str(raised.value)
