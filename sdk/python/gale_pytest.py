@@ -34,6 +34,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="bearer token for a TCP listener (default: $GALE_TOKEN)")
     group.addoption("--gale-ca", metavar="FILE", default=None,
                     help="CA certificate (PEM) to trust for TLS (default: $GALE_CA)")
+    group.addoption("--gale-client-cert", metavar="FILE", default=None,
+                    help="client certificate (PEM) for mutual TLS, with --gale-client-key")
+    group.addoption("--gale-client-key", metavar="FILE", default=None,
+                    help="the key (PEM) of --gale-client-cert")
     group.addoption("--gale-lease-timeout", metavar="SECONDS", type=float, default=300.0,
                     help="how long to wait for a free device of the board (default 300)")
 
@@ -76,7 +80,9 @@ def gale_client(request: pytest.FixtureRequest):
     try:
         client = gale.Client(config.getoption("--gale-socket"),
                              token=config.getoption("--gale-token"),
-                             ca=config.getoption("--gale-ca"))
+                             ca=config.getoption("--gale-ca"),
+                             client_cert=config.getoption("--gale-client-cert"),
+                             client_key=config.getoption("--gale-client-key"))
     except gale.GaleError as error:
         raise pytest.UsageError(f"gale_pytest: {error}") from None
     try:

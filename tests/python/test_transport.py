@@ -34,7 +34,7 @@ def tls_files(tmp_path_factory):
     return key, cert
 
 
-def serve(tls_files=None):
+def serve(tls_files=None, client_ca=None):
     service = RecordingSdk()
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
     sdk_pb2_grpc.add_SdkServicer_to_server(service, server)
@@ -42,7 +42,10 @@ def serve(tls_files=None):
         port = server.add_insecure_port("127.0.0.1:0")
     else:
         key, cert = tls_files
-        credentials = grpc.ssl_server_credentials([(key.read_bytes(), cert.read_bytes())])
+        credentials = grpc.ssl_server_credentials(
+            [(key.read_bytes(), cert.read_bytes())],
+            root_certificates=client_ca.read_bytes() if client_ca else None,
+            require_client_auth=client_ca is not None)
         port = server.add_secure_port("127.0.0.1:0", credentials)
     server.start()
     return server, service, port
@@ -86,3 +89,29 @@ def test_plaintext_to_a_tls_listener_fails_as_unavailable(tls_files):
         assert f"127.0.0.1:{port}" in str(raised.value)
     finally:
         server.stop(None)
+
+
+def test_mutual_tls_needs_the_client_certificate(tls_files):
+    key, cert = tls_files  # self-signed: its own CA, for the server and the client alike
+    server, service, port = serve(tls_files, client_ca=cert)
+    try:
+        with gale.Client(f"tcp://127.0.0.1:{port}", ca=str(cert), client_cert=str(cert),
+                         client_key=str(key)) as client:
+            assert client.status().version == "test"
+        with gale.Client(f"tcp://127.0.0.1:{port}", ca=str(cert)) as client:
+            with pytest.raises(gale.Unavailable):
+                client.status(timeout_s=3)
+    finally:
+        server.stop(None)
+
+
+def test_bad_security_settings_are_refused_by_name(tls_files, tmp_path):
+    key, cert = tls_files
+    with pytest.raises(gale.InvalidArgument, match="both client_cert and client_key"):
+        gale.Client("tcp://127.0.0.1:1", client_cert=str(cert))
+    not_pem = tmp_path / "ca.txt"
+    not_pem.write_text("hello")
+    with pytest.raises(gale.InvalidArgument, match="ca.txt is not a PEM file"):
+        gale.Client("tcp://127.0.0.1:1", ca=str(not_pem))
+    with pytest.raises(gale.InvalidArgument, match="visible ASCII"):
+        gale.Client("tcp://127.0.0.1:1", token="two words")

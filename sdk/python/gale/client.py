@@ -45,6 +45,17 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _read_pem(path: str, what: str, hint: str) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as error:
+        raise errors.InvalidArgument(f"{what} {path}: {error.strerror}; give {hint} (PEM)") from None
+    if b"-----BEGIN" not in data:
+        raise errors.InvalidArgument(f"{what} {path} is not a PEM file; give {hint}")
+    return data
+
+
 class _RequestQueue:
     """The client half of a bidirectional stream: messages put here are sent in order."""
 
@@ -214,15 +225,20 @@ class Client:
     else the user's default socket (the gale CLI's rule). ``token``: the bearer token for a TCP
     listener (default $GALE_TOKEN). ``ca``: a PEM file to trust for TLS (default $GALE_CA);
     TCP uses TLS when a CA is given, when ``tls`` is True, or when the host is not loopback.
+    ``client_cert``/``client_key``: PEM files of a client certificate for mutual TLS.
     ``lease``: a lease token sent with every call (default $GALE_LEASE).
     """
 
     def __init__(self, address: Optional[str] = None, *, token: Optional[str] = None,
                  ca: Optional[str] = None, tls: Optional[bool] = None,
+                 client_cert: Optional[str] = None, client_key: Optional[str] = None,
                  lease: Optional[str] = None, timeout_s: float = DEFAULT_TIMEOUT_S,
                  _channel: Optional[grpc.Channel] = None) -> None:
         self.address = resolve_socket_address(address)
         self.token = token if token is not None else os.environ.get("GALE_TOKEN", "")
+        if any(not 0x21 <= ord(c) <= 0x7e for c in self.token):
+            raise errors.InvalidArgument("the token (token= or GALE_TOKEN) has a space or a "
+                                         "character other than visible ASCII")
         self.lease_token = lease if lease is not None else os.environ.get("GALE_LEASE", "")
         self.timeout_s = timeout_s
         self._owns_channel = _channel is None
@@ -230,13 +246,16 @@ class Client:
             self.channel = _channel
             return
         ca = ca if ca is not None else os.environ.get("GALE_CA", "")
-        self.channel = self._open_channel(ca, tls)
+        if bool(client_cert) != bool(client_key):
+            raise errors.InvalidArgument("a client certificate needs both client_cert and "
+                                         "client_key (PEM files)")
+        self.channel = self._open_channel(ca, tls, client_cert or "", client_key or "")
 
-    def _open_channel(self, ca: str, tls: Optional[bool]) -> grpc.Channel:
+    def _open_channel(self, ca: str, tls: Optional[bool], cert: str, key: str) -> grpc.Channel:
         options = [("grpc.initial_reconnect_backoff_ms", 100),
                    ("grpc.max_reconnect_backoff_ms", 1000)]
         if self.address.startswith("unix:"):
-            if ca or tls:
+            if ca or tls or cert:
                 raise errors.InvalidArgument(
                     f"{self.address}: a unix socket takes no TLS (it is guarded by its file "
                     "permissions); give a tcp://HOST:PORT address to use TLS")
@@ -247,20 +266,18 @@ class Client:
                 f"{self.address}: not a galed address; use unix:/path/to/galed.sock or "
                 "tcp://HOST:PORT")
         target = parts.netloc
-        use_tls = tls if tls is not None else (bool(ca) or not _is_loopback(parts.hostname))
+        use_tls = tls if tls is not None else (bool(ca) or bool(cert) or
+                                               not _is_loopback(parts.hostname))
         if not use_tls:
             return grpc.insecure_channel(target, options=options)
-        root = None
-        if ca:
-            try:
-                with open(ca, "rb") as f:
-                    root = f.read()
-            except OSError as error:
-                raise errors.InvalidArgument(
-                    f"CA file {ca}: {error.strerror}; give the PEM certificate that signed "
-                    "galed's --tls-cert") from None
-        return grpc.secure_channel(target, grpc.ssl_channel_credentials(root_certificates=root),
-                                   options=options)
+        credentials = grpc.ssl_channel_credentials(
+            root_certificates=_read_pem(ca, "CA file", "the certificate that signed galed's "
+                                        "--tls-cert") if ca else None,
+            private_key=_read_pem(key, "client key", "the key of the client certificate")
+            if key else None,
+            certificate_chain=_read_pem(cert, "client certificate", "a certificate signed by "
+                                        "galed's --client-ca") if cert else None)
+        return grpc.secure_channel(target, credentials, options=options)
 
     # -- plumbing ----------------------------------------------------------------------------
 
