@@ -117,6 +117,7 @@ def lease_device(client: Client, board: str, *, wait_s: float = 0, duration_s: f
     emulated = bool(info.emulator)
     lease: Optional[Lease] = None
     created = ""
+    farm = True
     try:
         lease = client.acquire(board=board, count=1, duration_s=duration_s,
                                wait_s=0 if emulated else wait_s, note=note)
@@ -126,18 +127,34 @@ def lease_device(client: Client, board: str, *, wait_s: float = 0, duration_s: f
                 f"cannot lease a {board}: galed at {client.address} has no Farm service "
                 f"({error.details}); without leases only emulated boards can be used",
                 details=error.details) from None
+        farm = False
     except (errors.ResourceExhausted, errors.NotFound):
         if not emulated:
             raise
-    if lease is None:
+    taken: list[str] = []  # new emulators that another lease already covered
+    while lease is None:
         created = client.create_emulator(board).id
+        if not farm:
+            break  # nothing to lease: the emulator is ours alone, nobody else was told of it
         try:
             lease = client.acquire(devices=[created], duration_s=duration_s, note=note)
-        except errors.Unimplemented:
-            lease = None  # no Farm: the emulator is ours alone, nobody else was told of it
+        except errors.ResourceExhausted as error:
+            # A lease kept over a daemon restart may name an emulator id the new daemon hands
+            # out again; that device is not ours to use. Try a fresh one a few times.
+            taken.append(created)
+            created = ""
+            if len(taken) >= 4:
+                for device_id in taken:
+                    _quietly(client.delete_device, device_id)
+                raise errors.ResourceExhausted(
+                    f"cannot lease a new emulated {board}: other leases already hold "
+                    f"{', '.join(taken)} ({error.details}); see `gale lease list`",
+                    details=error.details) from None
         except BaseException:
             _quietly(client.delete_device, created)
             raise
+    for device_id in taken:
+        _quietly(client.delete_device, device_id)
     if lease is not None:
         device_id = lease.devices[0] if lease.devices else created
         lease.keep_alive(max(duration_s / 3, 1.0))
