@@ -152,11 +152,11 @@ struct LeaseOptions {
   std::vector<std::string> devices;  // acquire: by id or name
   std::string board;
   std::vector<std::string> tags;
-  int count = 0;          // 0: 1 (or the number of --device)
-  std::string duration;   // --for: 300s, 5m, 1h (acquire, renew)
-  std::string wait;       // --wait
+  int count = 0;         // 0: 1 (or the number of --device)
+  std::string duration;  // --for: 300s, 5m, 1h (acquire, renew)
+  std::string wait;      // --wait
   std::string note;
-  std::string token;      // renew, release: default $GALE_LEASE / --lease
+  std::string token;  // renew, release: default $GALE_LEASE / --lease
 };
 
 struct ConfigOptions {

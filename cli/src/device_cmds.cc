@@ -225,8 +225,7 @@ absl::StatusOr<std::vector<std::string>> DevicesOfBoard(Context &ctx, const std:
   const grpc::Status status =
       stub->ListDevices(context.get(), gale::v1::ListDevicesRequest(), &response);
   if (!status.ok()) {
-    return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                        StatusText(status));
+    return absl::Status(static_cast<absl::StatusCode>(status.error_code()), StatusText(status));
   }
   std::vector<std::string> ids;
   for (const gale::v1::Device &device : response.devices()) {
@@ -235,8 +234,8 @@ absl::StatusOr<std::vector<std::string>> DevicesOfBoard(Context &ctx, const std:
     }
   }
   if (ids.empty()) {
-    return absl::NotFoundError(absl::StrCat("no device of board ", board,
-                                            " is there; `gale devices` lists them"));
+    return absl::NotFoundError(
+        absl::StrCat("no device of board ", board, " is there; `gale devices` lists them"));
   }
   return ids;
 }
@@ -323,8 +322,8 @@ int RunBatchFlash(Context &ctx, const gale::v1::FlashRequest &base) {
         result.error = StatusText(status);
       }
       if (!ctx.global().json) {
-        say(ids[i], result.state == "succeeded" ? "done" : absl::StrCat(result.state, ": ",
-                                                                         result.error));
+        say(ids[i],
+            result.state == "succeeded" ? "done" : absl::StrCat(result.state, ": ", result.error));
       }
     });
   }

@@ -14,7 +14,9 @@ namespace {
 
 // The lease a renew/release means: the TOKEN argument, else --lease, else $GALE_LEASE (both of
 // which main() already folded into the client's lease metadata, which the daemon reads too).
-std::string TokenArgument(const Context &ctx) { return ctx.inv.lease.token; }
+std::string TokenArgument(const Context &ctx) {
+  return ctx.inv.lease.token;
+}
 
 void PrintLeaseLine(Context &ctx, const gale::v1::Lease &lease, std::string_view verb) {
   ctx.err << verb << " lease " << lease.id() << ": " << absl::StrJoin(lease.devices(), ", ")

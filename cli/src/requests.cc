@@ -118,6 +118,9 @@ gale::v1::RunTestsRequest MakeRunTestsRequest(const TestOptions &options, const 
   for (const std::string &board : options.boards) {
     request.add_boards(board);
   }
+  for (const std::string &device : options.devices) {
+    request.add_devices(device);
+  }
   for (const std::string &tag : options.tags) {
     request.add_tags(tag);
   }

@@ -5,9 +5,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "device_util.h"
-#include "lease_guard.h"
 #include "gale/daemon/status.h"
 #include "gale/v1/console.grpc.pb.h"
+#include "lease_guard.h"
 #include "services.h"
 
 namespace gale::daemon {

@@ -6,9 +6,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "device_util.h"
-#include "lease_guard.h"
 #include "gale/daemon/status.h"
 #include "gale/v1/devices.grpc.pb.h"
+#include "lease_guard.h"
 #include "physical.h"
 #include "services.h"
 

@@ -43,8 +43,8 @@ class FarmService final : public v1::Farm::Service {
  public:
   explicit FarmService(Context &context) : context_(context) {}
 
-  grpc::Status Acquire(grpc::ServerContext *server_context,
-                       const v1::AcquireLeaseRequest *request, v1::Lease *reply) override {
+  grpc::Status Acquire(grpc::ServerContext *server_context, const v1::AcquireLeaseRequest *request,
+                       v1::Lease *reply) override {
     farm::AcquireRequest acquire;
     acquire.selector.devices.assign(request->selector().devices().begin(),
                                     request->selector().devices().end());
@@ -166,10 +166,8 @@ class FarmService final : public v1::Farm::Service {
         stored.ok()) {
       for (store::Device &device : *stored) {
         if (device.kind == store::DeviceKind::kPhysical) {
-          out.push_back(farm::Candidate{.id = device.id,
-                                        .name = device.name,
-                                        .board = device.board,
-                                        .tags = device.tags});
+          out.push_back(farm::Candidate{
+              .id = device.id, .name = device.name, .board = device.board, .tags = device.tags});
         } else {
           tags[device.id] = std::move(device.tags);
         }

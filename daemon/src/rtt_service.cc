@@ -1,9 +1,9 @@
 // Rtt: a device's RTT up-channels streamed to any number of clients, down-channels written.
 #include "absl/strings/str_cat.h"
 #include "device_util.h"
-#include "lease_guard.h"
 #include "gale/daemon/status.h"
 #include "gale/v1/rtt.grpc.pb.h"
+#include "lease_guard.h"
 #include "rtt_monitor.h"
 #include "services.h"
 

@@ -1,17 +1,22 @@
 // Tests: discover testcase.yaml scenarios, build and run them on emulated boards in parallel,
 // stream case results, keep them, and write JUnit XML.
+#include <algorithm>
+#include <condition_variable>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "build_job.h"
+#include "device_util.h"
 #include "gale/daemon/status.h"
 #include "gale/testing/junit.h"
 #include "gale/testing/runner.h"
 #include "gale/testing/testcase.h"
 #include "gale/v1/tests.grpc.pb.h"
+#include "lease_guard.h"
 #include "run_job.h"
 #include "services.h"
 
@@ -90,13 +95,127 @@ void RunToProto(const store::TestRun &run, v1::TestRun *out) {
   }
 }
 
+// Devices a test run was given (`gale test --devices`): each runs one scenario at a time.
+class DevicePool {
+ public:
+  explicit DevicePool(std::vector<std::shared_ptr<devices::Device>> devices)
+      : free_(std::move(devices)) {}
+
+  /// A free device of `board`, waited for; nullptr once `stop` is requested.
+  std::shared_ptr<devices::Device> Take(const std::string &board, std::stop_token stop) {
+    std::unique_lock lock(mutex_);
+    while (!stop.stop_requested()) {
+      for (auto it = free_.begin(); it != free_.end(); ++it) {
+        if ((*it)->Info().board == board) {
+          std::shared_ptr<devices::Device> device = *it;
+          free_.erase(it);
+          return device;
+        }
+      }
+      given_back_.wait_for(lock, std::chrono::milliseconds(200));
+    }
+    return nullptr;
+  }
+  void Give(std::shared_ptr<devices::Device> device) {
+    {
+      std::lock_guard lock(mutex_);
+      free_.push_back(std::move(device));
+    }
+    given_back_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable given_back_;
+  std::vector<std::shared_ptr<devices::Device>> free_;
+};
+
 struct TestPlan {
   std::vector<testing::Instance> instances;
   std::vector<std::string> boards;
   std::string junit;
   std::string work_dir;
   unsigned parallel = 0;
+  std::shared_ptr<DevicePool> pool;  ///< set: run on these devices, not fresh emulators
+  size_t pool_size = 0;
 };
+
+// Runs `build_dir`'s image on a device of the pool: flash, then the console's lines until the
+// image exits (emulators) or ztest's final "PROJECT EXECUTION ..." line (boards that never exit).
+testing::RunOutcome RunOnDevice(Context &context, Events &events, DevicePool &pool,
+                                const boards::Board &board, const std::string &build_dir,
+                                const testing::LineFn &on_line, std::chrono::milliseconds timeout,
+                                std::stop_token stop) {
+  testing::RunOutcome outcome;
+  std::shared_ptr<devices::Device> device = pool.Take(board.name, stop);
+  if (device == nullptr) {
+    outcome.flash_error = "cancelled";
+    return outcome;
+  }
+  struct GiveBack {
+    DevicePool &pool;
+    std::shared_ptr<devices::Device> device;
+    ~GiveBack() { pool.Give(device); }
+  } give_back{pool, device};
+  // The device's slot, as a flash job takes it: no other job uses it meanwhile.
+  absl::StatusOr<jobs::ResourceLease> slot = events.ctx().Acquire("device:" + device->id());
+  if (!slot.ok()) {
+    outcome.flash_error = "cancelled";
+    return outcome;
+  }
+  std::unique_ptr<devices::ConsoleReader> reader = device->console().Attach(/*replay=*/false);
+  devices::FlashOptions options;
+  absl::StatusOr<devices::FlashResult> flashed =
+      device->Flash(devices::ImageInBuildDir(build_dir, board.emulator), options);
+  if (!flashed.ok()) {
+    outcome.flash_error = absl::StrCat(device->id(), ": ", flashed.status().message());
+    return outcome;
+  }
+  std::optional<int> verdict;  // from ztest's last line, for images that do not exit
+  LineSplitter lines([&](std::string_view line) {
+    on_line(line);
+    if (line.find("PROJECT EXECUTION SUCCESSFUL") != std::string_view::npos) {
+      verdict = 0;
+    } else if (line.find("PROJECT EXECUTION FAILED") != std::string_view::npos) {
+      verdict = 1;
+    }
+  });
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!stop.stop_requested()) {
+    if (std::chrono::steady_clock::now() >= deadline) {
+      outcome.timed_out = true;
+      break;
+    }
+    absl::StatusOr<devices::ConsoleChunk> chunk = reader->Read(absl::Milliseconds(100));
+    if (absl::IsDeadlineExceeded(chunk.status())) {
+      if (verdict.has_value() && board.emulator.empty()) {
+        break;  // a board that never exits: its verdict line ends the run
+      }
+      continue;
+    }
+    if (!chunk.ok() || chunk->closed) {
+      outcome.died_reason = absl::StrCat(device->id(), " went away");
+      break;
+    }
+    lines.Feed(chunk->data);
+    if (chunk->exited) {
+      lines.Flush();
+      outcome.exited = true;
+      outcome.exit_code = chunk->exit_code;
+      return outcome;
+    }
+    if (!chunk->stopped.empty()) {
+      outcome.died_reason = absl::StrCat(device->id(), ": ", chunk->stopped);
+      return outcome;
+    }
+  }
+  lines.Flush();
+  if (verdict.has_value() && !outcome.timed_out) {
+    outcome.exited = true;
+    outcome.exit_code = *verdict;
+  }
+  return outcome;
+}
 
 class TestsService final : public v1::Tests::Service {
  public:
@@ -116,14 +235,16 @@ class TestsService final : public v1::Tests::Service {
 
   grpc::Status Run(grpc::ServerContext *server_context, const v1::RunTestsRequest *request,
                    grpc::ServerWriter<v1::JobEvent> *writer) override {
-    absl::StatusOr<TestPlan> plan = Plan(*request);
+    absl::StatusOr<TestPlan> plan = Plan(*server_context, *request);
     if (!plan.ok()) {
       return ToGrpc(plan.status());
     }
     jobs::JobSpec spec;
     spec.kind = "test";
-    spec.summary = absl::StrCat("test ", plan->instances.size(), " scenario instance(s) on ",
-                                absl::StrJoin(plan->boards, ", "));
+    spec.summary =
+        absl::StrCat("test ", plan->instances.size(), " scenario instance(s) on ",
+                     absl::StrJoin(plan->boards, ", "),
+                     plan->pool != nullptr ? absl::StrCat(" (", plan->pool_size, " devices)") : "");
     spec.board = plan->boards.size() == 1 ? plan->boards.front() : "";
     Context &context = context_;
     return StreamJob(context_, server_context, writer, spec,
@@ -182,7 +303,8 @@ class TestsService final : public v1::Tests::Service {
     return scenarios;
   }
 
-  absl::StatusOr<TestPlan> Plan(const v1::RunTestsRequest &request) {
+  absl::StatusOr<TestPlan> Plan(const grpc::ServerContext &server_context,
+                                const v1::RunTestsRequest &request) {
     absl::StatusOr<std::vector<testing::Scenario>> scenarios = DiscoverChecked(request.paths());
     if (!scenarios.ok()) {
       return scenarios.status();
@@ -190,6 +312,40 @@ class TestsService final : public v1::Tests::Service {
     TestPlan plan;
     std::vector<testing::BoardInfo> boards;
     std::vector<std::string> names(request.boards().begin(), request.boards().end());
+    // On given devices: their boards (a -b must be one of them), their leases checked now.
+    std::vector<std::string> device_boards;
+    if (!request.devices().empty()) {
+      std::vector<std::shared_ptr<devices::Device>> pool;
+      for (const std::string &id : request.devices()) {
+        absl::StatusOr<std::shared_ptr<devices::Device>> device = ResolveDevice(context_, id);
+        if (!device.ok()) {
+          return device.status();
+        }
+        if (absl::Status leased = CheckDeviceLease(context_, server_context, (*device)->id());
+            !leased.ok()) {
+          return leased;
+        }
+        const std::string board = (*device)->Info().board;
+        if (std::find(device_boards.begin(), device_boards.end(), board) == device_boards.end()) {
+          device_boards.push_back(board);
+        }
+        if (std::find(pool.begin(), pool.end(), *device) == pool.end()) {
+          pool.push_back(*device);
+        }
+      }
+      for (const std::string &name : names) {
+        if (std::find(device_boards.begin(), device_boards.end(), name) == device_boards.end()) {
+          return absl::InvalidArgumentError(absl::StrCat("board ", name,
+                                                         " is none of the given devices' (",
+                                                         absl::StrJoin(device_boards, ", "), ")"));
+        }
+      }
+      if (names.empty()) {
+        names = device_boards;
+      }
+      plan.pool_size = pool.size();
+      plan.pool = std::make_shared<DevicePool>(std::move(pool));
+    }
     if (names.empty()) {
       for (const boards::Board &b : context_.catalog.boards()) {
         if (!b.emulator.empty()) {
@@ -202,9 +358,10 @@ class TestsService final : public v1::Tests::Service {
       if (!board.ok()) {
         return board.status();
       }
-      if (board->emulator.empty()) {
+      if (board->emulator.empty() && plan.pool == nullptr) {
         return absl::FailedPreconditionError(absl::StrCat(
-            "board ", name, " has no emulator; tests on hardware need --devices (not yet)"));
+            "board ", name,
+            " has no emulator; run tests on its boards with --devices ID,... (`gale devices`)"));
       }
       testing::BoardInfo info;
       info.name = board->name;
@@ -231,6 +388,9 @@ class TestsService final : public v1::Tests::Service {
       plan.work_dir = *work;
     }
     plan.parallel = request.parallel();
+    if (plan.pool != nullptr && (plan.parallel == 0 || plan.parallel > plan.pool_size)) {
+      plan.parallel = static_cast<unsigned>(plan.pool_size);  // one scenario per device at once
+    }
     return plan;
   }
 
@@ -278,15 +438,18 @@ class TestsService final : public v1::Tests::Service {
       return absl::InternalError(result->error);
     };
 
-    testing::RunFn run_fn = [&context](const testing::Instance &instance,
-                                       const std::string &build_dir, const testing::LineFn &on_line,
-                                       std::chrono::milliseconds timeout,
-                                       std::stop_token stop) -> testing::RunOutcome {
+    testing::RunFn run_fn = [&context, &events, &plan](
+                                const testing::Instance &instance, const std::string &build_dir,
+                                const testing::LineFn &on_line, std::chrono::milliseconds timeout,
+                                std::stop_token stop) -> testing::RunOutcome {
       testing::RunOutcome outcome;
       absl::StatusOr<boards::Board> board = context.catalog.Find(instance.board.name);
       if (!board.ok()) {
         outcome.flash_error = std::string(board.status().message());
         return outcome;
+      }
+      if (plan.pool != nullptr) {
+        return RunOnDevice(context, events, *plan.pool, *board, build_dir, on_line, timeout, stop);
       }
       std::atomic<bool> cancel{false};
       std::stop_callback on_stop(stop, [&cancel] { cancel = true; });

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <random>
 #include <set>
+#include <tuple>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -96,7 +97,9 @@ absl::StatusOr<std::unique_ptr<LeaseManager>> LeaseManager::Create(store::Store 
 LeaseManager::LeaseManager(store::Store *store, Clock clock)
     : store_(store), clock_(std::move(clock)) {}
 
-LeaseManager::~LeaseManager() { Shutdown(); }
+LeaseManager::~LeaseManager() {
+  Shutdown();
+}
 
 void LeaseManager::Shutdown() {
   {
@@ -155,8 +158,7 @@ absl::StatusOr<Lease> LeaseManager::Acquire(const AcquireRequest &request,
   }
   const absl::Duration duration =
       request.duration == absl::ZeroDuration() ? kDefaultLeaseDuration : request.duration;
-  const auto deadline =
-      std::chrono::steady_clock::now() + absl::ToChronoMilliseconds(request.wait);
+  const auto deadline = std::chrono::steady_clock::now() + absl::ToChronoMilliseconds(request.wait);
 
   while (true) {
     // Which devices the selector means, from the devices there are now.
@@ -227,8 +229,7 @@ absl::StatusOr<Lease> LeaseManager::Acquire(const AcquireRequest &request,
     std::string why =
         named ? absl::StrCat(wanted.size() - free.size(), " of the named devices are leased")
               : absl::StrCat(free.size(), " of the ", wanted.size(), " devices matching ",
-                             DescribeSelector(request.selector), " are free, ", count,
-                             " wanted");
+                             DescribeSelector(request.selector), " are free, ", count, " wanted");
     if (!holders.empty()) {
       absl::StrAppend(&why, "; leases: ", absl::StrJoin(holders, ", "));
     }
@@ -238,11 +239,11 @@ absl::StatusOr<Lease> LeaseManager::Acquire(const AcquireRequest &request,
     }
     const auto now = std::chrono::steady_clock::now();
     if (now >= deadline) {
-      return absl::DeadlineExceededError(absl::StrCat(
-          "waited ", absl::FormatDuration(request.wait), " for devices: ", why));
+      return absl::DeadlineExceededError(
+          absl::StrCat("waited ", absl::FormatDuration(request.wait), " for devices: ", why));
     }
-    changed_.wait_for(lock, std::min<std::chrono::steady_clock::duration>(deadline - now,
-                                                                          kWaitSlice));
+    changed_.wait_for(lock,
+                      std::min<std::chrono::steady_clock::duration>(deadline - now, kWaitSlice));
     if (stopping_) {
       return absl::CancelledError("the daemon is shutting down");
     }
@@ -323,11 +324,11 @@ absl::Status LeaseManager::CheckAccess(const std::string &device_id, const std::
   if (!lease.has_value() || lease->token == token) {
     return absl::OkStatus();
   }
-  return absl::FailedPreconditionError(absl::StrCat(
-      device_id, " is leased to ", lease->holder, " until ", FormatUtc(lease->expires),
-      " (lease ", lease->id, ")",
-      token.empty() ? "; pass the lease token with --lease TOKEN or GALE_LEASE"
-                    : "; the lease token given is not that lease's"));
+  return absl::FailedPreconditionError(
+      absl::StrCat(device_id, " is leased to ", lease->holder, " until ", FormatUtc(lease->expires),
+                   " (lease ", lease->id, ")",
+                   token.empty() ? "; pass the lease token with --lease TOKEN or GALE_LEASE"
+                                 : "; the lease token given is not that lease's"));
 }
 
 int LeaseManager::Sweep() {

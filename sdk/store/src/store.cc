@@ -882,8 +882,8 @@ absl::StatusOr<Device> Store::SetDeviceTags(std::string_view id,
   if (db.Changes() == 0) {
     return absl::NotFoundError(Cat("no device ", id, "; `gale devices` lists them"));
   }
-  GALE_STORE_ASSIGN_OR_RETURN(
-      sqlite::Query query, db.Prepare(Cat("SELECT ", kDeviceColumns, " FROM devices WHERE id = ?1")));
+  GALE_STORE_ASSIGN_OR_RETURN(sqlite::Query query, db.Prepare(Cat("SELECT ", kDeviceColumns,
+                                                                  " FROM devices WHERE id = ?1")));
   query.Bind(1, id);
   GALE_STORE_ASSIGN_OR_RETURN(bool row, query.Step());
   if (!row) {

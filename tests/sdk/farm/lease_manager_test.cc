@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <thread>
 
 #include "gtest/gtest.h"
@@ -12,12 +13,24 @@ namespace {
 
 using store::testing::TempDir;
 
-// A clock the test moves by hand.
-struct FakeClock {
-  absl::Time now = absl::FromUnixSeconds(1'800'000'000);
-  LeaseManager::Clock Get() {
-    return [this] { return now; };
+// A clock the test moves by hand (the sweeper thread reads it too).
+class FakeClock {
+ public:
+  absl::Time Now() {
+    std::lock_guard lock(mu_);
+    return now_;
   }
+  void Advance(absl::Duration by) {
+    std::lock_guard lock(mu_);
+    now_ += by;
+  }
+  LeaseManager::Clock Get() {
+    return [this] { return Now(); };
+  }
+
+ private:
+  std::mutex mu_;
+  absl::Time now_ = absl::FromUnixSeconds(1'800'000'000);  // 2027-01-15 08:00:00 UTC
 };
 
 class LeaseManagerTest : public ::testing::Test {
@@ -67,12 +80,11 @@ TEST_F(LeaseManagerTest, ContendingHoldersGetDisjointDevicesAndTheLoserIsToldWho
   EXPECT_EQ(first->devices, (std::vector<std::string>{"emu-m3-1", "emu-m3-2"}));
   EXPECT_EQ(first->token.size(), 32u);
   EXPECT_EQ(first->holder, "alice");
-  EXPECT_EQ(first->expires, clock_.now + absl::Minutes(5));
+  EXPECT_EQ(first->expires, clock_.Now() + absl::Minutes(5));
 
   absl::StatusOr<Lease> second = manager_->Acquire(Board("m3", 2, "bob"), Devices());
   ASSERT_EQ(second.status().code(), absl::StatusCode::kResourceExhausted);
-  EXPECT_NE(second.status().message().find("held by alice"), std::string::npos)
-      << second.status();
+  EXPECT_NE(second.status().message().find("held by alice"), std::string::npos) << second.status();
   absl::StatusOr<Lease> one = manager_->Acquire(Board("m3", 1, "bob"), Devices());
   ASSERT_TRUE(one.ok()) << one.status();
   EXPECT_EQ(one->devices, (std::vector<std::string>{"emu-m3-3"}));
@@ -128,14 +140,14 @@ TEST_F(LeaseManagerTest, SelectorsByNameAndTags) {
 TEST_F(LeaseManagerTest, ExpiryFreesDevicesAndRenewExtends) {
   absl::StatusOr<Lease> lease = manager_->Acquire(Board("m3", 3, "alice"), Devices());
   ASSERT_TRUE(lease.ok()) << lease.status();
-  clock_.now += absl::Minutes(4);
+  clock_.Advance(absl::Minutes(4));
   absl::StatusOr<Lease> renewed = manager_->Renew(lease->token, absl::ZeroDuration());
   ASSERT_TRUE(renewed.ok()) << renewed.status();
-  EXPECT_EQ(renewed->expires, clock_.now + absl::Minutes(5));
-  clock_.now += absl::Minutes(4);
+  EXPECT_EQ(renewed->expires, clock_.Now() + absl::Minutes(5));
+  clock_.Advance(absl::Minutes(4));
   EXPECT_EQ(manager_->List().size(), 1u);  // renewed: still active past the first expiry
   EXPECT_FALSE(manager_->CheckAccess("emu-m3-1", "").ok());
-  clock_.now += absl::Minutes(2);
+  clock_.Advance(absl::Minutes(2));
   EXPECT_TRUE(manager_->List().empty());
   EXPECT_TRUE(manager_->CheckAccess("emu-m3-1", "").ok());
   EXPECT_EQ(manager_->Renew(lease->token, absl::ZeroDuration()).status().code(),
@@ -191,8 +203,7 @@ TEST_F(LeaseManagerTest, ExpiryWakesWaitersThroughTheSweeper) {
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   EXPECT_EQ(manager_->Sweep(), 0);
   // Only the fake clock moves: the lease expires without any real time passing.
-  // (The clock is read under the manager's lock; an int64-sized store is fine for a test.)
-  clock_.now += absl::Minutes(6);
+  clock_.Advance(absl::Minutes(6));
   waiter.join();
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->holder, "bob");
@@ -204,7 +215,7 @@ TEST_F(LeaseManagerTest, LeasesSurviveReopeningTheStore) {
   AcquireRequest short_lease = Board("nucleo", 1, "brief");
   short_lease.duration = absl::Seconds(10);
   ASSERT_TRUE(manager_->Acquire(short_lease, Devices()).ok());
-  clock_.now += absl::Seconds(20);  // the short one expires while the daemon is down
+  clock_.Advance(absl::Seconds(20));  // the short one expires while the daemon is down
   Open();
   std::vector<Lease> leases = manager_->List();
   ASSERT_EQ(leases.size(), 1u);

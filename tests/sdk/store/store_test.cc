@@ -608,11 +608,21 @@ TEST_F(StoreTest, PhysicalDevicesAreBoundRenamedAndUnbound) {
 }
 
 TEST_F(StoreTest, LeasesArePutReplacedListedExpiredAndKeptAcrossReopen) {
-  LeaseRecord lease{.token = "tok-1", .id = "l-1", .holder = "ci", .devices = {"b", "a"},
-                    .acquired_us = 10, .expires_us = 1000, .duration_ms = 1, .note = "job 7"};
+  LeaseRecord lease{.token = "tok-1",
+                    .id = "l-1",
+                    .holder = "ci",
+                    .devices = {"b", "a"},
+                    .acquired_us = 10,
+                    .expires_us = 1000,
+                    .duration_ms = 1,
+                    .note = "job 7"};
   ASSERT_TRUE(store_->PutLease(lease).ok());
-  LeaseRecord other{.token = "tok-2", .id = "l-2", .holder = "me", .devices = {"c"},
-                    .acquired_us = 20, .expires_us = 50};
+  LeaseRecord other{.token = "tok-2",
+                    .id = "l-2",
+                    .holder = "me",
+                    .devices = {"c"},
+                    .acquired_us = 20,
+                    .expires_us = 50};
   ASSERT_TRUE(store_->PutLease(other).ok());
   LeaseRecord clash = other;
   clash.token = "tok-3";

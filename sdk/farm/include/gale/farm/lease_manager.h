@@ -45,7 +45,7 @@ struct Selector {
 
 struct AcquireRequest {
   Selector selector;
-  int count = 0;                        ///< 0: 1 (ignored when selector.devices is set)
+  int count = 0;                                   ///< 0: 1 (ignored when selector.devices is set)
   absl::Duration duration = absl::ZeroDuration();  ///< 0: kDefaultLeaseDuration
   absl::Duration wait = absl::ZeroDuration();      ///< 0: fail at once when taken
   std::string holder;
