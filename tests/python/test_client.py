@@ -173,3 +173,31 @@ def test_lease_device_on_hardware_needs_a_device_or_a_farm(client):
         with gale.lease_device(client, "nrf52840dk"):
             pass
     assert "nrf52840dk" in str(raised.value)
+
+
+def test_lease_device_after_a_restart_skips_ids_a_kept_lease_names(shell_build):
+    """Leases survive a daemon restart, emulators do not: a new emulator may get an id that a
+    kept lease still names. lease_device must not use such a device (nor fail)."""
+    import tempfile
+
+    from conftest import Galed
+
+    daemon = Galed(tempfile.mkdtemp(prefix="gale-py-restart."))
+    daemon.start()
+    try:
+        with gale.Client(daemon.address) as c:
+            if not farm_served(c):
+                pytest.skip("this galed does not serve Farm (UNIMPLEMENTED)")
+            first = c.create_emulator("qemu_cortex_m3").id
+            held = c.acquire(devices=[first], duration_s=300, note="kept over a restart")
+        daemon.stop()
+        daemon.start()
+        with gale.Client(daemon.address) as c:
+            assert [l.id for l in c.leases()] == [held.id]
+            with gale.lease_device(c, "qemu_cortex_m3", duration_s=60) as dev:
+                assert dev.device_id != first
+                dev.flash(shell_build)
+                assert dev.shell("demo ping").strip() == "pong"
+            assert [l.id for l in c.leases()] == [held.id]
+    finally:
+        daemon.stop()
