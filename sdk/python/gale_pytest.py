@@ -108,6 +108,10 @@ def gale_device(request: pytest.FixtureRequest, gale_client) -> Iterator["gale.L
         with gale.lease_device(gale_client, board,
                                wait_s=config.getoption("--gale-lease-timeout"),
                                note=note) as device:
+            # Shown in JUnit XML (--junitxml) as properties of the test case.
+            request.node.user_properties.append(("gale_device", device.device_id))
+            if device.lease is not None:
+                request.node.user_properties.append(("gale_lease", device.lease.id))
             device.flash(build)
             yield device
     except gale.GaleError as error:

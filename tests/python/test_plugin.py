@@ -60,13 +60,15 @@ def test_fixture_drives_and_releases_devices(pytester, galed, shell_build, clien
     pytester.makepyfile(test_lab=SAMPLE)
     before = {d.id for d in client.devices()}
     result = run_plugin(pytester, galed, "--gale-board", "qemu_cortex_m3", "--gale-build",
-                        shell_build, "-v")
+                        shell_build, "-v", "--junitxml", str(pytester.path / "report.xml"))
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*test_shell_and_console PASSED*",
                                  "*test_fails_but_gives_the_device_back FAILED*",
                                  "*assert 'pong' == 'not pong'*"])
     used = record.read_text().split()
     assert len(used) == 2
+    report = (pytester.path / "report.xml").read_text()
+    assert all(f'name="gale_device" value="{d}"' in report for d in used)
     # Emulators started for the tests are gone, the failing test's too; no lease is left.
     after = {d.id for d in client.devices()}
     assert after == before
