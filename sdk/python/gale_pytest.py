@@ -16,9 +16,12 @@ The fixture object offers ``.device_id``, ``.shell(cmd) -> str``,
 from __future__ import annotations
 
 import os
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import pytest
+
+if TYPE_CHECKING:
+    import gale
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -2,14 +2,12 @@
 progress, shell, console, errors carrying the daemon's message, and leases (when served)."""
 from __future__ import annotations
 
-import os
-
 import pytest
 
 import gale
 from gale.v1 import common_pb2, devices_pb2
 
-from conftest import GALE_BASE, farm_served
+from conftest import farm_served
 
 
 def test_socket_rule_matches_the_cli():
