@@ -267,8 +267,10 @@ void DefineCommands(CLI::App &app, Invocation &inv) {
   lease->require_subcommand(1);
   CLI::App *acquire = lease->add_subcommand(
       "acquire", "lease devices; prints the lease token alone on stdout (for GALE_LEASE)");
-  Repeatable(
-      acquire->add_option("--device", inv.lease.devices, "a device (repeatable)")->delimiter(','));
+  Repeatable(acquire
+                 ->add_option("--device,--devices", inv.lease.devices,
+                              "devices (repeatable, or ID,ID,...)")
+                 ->delimiter(','));
   acquire->add_option("-b,--board", inv.lease.board, "any device of this board");
   Repeatable(acquire->add_option("--tag", inv.lease.tags, "devices with this tag (repeatable)"));
   acquire->add_option("--count", inv.lease.count, "how many devices (default 1)")

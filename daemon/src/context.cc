@@ -26,6 +26,23 @@ absl::Status InitContext(Context &context) {
     std::cerr << "galed: " << *interrupted
               << " job(s) left running by a previous daemon marked interrupted\n";
   }
+  // Leases outlive the daemon, its emulators do not: a new emulator may get the id of one that
+  // died with the previous daemon, and must not start out leased. Leases keep their physical
+  // devices.
+  if (absl::StatusOr<std::vector<store::LeaseRecord>> kept = context.store->ListLeases();
+      kept.ok()) {
+    for (store::LeaseRecord &lease : *kept) {
+      const size_t before = lease.devices.size();
+      std::erase_if(lease.devices, [&context](const std::string &id) {
+        absl::StatusOr<store::Device> device = context.store->GetDevice(id);
+        return device.ok() ? device->kind == store::DeviceKind::kEmulated
+                           : id.rfind("emu-", 0) == 0;
+      });
+      if (lease.devices.size() != before) {
+        (void)context.store->PutLease(lease);
+      }
+    }
+  }
   absl::StatusOr<std::unique_ptr<farm::LeaseManager>> leases =
       farm::LeaseManager::Create(context.store.get());
   if (!leases.ok()) {

@@ -142,10 +142,9 @@ struct TestPlan {
 
 // Runs `build_dir`'s image on a device of the pool: flash, then the console's lines until the
 // image exits (emulators) or ztest's final "PROJECT EXECUTION ..." line (boards that never exit).
-testing::RunOutcome RunOnDevice(Context &context, Events &events, DevicePool &pool,
-                                const boards::Board &board, const std::string &build_dir,
-                                const testing::LineFn &on_line, std::chrono::milliseconds timeout,
-                                std::stop_token stop) {
+testing::RunOutcome RunOnDevice(Events &events, DevicePool &pool, const boards::Board &board,
+                                const std::string &build_dir, const testing::LineFn &on_line,
+                                std::chrono::milliseconds timeout, std::stop_token stop) {
   testing::RunOutcome outcome;
   std::shared_ptr<devices::Device> device = pool.Take(board.name, stop);
   if (device == nullptr) {
@@ -163,12 +162,19 @@ testing::RunOutcome RunOnDevice(Context &context, Events &events, DevicePool &po
     outcome.flash_error = "cancelled";
     return outcome;
   }
-  std::unique_ptr<devices::ConsoleReader> reader = device->console().Attach(/*replay=*/false);
+  // Loaded halted, then the console attached, then started: the reader sees this run's output
+  // only, not the end of the previous image's.
   devices::FlashOptions options;
+  options.run = false;
   absl::StatusOr<devices::FlashResult> flashed =
       device->Flash(devices::ImageInBuildDir(build_dir, board.emulator), options);
   if (!flashed.ok()) {
     outcome.flash_error = absl::StrCat(device->id(), ": ", flashed.status().message());
+    return outcome;
+  }
+  std::unique_ptr<devices::ConsoleReader> reader = device->console().Attach(/*replay=*/false);
+  if (absl::Status started = device->Resume(); !started.ok()) {
+    outcome.flash_error = absl::StrCat(device->id(), ": ", started.message());
     return outcome;
   }
   std::optional<int> verdict;  // from ztest's last line, for images that do not exit
@@ -449,7 +455,7 @@ class TestsService final : public v1::Tests::Service {
         return outcome;
       }
       if (plan.pool != nullptr) {
-        return RunOnDevice(context, events, *plan.pool, *board, build_dir, on_line, timeout, stop);
+        return RunOnDevice(events, *plan.pool, *board, build_dir, on_line, timeout, stop);
       }
       std::atomic<bool> cancel{false};
       std::stop_callback on_stop(stop, [&cancel] { cancel = true; });

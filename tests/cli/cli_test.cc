@@ -115,6 +115,49 @@ TEST(ParseCommandLine, FlashAndConsole) {
   EXPECT_FALSE(inv.console.follow);
 }
 
+TEST(ParseCommandLine, LeaseCommands) {
+  Invocation inv = Parse({"lease", "acquire", "--board", "qemu_cortex_m3", "--count", "2", "--for",
+                          "300s", "--wait", "1m", "--tag", "a", "--tag", "b"});
+  EXPECT_EQ(inv.command, Command::kLeaseAcquire);
+  EXPECT_EQ(inv.lease.board, "qemu_cortex_m3");
+  EXPECT_EQ(inv.lease.count, 2);
+  EXPECT_EQ(inv.lease.duration, "300s");
+  EXPECT_EQ(inv.lease.wait, "1m");
+  EXPECT_EQ(inv.lease.tags, (std::vector<std::string>{"a", "b"}));
+  inv = Parse({"lease", "acquire", "--devices", "x,y", "--device", "z"});
+  EXPECT_EQ(inv.lease.devices, (std::vector<std::string>{"x", "y", "z"}));
+  inv = Parse({"--lease", "tok", "lease", "renew", "--for", "5m"});
+  EXPECT_EQ(inv.command, Command::kLeaseRenew);
+  EXPECT_EQ(inv.global.lease, "tok");
+  EXPECT_EQ(Parse({"lease", "release", "tok2"}).lease.token, "tok2");
+  EXPECT_EQ(Parse({"lease", "list", "--json"}).command, Command::kLeaseList);
+  EXPECT_EQ(ParseError({"lease"}), kExitUsage);
+  EXPECT_EQ(ParseError({"lease", "acquire", "--count", "0", "--board", "b"}), kExitUsage);
+}
+
+TEST(ParseCommandLine, DevicesTagAndBatchFlash) {
+  Invocation inv = Parse({"devices", "tag", "bench-1", "rack-2", "usb3"});
+  EXPECT_EQ(inv.command, Command::kDevicesTag);
+  EXPECT_EQ(inv.devices.device, "bench-1");
+  EXPECT_EQ(inv.devices.tags, (std::vector<std::string>{"rack-2", "usb3"}));
+  EXPECT_TRUE(Parse({"devices", "tag", "bench-1", "--clear"}).devices.clear);
+  std::string error;
+  EXPECT_EQ(ParseError({"devices", "tag", "bench-1"}, &error), kExitUsage);
+  EXPECT_NE(error.find("--clear"), std::string::npos) << error;
+  EXPECT_EQ(ParseError({"devices", "tag", "bench-1", "x", "--clear"}), kExitUsage);
+
+  inv = Parse({"flash", "-d", "b", "--devices", "a,b,c"});
+  EXPECT_EQ(inv.flash.devices, (std::vector<std::string>{"a", "b", "c"}));
+  inv = Parse({"flash", "--board", "qemu_cortex_m3", "--all"});
+  EXPECT_TRUE(inv.flash.all);
+  EXPECT_EQ(inv.flash.board, "qemu_cortex_m3");
+  EXPECT_EQ(ParseError({"flash", "--all"}), kExitUsage);
+  EXPECT_EQ(ParseError({"flash", "--board", "b"}), kExitUsage);
+  EXPECT_EQ(ParseError({"flash", "--device", "a", "--devices", "b,c"}), kExitUsage);
+  EXPECT_EQ(Parse({"test", "--devices", "a,b"}).test.devices,
+            (std::vector<std::string>{"a", "b"}));
+}
+
 TEST(ParseCommandLine, ConfigTakesExactlyOneAction) {
   Invocation inv = Parse({"config", "--list"});
   EXPECT_EQ(inv.command, Command::kConfig);

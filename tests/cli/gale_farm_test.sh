@@ -71,10 +71,22 @@ GALE_LEASE=$tok gale flash -d hello --board qemu_cortex_m3 --all >all.out 2>&1 |
 [ "$(grep -c ' succeeded ' all.out)" -eq 3 ] || { cat all.out; fail "--board --all did not flash all 3"; }
 ok "tags select devices; flash --board B --all"
 
+# A test suite on the leased devices themselves.
+cp -r "$GALE_BASE/tests/subsys/testsuite/ztest_self" self
+printf 'tests:\n  farm.ztest_self:\n    tags: farm\n' >self/testcase.yaml
+if gale test --devices "$d0" self >steal-test.out 2>&1; then fail "tests ran on a leased device without its token"; fi
+grep -q "is leased to" steal-test.out || { cat steal-test.out; fail "gale test refusal does not name the lease"; }
+GALE_LEASE=$tok gale test --devices "$d0,$d1" self >test.out 2>test.err || { cat test.out test.err; fail "gale test --devices"; }
+grep -q "^PASS qemu_cortex_m3 farm.ztest_self " test.out || { cat test.out; fail "no PASS line from the device run"; }
+ok "gale test --devices runs a suite on leased devices"
+
 gale daemon stop >/dev/null
 gale daemon start >/dev/null || fail "restart"
-gale lease list --json | grep -q "\"$d0\"" || fail "the lease did not survive a restart"
+gale lease list --json >after.json
+grep -q '"note": *"farm test"' after.json || { cat after.json; fail "the lease did not survive a restart"; }
+# Its emulators died with the daemon: a restarted daemon drops them from the lease.
+grep -q "\"$d0\"" after.json && fail "the lease still holds an emulator of the previous daemon"
 GALE_LEASE=$tok gale lease renew --for 10m 2>/dev/null || fail "renew after a restart"
 GALE_LEASE=$tok gale lease release 2>/dev/null || fail "release after a restart"
-gale lease list --json | grep -q "\"$d0\"" && fail "a released lease is still listed"
-ok "leases survive a daemon restart; renew and release"
+gale lease list --json | grep -q "farm test" && fail "a released lease is still listed"
+ok "leases survive a daemon restart (without the dead emulators); renew and release"

@@ -60,6 +60,36 @@ TEST(MakeCreateDeviceRequest, Icount) {
   EXPECT_EQ(MakeCreateDeviceRequest(options).icount_shift(), -1);
 }
 
+TEST(ParseDurationMs, UnitsAndErrors) {
+  EXPECT_EQ(*ParseDurationMs("300s", "--for"), 300000);
+  EXPECT_EQ(*ParseDurationMs("300", "--for"), 300000);
+  EXPECT_EQ(*ParseDurationMs("5m", "--for"), 300000);
+  EXPECT_EQ(*ParseDurationMs("1h", "--for"), 3600000);
+  EXPECT_EQ(*ParseDurationMs("1500ms", "--for"), 1500);
+  for (const char *bad : {"", "s", "5x", "-5s", "1.5h", "5 m"}) {
+    absl::StatusOr<int64_t> parsed = ParseDurationMs(bad, "--wait");
+    ASSERT_FALSE(parsed.ok()) << bad;
+    EXPECT_NE(parsed.status().message().find("--wait"), std::string::npos);
+  }
+}
+
+TEST(MakeAcquireLeaseRequest, SelectorAndDurations) {
+  LeaseOptions options;
+  EXPECT_FALSE(MakeAcquireLeaseRequest(options).ok());  // nothing selected
+  options.board = "qemu_cortex_m3";
+  options.count = 2;
+  options.duration = "5m";
+  options.wait = "10s";
+  absl::StatusOr<gale::v1::AcquireLeaseRequest> request = MakeAcquireLeaseRequest(options);
+  ASSERT_TRUE(request.ok()) << request.status();
+  EXPECT_EQ(request->selector().board(), "qemu_cortex_m3");
+  EXPECT_EQ(request->count(), 2);
+  EXPECT_EQ(request->duration_ms(), 300000);
+  EXPECT_EQ(request->wait_ms(), 10000);
+  options.duration = "0s";
+  EXPECT_FALSE(MakeAcquireLeaseRequest(options).ok());
+}
+
 TEST(MakeFlashRequest, DefaultBuildFolderOnlyWhenItExists) {
   FlashOptions options;
   const auto yes = [](const std::filesystem::path &) { return true; };
