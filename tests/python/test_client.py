@@ -173,9 +173,10 @@ def test_lease_device_on_hardware_needs_a_device_or_a_farm(client):
     assert "nrf52840dk" in str(raised.value)
 
 
-def test_lease_device_after_a_restart_skips_ids_a_kept_lease_names(shell_build):
+def test_lease_device_after_a_daemon_restart(shell_build):
     """Leases survive a daemon restart, emulators do not: a new emulator may get the id of one a
     kept lease named. lease_device gets a device no other lease holds, and works."""
+    import shutil
     import tempfile
 
     from conftest import Galed
@@ -200,3 +201,4 @@ def test_lease_device_after_a_restart_skips_ids_a_kept_lease_names(shell_build):
                 assert dev.shell("demo ping").strip() == "pong"
     finally:
         daemon.stop()
+        shutil.rmtree(daemon.root, ignore_errors=True)
