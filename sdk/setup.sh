@@ -32,6 +32,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev
   python3-kconfiglib
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libsqlite3-dev
+  python3-grpcio python3-protobuf python3-pytest
   gdb-multiarch
   libusb-1.0-0-dev umockdev libumockdev-dev openocd
   qt6-base-dev
