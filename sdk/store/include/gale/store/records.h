@@ -215,6 +215,8 @@ struct LeaseRecord {
   int64_t expires_us = 0;
   int64_t duration_ms = 0;  ///< what Renew extends by when not told
   std::string note;
+};
+
 /// One audited call: a state-changing gRPC call (or one refused for its role), who made it and
 /// how it ended (gale.v1.AuditRecord).
 struct AuditRecord {
