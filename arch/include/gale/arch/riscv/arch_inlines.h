@@ -43,6 +43,9 @@ static ALWAYS_INLINE bool arch_is_in_isr(void) {
   return z_riscv_nested != 0U;
 }
 
+/* k_busy_wait() is the port's (arch/riscv/cpu.cc): it spaces its reads of mtime out. */
+#define ARCH_HAS_CUSTOM_BUSY_WAIT 1
+
 void z_riscv_irq_priority_set(unsigned int irq, unsigned int prio, uint32_t flags);
 
 /*
