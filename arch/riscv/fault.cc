@@ -62,7 +62,8 @@ extern "C" void z_riscv_fault(struct arch_esf *esf, uint32_t mcause) {
   bool overflow = false;
   if (from_thread && !interrupt && (thread->base.thread_state & _THREAD_DUMMY) == 0U) {
     bool access_fault = mcause == 5U || mcause == 7U;
-    overflow = (access_fault && InGuardOrBelow(thread, mtval)) || esf->sp < thread->stack_info.start;
+    overflow =
+        (access_fault && InGuardOrBelow(thread, mtval)) || esf->sp < thread->stack_info.start;
   }
   if (overflow) {
     reason = K_ERR_STACK_CHK_FAIL;

@@ -59,8 +59,7 @@ struct arch_esf *z_riscv_trap_handler(struct arch_esf *esf) {
         z_riscv_mtimer_isr();
         break;
       case rv::kIrqMachineExternal:
-        for (uint32_t source = z_riscv_plic_claim(); source != 0U;
-             source = z_riscv_plic_claim()) {
+        for (uint32_t source = z_riscv_plic_claim(); source != 0U; source = z_riscv_plic_claim()) {
           if (source < CONFIG_NUM_IRQS) {
             z_riscv_irq_table[source](source);
           } else {

@@ -6,11 +6,11 @@
 
 #include <gale/arch/cpu.h>
 
-#define GALE_CSR_READ(csr)                                  \
-  ({                                                        \
-    uint32_t v_;                                            \
+#define GALE_CSR_READ(csr)                                      \
+  ({                                                            \
+    uint32_t v_;                                                \
     __asm__ volatile("csrr %0, " #csr : "=r"(v_) : : "memory"); \
-    v_;                                                     \
+    v_;                                                         \
   })
 #define GALE_CSR_WRITE(csr, value) __asm__ volatile("csrw " #csr ", %0" : : "r"(value) : "memory")
 #define GALE_CSR_SET(csr, bits) __asm__ volatile("csrs " #csr ", %0" : : "r"(bits) : "memory")

@@ -60,8 +60,8 @@ static ALWAYS_INLINE size_t TlsSetup(struct k_thread *thread, char *stack_ptr) {
 }
 #endif
 
-void arch_new_thread(struct k_thread *thread, struct z_thread_stack_element *stack,
-                     char *stack_ptr, k_thread_entry_t entry, void *p1, void *p2, void *p3) {
+void arch_new_thread(struct k_thread *thread, struct z_thread_stack_element *stack, char *stack_ptr,
+                     k_thread_entry_t entry, void *p1, void *p2, void *p3) {
   ARG_UNUSED(stack);
   uint32_t tp = 0;
 #ifdef CONFIG_THREAD_LOCAL_STORAGE
@@ -119,8 +119,8 @@ FUNC_NORETURN void arch_switch_to_main_thread(struct k_thread *main_thread, char
       "csrsi mstatus, 8\n\t"
       "call z_thread_entry\n\t"
       :
-      : [sp] "r"(stack_ptr), [tp] "r"(tp), "r"(a0), [mpp] "i"(rv::kMstatusMppMask),
-        [mprv] "i"(rv::kMstatusMprv)
+      : [sp] "r"(stack_ptr), [tp] "r"(tp),
+        "r"(a0), [mpp] "i"(rv::kMstatusMppMask), [mprv] "i"(rv::kMstatusMprv)
       : "t0", "a1", "a2", "a3", "memory");
   __builtin_unreachable();
 }

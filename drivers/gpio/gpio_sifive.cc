@@ -98,12 +98,12 @@ const gpio_driver_api kApi = {
 
 }  // namespace
 
-#define GPIO_SIFIVE_DEFINE(n)                                               \
-  static const Config config_##n = {                                        \
-      .common = {.port_pin_mask = GPIO_PORT_PIN_MASK_FROM_DT_INST(n)},      \
-      .base = DT_INST_REG_ADDR(n),                                          \
-  };                                                                        \
-  static Data data_##n;                                                     \
+#define GPIO_SIFIVE_DEFINE(n)                                                \
+  static const Config config_##n = {                                         \
+      .common = {.port_pin_mask = GPIO_PORT_PIN_MASK_FROM_DT_INST(n)},       \
+      .base = DT_INST_REG_ADDR(n),                                           \
+  };                                                                         \
+  static Data data_##n;                                                      \
   DEVICE_DT_INST_DEFINE(n, NULL, NULL, &data_##n, &config_##n, PRE_KERNEL_1, \
                         CONFIG_GPIO_INIT_PRIORITY, &kApi);
 

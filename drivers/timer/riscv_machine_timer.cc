@@ -95,8 +95,8 @@ void sys_clock_set_timeout(int32_t ticks, bool idle) {
   uint64_t now = Mtime();
   // The boundary @p ticks ticks after the start of the current (partly elapsed) tick.
   uint64_t target =
-      announced + (static_cast<uint64_t>(Unannounced(now)) + static_cast<uint32_t>(ticks)) *
-                      kCyclesPerTick;
+      announced +
+      (static_cast<uint64_t>(Unannounced(now)) + static_cast<uint32_t>(ticks)) * kCyclesPerTick;
   if (target < now + kMinDelay) {
     target += kCyclesPerTick;
   }
