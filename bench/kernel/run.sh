@@ -6,15 +6,16 @@
 # Gale / Zephyr; then the image sizes of hello_world and philosophers. Prints figures, never
 # fails because a machine is slow. Markdown output, ready for docs/performance.md.
 #
-# Usage: bench/kernel/run.sh [BOARD...]      (default: qemu_cortex_m3 mps2_an385)
-# Needs the host tools (cmake -S . -B build && ninja -C build) and qemu-system-arm.
+# Usage: bench/kernel/run.sh [BOARD...]      (default: qemu_cortex_m3 mps2_an385 qemu_riscv32)
+# Needs the host tools (cmake -S . -B build && ninja -C build), qemu-system-arm and
+# qemu-system-riscv32. Zephyr's figures are for the Cortex-M boards only.
 # BENCH_WORK=DIR keeps the builds and raw outputs in DIR.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 export GALE_BASE=$ROOT
 boards=("$@")
-[ ${#boards[@]} -gt 0 ] || boards=(qemu_cortex_m3 mps2_an385)
+[ ${#boards[@]} -gt 0 ] || boards=(qemu_cortex_m3 mps2_an385 qemu_riscv32)
 work=${BENCH_WORK:-$(mktemp -d /tmp/gale-kbench.XXXXXX)}
 mkdir -p "$work"
 : >"$work/notes.txt"
@@ -23,6 +24,7 @@ machine() {
   case $1 in
     qemu_cortex_m3) echo lm3s6965evb ;;
     mps2_an385) echo mps2-an385 ;;
+    qemu_riscv32) echo virt ;;
     *) echo "run.sh: no QEMU machine for board $1" >&2; exit 2 ;;
   esac
 }
@@ -40,7 +42,10 @@ measure() {
   local board=$1 variant=$2; shift 2
   local dir=$work/kernel-$board-$variant
   build "$HERE" "$board" "$dir" "$@"
-  timeout 600 qemu-system-arm -M "$(machine "$board")" -nographic -monitor none \
+  local -a qemu=(qemu-system-arm)
+  # RISC-V: no OpenSBI, the image is the machine-mode program.
+  [[ $board != *riscv* ]] || qemu=(qemu-system-riscv32 -bios none)
+  timeout 600 "${qemu[@]}" -M "$(machine "$board")" -nographic -monitor none \
     -semihosting-config enable=on,target=native -icount shift=0,align=off,sleep=off \
     -kernel "$dir/gale/gale.elf" 2>/dev/null </dev/null | tr -d '\r' >"$dir.out" || true
   grep -q '^BENCH end' "$dir.out" \
@@ -66,7 +71,7 @@ for board in "${boards[@]}"; do
   echo "| --- | ---: | ---: | ---: | ---: | ---: |"
   awk -F'\t' -v board="$board" -v ref="$HERE/zephyr-3.7.1.tsv" -v lm="$work/$board-lm.txt" '
     BEGIN {
-      col = board == "mps2_an385" ? 3 : 2
+      col = board == "mps2_an385" ? 3 : board == "qemu_cortex_m3" ? 2 : 0
       while ((getline line < ref) > 0) {
         if (line ~ /^#/ || line == "") continue
         split(line, f, "\t")
@@ -100,7 +105,9 @@ for app in hello_world philosophers; do
     build "$ROOT/samples/$app" "$board" "$dir"
     flash=$(sed -n 's/^ *FLASH: *\([0-9]*\) B.*/\1/p' "$dir.log" | tail -1)
     ram=$(sed -n 's/^ *RAM: *\([0-9]*\) B.*/\1/p' "$dir.log" | tail -1)
-    read -r text data bss < <(arm-none-eabi-size "$dir/gale/gale.elf" | awk 'NR == 2 { print $1, $2, $3 }')
+    size=arm-none-eabi-size
+    [[ $board != *riscv* ]] || size=riscv64-unknown-elf-size
+    read -r text data bss < <("$size" "$dir/gale/gale.elf" | awk 'NR == 2 { print $1, $2, $3 }')
     printf '| %s | %s | %s B / %s B | %s B / %s B |\n' "$app" "$board" "${flash:-?}" "${ram:-?}" \
       $((text + data)) $((data + bss))
   done

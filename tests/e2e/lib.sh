@@ -36,6 +36,8 @@ emulator_command() {
       arch=$(board_key "$board" arch)
       machine=$(board_key "$board" qemu_machine)
       [ "$arch" = arm ] && echo qemu-system-arm || echo qemu-system-riscv32
+      # RISC-V: no OpenSBI firmware, the image is the machine-mode program.
+      [ "$arch" = arm ] || printf '%s\n' -bios none
       printf '%s\n' -M "$machine" -nographic -monitor none -icount shift=0,align=off,sleep=off \
         -semihosting-config enable=on,target=native -kernel "$dir/gale/gale.elf"
       ;;

@@ -3,7 +3,7 @@
  * A port (arch/<arch>/) implements these functions, and provides the inline ones in
  * arch/include/gale/arch/<arch>/arch_inlines.h, which this header includes.
  *
- * Ports: arm (Cortex-M), posix (native_sim).
+ * Ports: arm (Cortex-M), riscv (RV32 machine mode), posix (native_sim).
  */
 #ifndef GALE_ARCH_H_
 #define GALE_ARCH_H_
@@ -108,10 +108,12 @@ FUNC_NORETURN void z_thread_entry(k_thread_entry_t entry, void *p1, void *p2, vo
 
 #if defined(CONFIG_ARM)
 #include <gale/arch/arm/arch_inlines.h>
+#elif defined(CONFIG_RISCV)
+#include <gale/arch/riscv/arch_inlines.h>
 #elif defined(CONFIG_ARCH_POSIX)
 #include <gale/arch/posix/arch_inlines.h>
 #else
-#error "no Gale architecture port selected (CONFIG_ARM, CONFIG_ARCH_POSIX)"
+#error "no Gale architecture port selected (CONFIG_ARM, CONFIG_RISCV, CONFIG_ARCH_POSIX)"
 #endif
 
 #endif /* GALE_ARCH_H_ */

@@ -13,7 +13,11 @@ static uint32_t overhead_tenths;
 static uint32_t dither_state = 12345U;
 
 static uint32_t ReloadTicks(void) {
+#ifdef CONFIG_RISCV
+  return 0U;  /* mcycle: a free-running 32-bit count, no reload */
+#else
   return *(volatile uint32_t *)0xE000E014UL + 1U;
+#endif
 }
 
 void bench_add(struct bench_stat *stat, uint32_t start, uint32_t end) {
@@ -28,6 +32,20 @@ void bench_add(struct bench_stat *stat, uint32_t start, uint32_t end) {
 }
 
 /* Runs the last 2,000 - @p skip nops of a sled of 2,000 and a return. */
+#ifdef CONFIG_RISCV
+__attribute__((naked, noinline)) static void NopSled(uint32_t skip) {
+  __asm__ volatile(
+      "la t0, 1f\n\t"
+      "slli a0, a0, 1\n\t"
+      "add t0, t0, a0\n\t"
+      "jr t0\n\t"
+      "1:\n\t"
+      ".rept 2000\n\t"
+      "c.nop\n\t"
+      ".endr\n\t"
+      "ret\n\t");
+}
+#else
 __attribute__((naked, noinline)) static void NopSled(uint32_t skip) {
   __asm__ volatile(
       "adr r1, 1f\n\t"
@@ -41,6 +59,7 @@ __attribute__((naked, noinline)) static void NopSled(uint32_t skip) {
       ".endr\n\t"
       "bx lr\n\t");
 }
+#endif
 
 void bench_dither(void) {
   /* 2,000 instructions are a whole number of timer periods at 12, 12.5 and 25 MHz, so a delay
@@ -126,8 +145,9 @@ void bench_calibrate(void) {
   }
   milliticks_per_1900 = MeanMilliTicks(&sled_long) - MeanMilliTicks(&sled_short);
   uint32_t khz = (uint32_t)(milliticks_per_1900 * 1000000ULL / 1900000ULL);
-  printk("BENCH timer SysTick, reload %u, %u.%03u MHz of virtual time\n",
-         (unsigned int)ReloadTicks(), (unsigned int)(khz / 1000U), (unsigned int)(khz % 1000U));
+  printk("BENCH timer %s, reload %u, %u.%03u MHz of virtual time\n",
+         IS_ENABLED(CONFIG_RISCV) ? "mcycle" : "SysTick", (unsigned int)ReloadTicks(),
+         (unsigned int)(khz / 1000U), (unsigned int)(khz % 1000U));
 
   for (int i = 0; i < BENCH_ITERATIONS; i++) {
     uint32_t start = bench_now();

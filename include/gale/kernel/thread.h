@@ -14,6 +14,8 @@
 
 #if defined(CONFIG_ARM)
 #include <gale/arch/arm/thread.h>
+#elif defined(CONFIG_RISCV)
+#include <gale/arch/riscv/thread.h>
 #elif defined(CONFIG_ARCH_POSIX)
 #include <gale/arch/posix/thread.h>
 #endif

@@ -48,9 +48,9 @@ TEST(CatalogTest, LoadsTheTreesBoards) {
   for (const Board &board : catalog->boards()) {
     names.push_back(board.name);
   }
-  EXPECT_THAT(names, ::testing::ElementsAre("bbc_microbit", "mps2_an385", "mps2_an386",
+  EXPECT_THAT(names, ::testing::ElementsAre("bbc_microbit", "hifive1", "mps2_an385", "mps2_an386",
                                            "native_sim", "netduino_plus2", "nrf52840dk",
-                                           "nucleo_f401re", "qemu_cortex_m3"));
+                                           "nucleo_f401re", "qemu_cortex_m3", "qemu_riscv32"));
 
   absl::StatusOr<Board> m3 = catalog->Find("qemu_cortex_m3");
   ASSERT_TRUE(m3.ok()) << m3.status();
@@ -118,6 +118,23 @@ TEST(CatalogTest, LoadsTheTreesBoards) {
   EXPECT_EQ(dk->openocd.transport, "swd");
   EXPECT_EQ(dk->openocd.adapter_speed_khz, 4000u);
   EXPECT_EQ(dk->openocd.probe, "jlink");
+
+  // RISC-V: QEMU's virt machine, and the HiFive1, emulated and real (its J-Link OB).
+  absl::StatusOr<Board> rv = catalog->Find("qemu_riscv32");
+  ASSERT_TRUE(rv.ok()) << rv.status();
+  EXPECT_EQ(rv->arch, "riscv");
+  EXPECT_EQ(rv->emulator, "qemu");
+  EXPECT_EQ(rv->qemu_machine, "virt");
+  absl::StatusOr<Board> hifive1 = catalog->Find("hifive1");
+  ASSERT_TRUE(hifive1.ok()) << hifive1.status();
+  EXPECT_EQ(hifive1->arch, "riscv");
+  EXPECT_EQ(hifive1->soc, "fe310");
+  EXPECT_EQ(hifive1->qemu_machine, "sifive_e");
+  EXPECT_EQ(hifive1->ram_kb, 16u);
+  EXPECT_THAT(hifive1->openocd.configs,
+              ::testing::ElementsAre("interface/jlink.cfg", "fe310-g002.cfg"));
+  EXPECT_EQ(hifive1->openocd.transport, "jtag");
+  EXPECT_EQ(hifive1->openocd.probe, "jlink");
 }
 
 TEST(CatalogTest, QualifiedNamesFindTheFolderName) {
@@ -135,8 +152,9 @@ TEST(CatalogTest, UnknownBoardNamesItAndListsTheKnownOnes) {
   ASSERT_FALSE(board.ok());
   EXPECT_EQ(board.status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(board.status().message(),
-            "unknown board 'no_such_board'; known boards: bbc_microbit, mps2_an385, mps2_an386, "
-            "native_sim, netduino_plus2, nrf52840dk, nucleo_f401re, qemu_cortex_m3");
+            "unknown board 'no_such_board'; known boards: bbc_microbit, hifive1, mps2_an385, "
+            "mps2_an386, native_sim, netduino_plus2, nrf52840dk, nucleo_f401re, qemu_cortex_m3, "
+            "qemu_riscv32");
 }
 
 TEST(CatalogTest, NotAGaleTree) {
