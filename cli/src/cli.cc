@@ -234,10 +234,11 @@ void DefineCommands(CLI::App &app, Invocation &inv) {
   test->add_option("-j,--jobs", inv.test.parallel, "scenarios at once (default: cores)")
       ->option_text("N");
   test->add_option("--work-dir", inv.test.work_dir, "where the build folders go");
-  test->add_option("--devices", inv.test.devices,
-                   "run on these (leased) devices instead of fresh emulators")
-      ->delimiter(',')
-      ->option_text("ID,ID,...");
+  // One value per occurrence: `--devices a,b PATH` must not take PATH as a device.
+  Repeatable(test->add_option("--devices", inv.test.devices,
+                              "run on these (leased) devices instead of fresh emulators")
+                 ->delimiter(',')
+                 ->option_text("ID,ID,..."));
   test->callback(command(Command::kTest));
 
   // config

@@ -154,8 +154,9 @@ TEST(ParseCommandLine, DevicesTagAndBatchFlash) {
   EXPECT_EQ(ParseError({"flash", "--all"}), kExitUsage);
   EXPECT_EQ(ParseError({"flash", "--board", "b"}), kExitUsage);
   EXPECT_EQ(ParseError({"flash", "--device", "a", "--devices", "b,c"}), kExitUsage);
-  EXPECT_EQ(Parse({"test", "--devices", "a,b"}).test.devices,
-            (std::vector<std::string>{"a", "b"}));
+  inv = Parse({"test", "--devices", "a,b", "self"});
+  EXPECT_EQ(inv.test.devices, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(inv.test.paths, (std::vector<std::string>{"self"}));
 }
 
 TEST(ParseCommandLine, ConfigTakesExactlyOneAction) {
