@@ -111,6 +111,7 @@ std::vector<std::unique_ptr<grpc::Service>> MakeServices(Context &context) {
   services.push_back(MakeShellService(context));
   services.push_back(MakeRttService(context));
   services.push_back(MakeLogsService(context));
+  services.push_back(MakeTraceService(context));
   return services;
 }
 

@@ -27,6 +27,7 @@ std::unique_ptr<grpc::Service> MakeConfigService(Context &context);
 std::unique_ptr<grpc::Service> MakeShellService(Context &context);
 std::unique_ptr<grpc::Service> MakeRttService(Context &context);
 std::unique_ptr<grpc::Service> MakeLogsService(Context &context);
+std::unique_ptr<grpc::Service> MakeTraceService(Context &context);
 
 /// Opens the store, marks interrupted jobs, creates the job and device managers.
 absl::Status InitContext(Context &context);
