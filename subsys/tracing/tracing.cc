@@ -75,6 +75,34 @@ struct State {
 };
 State state;
 
+// Puts a whole record into the trace's up ring, or nothing (skip mode). The recorder owns the
+// channel and holds interrupts locked, so it writes the ring itself: going through
+// SEGGER_RTT_WriteNoLock() (mode checks, two memcpy() calls) cost half of a record.
+bool RingPut(const uint8_t *data, unsigned len) {
+  gale_rtt_buffer &b = _SEGGER_RTT.aUp[kChannel];
+  const unsigned size = b.SizeOfBuffer;
+  unsigned wr = b.WrOff;
+  unsigned rd = *static_cast<volatile unsigned *>(&b.RdOff);
+  if (rd >= size || wr >= size) {
+    return false;  // offsets a host broke: write nothing rather than outside the ring
+  }
+  unsigned free = rd > wr ? rd - wr - 1U : size - (wr - rd) - 1U;
+  if (free < len) {
+    return false;
+  }
+  char *ring = b.pBuffer;
+  for (unsigned i = 0; i < len; i++) {
+    ring[wr] = static_cast<char>(data[i]);
+    if (++wr == size) {
+      wr = 0;
+    }
+  }
+  // The data before the offset that publishes it.
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  *static_cast<volatile unsigned *>(&b.WrOff) = wr;
+  return true;
+}
+
 inline uintptr_t IdBase() {
   return reinterpret_cast<uintptr_t>(&_kernel);
 }
@@ -87,20 +115,20 @@ inline uint32_t Now() {
 // fields, filled in by Commit() once the clock is read.
 class Record {
  public:
-  explicit Record(uint8_t type) : type_(type) {}
+  ALWAYS_INLINE explicit Record(uint8_t type) : type_(type) {}
 
-  void U8(uint8_t v) { Put(v); }
-  void Var(uint32_t v) {
+  ALWAYS_INLINE void U8(uint8_t v) { Put(v); }
+  ALWAYS_INLINE void Var(uint32_t v) {
     while (v >= 0x80U) {
       Put(static_cast<uint8_t>(v | 0x80U));
       v >>= 7;
     }
     Put(static_cast<uint8_t>(v));
   }
-  void Zig(int32_t v) { Var((static_cast<uint32_t>(v) << 1) ^ static_cast<uint32_t>(v >> 31)); }
+  ALWAYS_INLINE void Zig(int32_t v) { Var((static_cast<uint32_t>(v) << 1) ^ static_cast<uint32_t>(v >> 31)); }
   // Kernel objects and threads: their distance from the kernel's state, which is short for
   // anything in RAM.
-  void Id(const void *p) {
+  ALWAYS_INLINE void Id(const void *p) {
     Zig(static_cast<int32_t>(reinterpret_cast<uintptr_t>(p) - IdBase()));
   }
   void Text(const char *s, unsigned max) {
@@ -142,13 +170,14 @@ class Record {
  private:
   static constexpr unsigned kHead = 6;  // type + up to 5 varint bytes of time delta
 
-  void Put(uint8_t v) {
+  // Records are far smaller than the buffer (names are bounded): no check needed but a cheap one.
+  ALWAYS_INLINE void Put(uint8_t v) {
     if (n_ < sizeof(buf_)) {
       buf_[n_++] = v;
     }
   }
 
-  bool Send(uint32_t now) {
+  ALWAYS_INLINE bool Send(uint32_t now) {
     uint8_t delta[5];
     unsigned len = 0;
     uint32_t d = now - state.last_time;
@@ -159,9 +188,10 @@ class Record {
     delta[len++] = static_cast<uint8_t>(d);
     unsigned start = kHead - len - 1U;
     buf_[start] = type_;
-    memcpy(&buf_[start + 1U], delta, len);
-    unsigned size = n_ - start;
-    if (SEGGER_RTT_WriteNoLock(kChannel, &buf_[start], size) != size) {
+    for (unsigned i = 0; i < len; i++) {  // a byte or two: a call to memcpy() cost more
+      buf_[start + 1U + i] = delta[i];
+    }
+    if (!RingPut(&buf_[start], n_ - start)) {
       return false;
     }
     state.last_time = now;
@@ -200,8 +230,8 @@ const uint8_t *BuildId(unsigned *len) {
   return note + desc;
 }
 
-void WriteRaw(const void *data, unsigned len) {
-  if (SEGGER_RTT_WriteNoLock(kChannel, data, len) != len) {
+void WriteRaw(const uint8_t *data, unsigned len) {
+  if (!RingPut(data, len)) {
     state.dropped++;
   }
 }
@@ -293,6 +323,11 @@ int Configure() {
                      SEGGER_RTT_MODE_NO_BLOCK_SKIP);
   gale_rtt_config_down(kChannel, "GaleTrace", down_ring, sizeof(down_ring), 0);
   state.configured = true;
+#ifdef CONFIG_TRACING_START_AT_BOOT
+  unsigned int key = arch_irq_lock();
+  StartLocked();
+  arch_irq_unlock(key);
+#endif
   return 0;
 }
 
