@@ -243,7 +243,7 @@ class TraceService final : public v1::Trace::Service {
     absl::Status finished = Finish(raw, info.image, result);
     if (!finished.ok()) {
       (void)context_.store->UpdateJobState(job->id, store::JobState::kFailed,
-                                           finished.message());
+                                           std::string(finished.message()));
       return ToGrpc(finished);
     }
     (void)context_.store->UpdateJobState(
