@@ -306,8 +306,23 @@ bool CheckCommands() {
   return state.active;
 }
 
+// Whether a capture runs; while none does, every hook also looks for the start command, so that
+// a thread that never blocks is traced from the first event after the host asked.
+ALWAYS_INLINE bool Active() {
+  if (likely(state.active)) {
+    return true;
+  }
+  // Inline, the common case: nothing from the host (also before Configure(): both are 0).
+  const gale_rtt_buffer &down = _SEGGER_RTT.aDown[kChannel];
+  if (*static_cast<const volatile unsigned *>(&down.WrOff) ==
+      *static_cast<const volatile unsigned *>(&down.RdOff)) {
+    return false;
+  }
+  return CheckCommands();
+}
+
 void ThreadEvent(uint8_t type, const k_thread *thread) {
-  if (!state.active) {
+  if (!Active()) {
     return;
   }
   Record r(type);
@@ -355,7 +370,7 @@ void gale_trace_hook_switch(void) {
 }
 
 void gale_trace_hook_isr_enter(uint32_t irq) {
-  if (!state.active) {
+  if (!Active()) {
     return;
   }
   Record r(kIsrEnter);
@@ -376,7 +391,7 @@ void gale_trace_hook_thread_ready(struct k_thread *thread) {
 }
 
 void gale_trace_hook_thread_pend(struct k_thread *thread, const void *wait_q) {
-  if (!state.active) {
+  if (!Active()) {
     return;
   }
   Record r(kPend);
@@ -386,7 +401,7 @@ void gale_trace_hook_thread_pend(struct k_thread *thread, const void *wait_q) {
 }
 
 void gale_trace_hook_thread_create(struct k_thread *thread) {
-  if (!state.active) {
+  if (!Active()) {
     return;
   }
   Record r(kCreate);
@@ -396,7 +411,7 @@ void gale_trace_hook_thread_create(struct k_thread *thread) {
 }
 
 void gale_trace_hook_thread_name(struct k_thread *thread) {
-  if (!state.active) {
+  if (!Active()) {
     return;
   }
   Record r(kName);
@@ -422,7 +437,7 @@ void gale_trace_hook_idle(void) {
 }
 
 void gale_trace_hook_object(enum gale_trace_object_op op, const void *object) {
-  if (!state.active) {
+  if (!Active()) {
     return;
   }
   Record r(kObject);
@@ -432,7 +447,7 @@ void gale_trace_hook_object(enum gale_trace_object_op op, const void *object) {
 }
 
 static void Mark(uint8_t kind, uint32_t value) {
-  if (!state.active) {
+  if (!Active()) {
     return;
   }
   Record r(kMark);
@@ -458,7 +473,7 @@ void gale_trace_end(const char *name) {
 }
 
 static void Counter(uint8_t kind, uint32_t id, int32_t value) {
-  if (!state.active) {
+  if (!Active()) {
     return;
   }
   Record r(kCounter);
