@@ -43,7 +43,11 @@ int RunTrace(Context &ctx) {
   std::string exported;
   std::string status;
   {
-    // Ctrl-C ends the capture (the daemon stops and decodes), not the call.
+    // Ctrl-C ends the capture (the daemon stops and decodes), not the call: the interrupt
+    // cancels a context of no call, and the loop below asks the daemon to stop. A second
+    // Ctrl-C leaves at once.
+    auto interrupt_context = ctx.client.NewContext();
+    CancelOnInterrupt interrupt(interrupt_context.get());
     auto stream = stub->Capture(context.get(), request);
     std::unique_ptr<grpc::ClientContext> stop_context;
     bool stop_sent = false;
