@@ -1,7 +1,9 @@
 #include <elf.h>
 
 #include <cstring>
+#include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -334,6 +336,33 @@ TEST(TraceImageTest, BuildIdNamesAndMismatch) {
   EXPECT_EQ(tl.marks[0].name, "frame");
   ASSERT_FALSE(tl.operations.empty());
   EXPECT_EQ(tl.operations[0].object, "to_alpha");
+}
+
+TEST(TraceCaptureTest, RealCaptureOfThreeWorkers) {
+  std::ifstream in(GALE_TRACE_CAPTURE, std::ios::binary);
+  ASSERT_TRUE(in) << GALE_TRACE_CAPTURE;
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  auto tl = LoadSavedTrace(bytes.str(), "accept_trace.gtrace", nullptr);
+  ASSERT_TRUE(tl.ok()) << tl.status();
+  EXPECT_EQ(tl->frequency, 12000000U);
+  EXPECT_EQ(tl->build_id.size(), 40U);  // sha1
+  EXPECT_EQ(tl->dropped, 0U);
+  Stats stats = ComputeStats(*tl);
+  std::map<std::string, ThreadStats> by_name;
+  for (const ThreadStats &t : stats.threads) {
+    by_name[t.name] = t;
+  }
+  uint64_t switches = 0;
+  for (const char *name : {"alpha", "beta", "gamma"}) {
+    ASSERT_TRUE(by_name.count(name)) << FormatStats(stats);
+    switches += by_name[name].switches_in;
+    // Each works 300 us of every 900 us.
+    EXPECT_NEAR(by_name[name].cpu_share, 1.0 / 3, 0.05) << name;
+  }
+  EXPECT_GE(switches, 290U);
+  EXPECT_GT(stats.duration_ns, 80000000);  // about 90 ms of target time
+  EXPECT_LT(stats.duration_ns, 100000000);
 }
 
 }  // namespace
