@@ -9,6 +9,7 @@
 #include <gale/version.h>
 
 #include <kernel_internal.h>
+#include <kernel_trace.h>
 #include <ksched.h>
 
 // Linker-script symbols bracketing each init level (kernel/linker/rom.ld).
@@ -75,6 +76,7 @@ void MainThreadEntry(void *, void *, void *) {
 
 void IdleThreadEntry(void *, void *, void *) {
   for (;;) {
+    SYS_TRACE_IDLE();
     arch_cpu_idle();
   }
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <kernel_internal.h>
+#include <kernel_trace.h>
 #include <ksched.h>
 
 #ifdef CONFIG_POLL
@@ -90,6 +91,7 @@ int k_msgq_cleanup(struct k_msgq *msgq) {
 int k_msgq_put(struct k_msgq *msgq, const void *data, k_timeout_t timeout) {
   __ASSERT(!arch_is_in_isr() || K_TIMEOUT_EQ(timeout, K_NO_WAIT),
            "an interrupt handler cannot wait on a message queue");
+  SYS_TRACE_OBJECT(GALE_TRACE_MSGQ_PUT, msgq);
   IrqLock lock;
   uint32_t used = msgq->used_msgs;
   if (likely(used < msgq->max_msgs)) {
@@ -134,6 +136,7 @@ int k_msgq_put_front(struct k_msgq *msgq, const void *data) {
 int k_msgq_get(struct k_msgq *msgq, void *data, k_timeout_t timeout) {
   __ASSERT(!arch_is_in_isr() || K_TIMEOUT_EQ(timeout, K_NO_WAIT),
            "an interrupt handler cannot wait on a message queue");
+  SYS_TRACE_OBJECT(GALE_TRACE_MSGQ_GET, msgq);
   IrqLock lock;
   uint32_t used = msgq->used_msgs;
   if (likely(used > 0U)) {

@@ -4,6 +4,7 @@
 #include <gale/kernel.h>
 
 #include <kernel_objects.h>
+#include <kernel_trace.h>
 #include <ksched.h>
 
 using namespace gale::kernel;
@@ -109,6 +110,7 @@ int k_mutex_init(struct k_mutex *mutex) {
 
 int k_mutex_lock(struct k_mutex *mutex, k_timeout_t timeout) {
   __ASSERT(!arch_is_in_isr(), "mutexes cannot be used from an interrupt handler");
+  SYS_TRACE_OBJECT(GALE_TRACE_MUTEX_LOCK, mutex);
   k_thread *current = Current();
   if (mutex->owner == current) {
     mutex->lock_count++;
@@ -143,6 +145,7 @@ int k_mutex_lock(struct k_mutex *mutex, k_timeout_t timeout) {
 
 int k_mutex_unlock(struct k_mutex *mutex) {
   __ASSERT(!arch_is_in_isr(), "mutexes cannot be used from an interrupt handler");
+  SYS_TRACE_OBJECT(GALE_TRACE_MUTEX_UNLOCK, mutex);
   k_thread *owner = mutex->owner;
   if (owner == nullptr) {
     return -EINVAL;

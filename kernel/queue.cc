@@ -5,6 +5,7 @@
 #include <gale/kernel.h>
 
 #include <kernel_internal.h>
+#include <kernel_trace.h>
 #include <ksched.h>
 
 #ifdef CONFIG_POLL
@@ -46,6 +47,7 @@ inline void *DataOf(sys_sfnode_t *node) {
 // Queue @p data after @p prev (the front when NULL; the back when @p append), or hand it to a
 // waiter.
 int32_t Insert(k_queue *queue, sys_sfnode_t *prev, void *data, bool alloc, bool append) {
+  SYS_TRACE_OBJECT(GALE_TRACE_QUEUE_PUT, queue);
   IrqLock lock;
   if (HasWaiters(queue)) {
     (void)WakeFirst(&queue->wait_q, 0, data);
@@ -79,6 +81,7 @@ int32_t Insert(k_queue *queue, sys_sfnode_t *prev, void *data, bool alloc, bool 
 
 // Append @p data (not allocated) with the lock held.
 inline void AppendLocked(k_queue *queue, void *data, IrqLock &lock) {
+  SYS_TRACE_OBJECT(GALE_TRACE_QUEUE_PUT, queue);
   if (unlikely(HasWaiters(queue))) {
     (void)WakeFirst(&queue->wait_q, 0, data);
     Reschedule(lock);
@@ -175,6 +178,7 @@ int k_queue_merge_slist(struct k_queue *queue, sys_slist_t *list) {
 void *k_queue_get(struct k_queue *queue, k_timeout_t timeout) {
   __ASSERT(!arch_is_in_isr() || K_TIMEOUT_EQ(timeout, K_NO_WAIT),
            "an interrupt handler cannot wait on a queue");
+  SYS_TRACE_OBJECT(GALE_TRACE_QUEUE_GET, queue);
   sys_sfnode_t *node;
   {
     IrqLock lock;

@@ -5,6 +5,7 @@
 #include <gale/arch.h>
 #include <gale/kernel.h>
 
+#include <kernel_trace.h>
 #include <ksched.h>
 
 extern "C" {
@@ -232,6 +233,7 @@ ALWAYS_INLINE void Ready(k_thread *thread) {
     return;
   }
   QueueAdd(thread);
+  SYS_TRACE_THREAD_READY(thread);
   UpdateCache(false);
 }
 
@@ -304,6 +306,7 @@ int PendCurrentUnlock(_wait_q_t *wait_q, k_timeout_t timeout, unsigned int key) 
   } else {
     current->base.thread_state |= _THREAD_SLEEPING;
   }
+  SYS_TRACE_THREAD_PEND(current, wait_q);
   if (!K_TIMEOUT_EQ(timeout, K_FOREVER)) {
     AddTimeout(&current->base.timeout, ThreadTimeoutExpired, timeout);
   }

@@ -2,6 +2,7 @@
 #include <gale/kernel.h>
 
 #include <kernel_objects.h>
+#include <kernel_trace.h>
 #include <ksched.h>
 
 using namespace gale::kernel;
@@ -57,6 +58,7 @@ int k_sem_init(struct k_sem *sem, unsigned int initial_count, unsigned int limit
 int k_sem_take(struct k_sem *sem, k_timeout_t timeout) {
   __ASSERT(!arch_is_in_isr() || K_TIMEOUT_EQ(timeout, K_NO_WAIT),
            "an interrupt handler cannot wait on a semaphore");
+  SYS_TRACE_OBJECT(GALE_TRACE_SEM_TAKE, sem);
   IrqLock lock;
   if (likely(sem->count > 0U)) {
     sem->count--;
@@ -69,6 +71,7 @@ int k_sem_take(struct k_sem *sem, k_timeout_t timeout) {
 }
 
 void k_sem_give(struct k_sem *sem) {
+  SYS_TRACE_OBJECT(GALE_TRACE_SEM_GIVE, sem);
   IrqLock lock;
   if (GiveLocked(sem)) {
     Reschedule(lock);

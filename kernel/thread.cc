@@ -7,6 +7,7 @@
 #include <gale/sys/iterable_sections.h>
 
 #include <kernel_internal.h>
+#include <kernel_trace.h>
 #include <ksched.h>
 
 namespace gale::kernel {
@@ -150,6 +151,7 @@ k_tid_t k_thread_create(struct k_thread *new_thread, k_thread_stack_t *stack, si
   arch_new_thread(thread, stack, buffer + size, entry, p1, p2, p3);
   IrqLock lock;
   ListAdd(thread);
+  SYS_TRACE_THREAD_CREATE(thread);
   if (!K_TIMEOUT_EQ(delay, K_FOREVER)) {
     StartThread(thread, delay);
     Reschedule(lock);
@@ -186,6 +188,7 @@ void k_thread_abort(k_tid_t thread) {
   thread->base.thread_state |= _THREAD_DEAD;
   thread->base.thread_state &= ~(_THREAD_SLEEPING | _THREAD_SUSPENDED | _THREAD_PRESTART);
   ListRemove(thread);
+  SYS_TRACE_THREAD_EXIT(thread);
   // Dead before its joiners wake, so that no choice of the next thread picks it.
   UnreadyThread(thread);
   if (!sys_dlist_is_empty(&thread->join_queue.waitq)) {
@@ -237,6 +240,7 @@ int k_thread_name_set(k_tid_t thread, const char *str) {
   }
   strncpy(thread->name, str, CONFIG_THREAD_MAX_NAME_LEN - 1);
   thread->name[CONFIG_THREAD_MAX_NAME_LEN - 1] = '\0';
+  SYS_TRACE_THREAD_NAME_SET(thread);
   return 0;
 #else
   ARG_UNUSED(thread);

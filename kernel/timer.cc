@@ -3,6 +3,7 @@
 // the expiry being handled, so its period never drifts with interrupt latency or callback time.
 #include <gale/kernel.h>
 
+#include <kernel_trace.h>
 #include <ksched.h>
 
 using namespace gale::kernel;
@@ -11,6 +12,7 @@ namespace {
 
 void TimerExpired(_timeout *timeout) {
   k_timer *timer = CONTAINER_OF(timeout, k_timer, timeout);
+  SYS_TRACE_OBJECT(GALE_TRACE_TIMER_EXPIRY, timer);
   // Re-arm first, so that the expiry function may stop or restart the timer. Inside the clock
   // announcement the current tick is this expiry's tick, and AddTimeout() adds one tick for a
   // relative timeout: period - 1 puts the next expiry exactly one period after this one.
@@ -48,6 +50,7 @@ void k_timer_start(struct k_timer *timer, k_timeout_t duration, k_timeout_t peri
     // expiry's tick (see TimerExpired()); K_NO_WAIT expires at the next tick.
     duration.ticks = MAX(duration.ticks - 1, static_cast<k_ticks_t>(0));
   }
+  SYS_TRACE_OBJECT(GALE_TRACE_TIMER_START, timer);
   IrqLock lock;
   (void)AbortTimeout(&timer->timeout);
   timer->period = period;
@@ -56,6 +59,7 @@ void k_timer_start(struct k_timer *timer, k_timeout_t duration, k_timeout_t peri
 }
 
 void k_timer_stop(struct k_timer *timer) {
+  SYS_TRACE_OBJECT(GALE_TRACE_TIMER_STOP, timer);
   {
     IrqLock lock;
     if (!AbortTimeout(&timer->timeout)) {

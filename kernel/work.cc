@@ -6,6 +6,7 @@
 // thread walks when the item's handler returns.
 #include <gale/kernel.h>
 
+#include <kernel_trace.h>
 #include <ksched.h>
 
 using namespace gale::kernel;
@@ -159,6 +160,7 @@ void WorkQueueMain(void *p1, void *, void *) {
       queue->flags |= K_WORK_QUEUE_BUSY;
       handler = work->handler;
     }
+    SYS_TRACE_OBJECT(GALE_TRACE_WORK_RUN, work);
     handler(work);
     bool yield;
     {
@@ -225,6 +227,7 @@ int k_work_busy_get(const struct k_work *work) {
 }
 
 int k_work_submit_to_queue(struct k_work_q *queue, struct k_work *work) {
+  SYS_TRACE_OBJECT(GALE_TRACE_WORK_SUBMIT, work);
   IrqLock lock;
   int ret = SubmitLocked(work, &queue);
   if (ret > 0) {

@@ -186,6 +186,28 @@ void DefineCommands(CLI::App &app, Invocation &inv) {
   rtt->add_flag("--no-replay", inv.rtt.no_replay, "skip the output retained so far");
   rtt->callback(command(Command::kRtt));
 
+  // trace [stats FILE]
+  CLI::App *trace = app.add_subcommand(
+      "trace", "capture a device's kernel trace (CONFIG_TRACING) into a Chrome trace file");
+  trace->require_subcommand(0, 1);
+  trace->add_option("--device", inv.trace.device, "device id or name (default: the only one)");
+  trace->add_option("--duration", inv.trace.duration, "seconds to capture (default: until Ctrl-C)")
+      ->check(CLI::Range(0.0, 86400.0))
+      ->option_text("S");
+  trace->add_option("-o,--output", inv.trace.output, "the trace file to write")->option_text("FILE");
+  trace->add_option("--format", inv.trace.format, "chrome (default) or perfetto")
+      ->check(CLI::IsMember({"chrome", "perfetto"}));
+  CLI::App *trace_stats =
+      trace->add_subcommand("stats", "CPU share, switches, interrupts and latencies of a trace file");
+  trace_stats->add_option("FILE", inv.trace.file, "a trace written by gale trace -o")->required();
+  trace_stats->add_option("--elf", inv.trace.elf, "the image, for a raw trace stream");
+  trace_stats->callback(command(Command::kTraceStats));
+  trace->callback([&inv, trace]() {
+    if (trace->get_subcommands().empty()) {
+      inv.command = Command::kTrace;
+    }
+  });
+
   // debug
   CLI::App *debug = app.add_subcommand(
       "debug", "debug a device's image with gdb-multiarch, or print its GDB server for an IDE");
@@ -348,6 +370,8 @@ bool NeedsDaemon(Command command) {
     case Command::kDebug:
     case Command::kIdeQtCreator:
     case Command::kLogs:
+    case Command::kTrace:
+    case Command::kTraceStats:
     case Command::kTest:
     case Command::kConfig:
     case Command::kJobs:

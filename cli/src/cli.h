@@ -26,6 +26,8 @@ enum class Command {
   kDebug,
   kIdeQtCreator,
   kLogs,
+  kTrace,
+  kTraceStats,
   kTest,
   kConfig,
   kJobs,
@@ -128,6 +130,15 @@ struct IdeOptions {
   bool no_tools = false;  // do not write Qt Creator's external tools
 };
 
+struct TraceOptions {
+  std::string device;
+  double duration = 0;  // seconds; 0: until Ctrl-C
+  std::string output;   // -o FILE
+  std::string format = "chrome";
+  std::string file;     // stats FILE
+  std::string elf;      // stats --elf: for a raw stream
+};
+
 struct LogsOptions {
   std::string device;
   std::string level;
@@ -199,6 +210,7 @@ struct Invocation {
   DebugOptions debug;
   IdeOptions ide;
   LogsOptions logs;
+  TraceOptions trace;
   TestOptions test;
   ConfigOptions config;
   JobsOptions jobs;

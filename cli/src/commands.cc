@@ -151,6 +151,10 @@ int Dispatch(Context &ctx) {
       return RunIdeQtCreator(ctx);
     case Command::kLogs:
       return RunLogs(ctx);
+    case Command::kTrace:
+      return RunTrace(ctx);
+    case Command::kTraceStats:
+      return RunTraceStats(ctx);
     case Command::kTest:
       return RunTest(ctx);
     case Command::kConfig:

@@ -72,6 +72,9 @@ int RunConsole(Context &ctx);
 int RunShell(Context &ctx);
 // rtt_cmd.cc
 int RunRtt(Context &ctx);
+// trace_cmd.cc
+int RunTrace(Context &ctx);
+int RunTraceStats(Context &ctx);
 int RunDebug(Context &ctx);
 int RunIdeQtCreator(Context &ctx);
 // logs_cmd.cc

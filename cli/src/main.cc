@@ -42,8 +42,7 @@ int main(int argc, char **argv) {
   absl::StatusOr<ChannelSecurity> security = LoadChannelSecurity(
       inv.global.token, inv.global.ca, inv.global.client_cert, inv.global.client_key);
   if (!security.ok()) {
-    std::cerr << "gale: error: " << security.status().message() << '
-';
+    std::cerr << "gale: error: " << security.status().message() << '\n';
     return kExitUsage;
   }
   Client client(ResolveSocketAddress(inv.global.socket, RealEnv, getuid(), cwd.string()), lease,

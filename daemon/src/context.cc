@@ -140,6 +140,7 @@ std::vector<std::unique_ptr<grpc::Service>> MakeServices(Context &context) {
   services.push_back(MakeLogsService(context));
   services.push_back(MakeFarmService(context));
   services.push_back(MakeAuditService(context));
+  services.push_back(MakeTraceService(context));
   return services;
 }
 

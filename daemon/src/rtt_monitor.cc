@@ -156,20 +156,31 @@ void RttMonitor::Run() {
       }
     }
     bool any = false;
+    bool filling = false;  // a ring was a quarter full or more: the target may soon have to drop
     for (const rtt::ChannelData &up : poll->up) {
       if (up.data.empty() || up.channel >= kMaxChannels) {
         continue;
       }
       any = true;
+      const std::optional<rtt::ControlBlock> &block = reader->control_block();
+      if (!block.has_value() || up.channel >= block->up.size() ||
+          up.data.size() * 4 >= block->up[up.channel].size) {
+        filling = true;
+      }
       std::string_view bytes(reinterpret_cast<const char *>(up.data.data()), up.data.size());
       Channel(up.channel).Write(bytes);
       if (up.channel == 0) {
         output(bytes);
       }
     }
-    // Every poll pauses the CPU: poll at once while data flows, back off when idle.
+    // Every poll pauses the CPU: poll at once while rings fill, back off when idle. While data
+    // only trickles in (a trace, a log), a short gap lets the target run: polling at once kept
+    // an emulated CPU paused most of the time.
     if (any) {
       idle = std::chrono::milliseconds(1);
+      if (!filling) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      }
       continue;
     }
     std::this_thread::sleep_for(idle);

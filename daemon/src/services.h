@@ -29,6 +29,7 @@ std::unique_ptr<grpc::Service> MakeRttService(Context &context);
 std::unique_ptr<grpc::Service> MakeLogsService(Context &context);
 std::unique_ptr<grpc::Service> MakeFarmService(Context &context);
 std::unique_ptr<grpc::Service> MakeAuditService(Context &context);
+std::unique_ptr<grpc::Service> MakeTraceService(Context &context);
 
 /// Opens the store, marks interrupted jobs, creates the job and device managers.
 absl::Status InitContext(Context &context);

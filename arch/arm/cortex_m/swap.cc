@@ -10,6 +10,7 @@
 #include <gale/arch.h>
 #include <gale/kernel.h>
 
+#include <kernel_trace.h>
 #include <ksched.h>
 
 #include "cortex_m.h"
@@ -33,6 +34,14 @@ extern "C" {
 __attribute__((naked)) void z_arm_pendsv(void) {
   __asm__ volatile(
       "cpsid i\n\t"
+#ifdef CONFIG_TRACING
+      // The trace records the switch before the current pointer moves. r0 keeps the stack
+      // 8-byte aligned; lr (EXC_RETURN) must survive the call. Thumb-1 pops into low registers.
+      "push {r0, lr}\n\t"
+      "bl gale_trace_hook_switch\n\t"
+      "pop {r0, r1}\n\t"
+      "mov lr, r1\n\t"
+#endif
       "ldr r3, =_kernel\n\t"
       "ldr r2, [r3, #0]\n\t"  // outgoing: _kernel.current
       "mrs r0, psp\n\t"
@@ -83,6 +92,14 @@ __attribute__((naked)) void z_arm_pendsv(void) {
 __attribute__((naked)) void z_arm_pendsv(void) {
   __asm__ volatile(
       "cpsid i\n\t"
+#ifdef CONFIG_TRACING
+      // The trace records the switch before the current pointer moves. r0 keeps the stack
+      // 8-byte aligned; lr (EXC_RETURN) must survive the call. Thumb-1 pops into low registers.
+      "push {r0, lr}\n\t"
+      "bl gale_trace_hook_switch\n\t"
+      "pop {r0, r1}\n\t"
+      "mov lr, r1\n\t"
+#endif
       "ldr r3, =_kernel\n\t"
       "ldr r2, [r3, #0]\n\t"  // outgoing: _kernel.current
       "mrs r0, psp\n\t"
@@ -135,7 +152,16 @@ __attribute__((naked)) void z_arm_pendsv(void) {
 __attribute__((naked)) void z_arm_isr_common(void) {
   __asm__ volatile(
       "push {r4, lr}\n\t"
+#ifdef CONFIG_TRACING_ISR
+      "push {r0, r1}\n\t"
+      "mrs r0, ipsr\n\t"
+      "bl gale_trace_hook_isr_enter\n\t"
+      "pop {r0, r1}\n\t"
+#endif
       "blx r1\n\t"
+#ifdef CONFIG_TRACING_ISR
+      "bl gale_trace_hook_isr_exit\n\t"
+#endif
       "ldr r0, =_kernel\n\t"
       "ldr r1, [r0, #0]\n\t"
       "ldr r2, [r0, #4]\n\t"
