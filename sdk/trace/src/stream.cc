@@ -28,7 +28,7 @@ class Cursor {
   bool Var(uint32_t *v, bool *bad) {
     uint64_t result = 0;
     for (int i = 0; i < 5; ++i) {
-      uint8_t b;
+      uint8_t b = 0;
       if (!U8(&b)) {
         return false;
       }
@@ -45,7 +45,7 @@ class Cursor {
     return true;
   }
   bool Zig(int32_t *v, bool *bad) {
-    uint32_t u;
+    uint32_t u = 0;
     if (!Var(&u, bad)) {
       return false;
     }
@@ -53,7 +53,7 @@ class Cursor {
     return true;
   }
   bool Text(std::string *s, bool *bad) {
-    uint8_t len;
+    uint8_t len = 0;
     if (!U8(&len)) {
       return false;
     }
@@ -229,8 +229,8 @@ absl::Status Decoder::DecodeOne(std::span<const uint8_t> in, size_t *used,
   }
   Cursor c(in);
   bool bad = false;
-  uint8_t type;
-  uint32_t delta;
+  uint8_t type = 0;
+  uint32_t delta = 0;
   c.U8(&type);
   if (type < static_cast<uint8_t>(RecordType::kSwitch) ||
       type > static_cast<uint8_t>(RecordType::kStop)) {
@@ -245,7 +245,7 @@ absl::Status Decoder::DecodeOne(std::span<const uint8_t> in, size_t *used,
   Event e;
   e.type = static_cast<RecordType>(type);
   auto id = [&](uint32_t *address) {
-    int32_t offset;
+    int32_t offset = 0;
     if (!c.Zig(&offset, &bad)) {
       return false;
     }

@@ -1,6 +1,7 @@
 #include "gale/trace/timeline.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #include <nlohmann/json.hpp>
@@ -57,7 +58,10 @@ Timeline BuildTimeline(const Header &header, const std::vector<Event> &events,
     }
     return absl::StrFormat("%s@0x%08x", fallback_kind, address);
   };
-  std::optional<uint32_t> running;
+  // The thread on the CPU (kNone: none known yet). Not an optional: GCC 12 warns that its
+  // payload may be read uninitialized after the loop.
+  constexpr uint32_t kNone = UINT32_MAX;
+  uint32_t running = kNone;
   int64_t run_start = 0;
   std::vector<std::pair<uint32_t, int64_t>> isr_stack;
   int64_t now = 0;
@@ -65,11 +69,11 @@ Timeline BuildTimeline(const Header &header, const std::vector<Event> &events,
     now = ToNs(e.cycles, header.frequency);
     switch (e.type) {
       case RecordType::kSwitch:
-        if (running.has_value() && *running == e.thread) {
+        if (running != kNone && running == e.thread) {
           break;
         }
-        if (running.has_value()) {
-          tl.runs.push_back({*running, run_start, now - run_start});
+        if (running != kNone) {
+          tl.runs.push_back({running, run_start, now - run_start});
         }
         thread(e.thread);
         running = e.thread;
@@ -113,7 +117,7 @@ Timeline BuildTimeline(const Header &header, const std::vector<Event> &events,
       case RecordType::kSnapshotEnd:
         break;
       case RecordType::kObject:
-        tl.operations.push_back({running.value_or(0), now, ObjectOpName(e.op), "i",
+        tl.operations.push_back({running == kNone ? 0 : running, now, ObjectOpName(e.op), "i",
                                  object_name(e.object)});
         break;
       case RecordType::kMark: {
@@ -123,7 +127,7 @@ Timeline BuildTimeline(const Header &header, const std::vector<Event> &events,
         std::string phase = e.op == static_cast<uint8_t>(MarkKind::kBegin) ? "B"
                             : e.op == static_cast<uint8_t>(MarkKind::kEnd)  ? "E"
                                                                             : "i";
-        tl.marks.push_back({running.value_or(0), now, name, phase, {}});
+        tl.marks.push_back({running == kNone ? 0 : running, now, name, phase, {}});
         break;
       }
       case RecordType::kCounter:
@@ -135,15 +139,15 @@ Timeline BuildTimeline(const Header &header, const std::vector<Event> &events,
         tl.dropped += e.value;
         break;
       case RecordType::kStop:
-        if (running.has_value()) {
-          tl.runs.push_back({*running, run_start, now - run_start});
-          running.reset();
+        if (running != kNone) {
+          tl.runs.push_back({running, run_start, now - run_start});
+          running = kNone;
         }
         break;
     }
   }
-  if (running.has_value() && now > run_start) {
-    tl.runs.push_back({*running, run_start, now - run_start});
+  if (running != kNone && now > run_start) {
+    tl.runs.push_back({running, run_start, now - run_start});
   }
   tl.end_ns = now;
   // Threads known only by address: the ELF's symbol for their k_thread (K_THREAD_DEFINE names

@@ -622,7 +622,9 @@ TEST_F(StoreTest, LeasesArePutReplacedListedExpiredAndKeptAcrossReopen) {
                     .holder = "me",
                     .devices = {"c"},
                     .acquired_us = 20,
-                    .expires_us = 50};
+                    .expires_us = 50,
+                    .duration_ms = 0,
+                    .note = ""};
   ASSERT_TRUE(store_->PutLease(other).ok());
   LeaseRecord clash = other;
   clash.token = "tok-3";
