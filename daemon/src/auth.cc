@@ -273,7 +273,7 @@ constexpr MethodRule kRules[] = {
     {"/gale.v1.Tests/Run", D, D, true},
     {"/gale.v1.Trace/Capture", D, D, true},  // writes the start command to the device
     {"/gale.v1.Trace/Export", R, R, false},
-    {"/gale.v1.Trace/Stats", D, D, false},  // reads a file on the daemon's host
+    {"/gale.v1.Trace/Stats", D, D, true},  // reads a file on the daemon's host
     {"/gale.v1.Trace/Stop", D, D, true},
     // gRPC's own services that galed enables for generic tools.
     {"/grpc.health.v1.Health/Check", R, R, false},

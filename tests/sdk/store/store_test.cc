@@ -682,7 +682,7 @@ TEST(StoreOpenTest, SchemaTwoDevicesGainAnEmptyTty) {
 
 // A Gale of the next schema version: today's migrations plus one.
 constexpr const char *kNextMigration =
-    "CREATE TABLE leases (id TEXT PRIMARY KEY, device_id TEXT NOT NULL);"
+    "CREATE TABLE future_things (id TEXT PRIMARY KEY, device_id TEXT NOT NULL);"
     "ALTER TABLE jobs ADD COLUMN lease_id TEXT NOT NULL DEFAULT '';";
 
 std::vector<const char *> NextMigrations(const char *next) {
@@ -724,7 +724,7 @@ TEST(StoreOpenTest, MigratesAnOlderDatabaseKeepingItsData) {
   absl::StatusOr<std::unique_ptr<Store>> newer = internal::OpenWithMigrations(path, migrations);
   ASSERT_TRUE(newer.ok()) << newer.status();
   EXPECT_EQ(RawQuery(path, "PRAGMA user_version"), std::to_string(kSchemaVersion + 1));
-  EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'leases'"), "1");
+  EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'future_things'"), "1");
   EXPECT_EQ((*newer)->GetJob(job_id)->summary, "old");
   EXPECT_EQ((*newer)->ListEvents(job_id)->at(0).payload, "kept");
   EXPECT_TRUE((*newer)->CheckIntegrity().ok());
@@ -736,14 +736,14 @@ TEST(StoreOpenTest, AFailedMigrationChangesNothing) {
   ASSERT_NE(OpenOrDie(path), nullptr);
   // The first statement succeeds, the second fails: the first must be rolled back.
   std::vector<const char *> migrations =
-      NextMigrations("CREATE TABLE leases (id TEXT); ALTER TABLE no_such_table ADD COLUMN x;");
+      NextMigrations("CREATE TABLE future_things (id TEXT); ALTER TABLE no_such_table ADD COLUMN x;");
   absl::StatusOr<std::unique_ptr<Store>> newer = internal::OpenWithMigrations(path, migrations);
   ASSERT_FALSE(newer.ok());
   EXPECT_NE(newer.status().message().find("version " + std::to_string(kSchemaVersion + 1)),
             std::string::npos)
       << newer.status();
   EXPECT_EQ(RawQuery(path, "PRAGMA user_version"), std::to_string(kSchemaVersion));
-  EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'leases'"), "0");
+  EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'future_things'"), "0");
   EXPECT_NE(OpenOrDie(path), nullptr);
 }
 
