@@ -4,6 +4,8 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -13,8 +15,13 @@ namespace gale::devices {
 
 absl::Status SendInputBytes(int fd, std::string_view bytes, const std::string &what) {
   const absl::Time deadline = absl::Now() + absl::Seconds(5);
+  struct stat st {};
+  // A socket (native_sim's stdin) or a pipe (QEMU's UART, opened non-blocking and never without
+  // a reader).
+  const bool socket = fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
   while (!bytes.empty()) {
-    ssize_t n = send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    ssize_t n = socket ? send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT)
+                       : write(fd, bytes.data(), bytes.size());
     if (n >= 0) {
       bytes.remove_prefix(static_cast<size_t>(n));
       continue;

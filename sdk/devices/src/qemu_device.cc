@@ -408,7 +408,7 @@ class QemuDevice final : public DeviceBase {
     }
     Instance *raw = instance.get();
     console_.SetInputSink([raw, what = absl::StrCat("the UART of ", id_)](std::string_view bytes) {
-      return SendInputBytes(raw->qemu->uart_fd(), bytes, what);
+      return SendInputBytes(raw->qemu->uart_input_fd(), bytes, what);
     });
     instance->reader = std::thread([this, raw] { ReaderMain(raw); });
     return absl::OkStatus();
@@ -425,8 +425,8 @@ class QemuDevice final : public DeviceBase {
       return;
     }
     instance->stopping = true;
+    // The reader sees the end of the UART once QEMU is gone.
     instance->qemu->Stop();
-    instance->qemu->ShutdownUart();
     if (instance->reader.joinable()) {
       instance->reader.join();
     }

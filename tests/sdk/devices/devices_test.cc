@@ -200,7 +200,7 @@ TEST_F(DevicesTest, CreateListGetDelete) {
   EXPECT_EQ(info.kind, DeviceKind::kEmulated);
   EXPECT_EQ(info.state, DeviceState::kHalted);
   EXPECT_EQ(info.gdb_address, "unix:" + RunDir(*first) + "/gdb.sock");
-  EXPECT_EQ(info.console_address, "unix:" + RunDir(*first) + "/uart.sock");
+  EXPECT_EQ(info.console_address, "pipe:" + RunDir(*first) + "/uart");
   EXPECT_TRUE(std::filesystem::exists(RunDir(*first) + "/gdb.sock"));
 
   std::shared_ptr<Device> second = Create(CortexM3(), Named("bench"));

@@ -60,16 +60,15 @@ bool IsSocket(const std::string &path) {
   return stat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode);
 }
 
-// -1 with errno set when nobody listens there (yet).
-int ConnectUnix(const std::string &path) {
-  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+// Opens the read end of a FIFO that QEMU already holds open read-write (so the open cannot
+// block), blocking and close-on-exec; -1 with errno set on failure.
+int OpenFifoForReading(const std::string &path) {
+  int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
     return -1;
   }
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-  if (connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0) {
+  int flags = fcntl(fd, F_GETFL);
+  if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
     int err = errno;
     close(fd);
     errno = err;
@@ -123,10 +122,12 @@ std::vector<std::string> QemuCommandLine(const QemuOptions &options) {
       // wait=off: the gdbstub must not block start-up (the device connects only to flash).
       "-gdb",
       absl::StrCat("unix:", dir, "/gdb.sock,server=on,wait=off"),
-      // wait=on: QEMU blocks before creating the machine until a client (the device layer) has
-      // connected; output is never written to an unconnected socket, where QEMU drops it.
+      // A pair of FIFOs (uart.in, uart.out) that Start() creates and QEMU opens read-write: the
+      // UART's output waits in a 64 KiB pipe for its reader. A socket would hold only a few
+      // hundred bytes of single-byte writes, and UART models that do not wait (sifive_e's)
+      // drop what does not fit.
       "-chardev",
-      absl::StrCat("socket,id=ser0,path=", dir, "/uart.sock,server=on,wait=on"),
+      absl::StrCat("pipe,id=ser0,path=", dir, "/uart"),
       "-serial",
       "chardev:ser0",
   };
@@ -157,19 +158,26 @@ absl::StatusOr<std::unique_ptr<QemuInstance>> QemuInstance::Start(const QemuOpti
   std::unique_ptr<QemuInstance> qemu(new QemuInstance());
   qemu->options_ = options;
   qemu->gdb_path_ = options.run_dir + "/gdb.sock";
-  qemu->uart_path_ = options.run_dir + "/uart.sock";
+  qemu->uart_path_ = options.run_dir + "/uart";
   qemu->log_path_ = options.run_dir + "/qemu.log";
-  if (qemu->uart_path_.size() > kMaxUnixPath) {
+  if (qemu->gdb_path_.size() > kMaxUnixPath) {
     return absl::InvalidArgumentError(
         absl::StrCat("the run folder ", options.run_dir, " is too long for a unix socket path (",
-                     qemu->uart_path_.size(), " > ", kMaxUnixPath, " bytes); use a shorter one"));
+                     qemu->gdb_path_.size(), " > ", kMaxUnixPath, " bytes); use a shorter one"));
   }
   if (absl::Status s = MakePrivateDir(options.run_dir); !s.ok()) {
     return s;
   }
-  // Sockets left by a QEMU that was SIGKILLed: QEMU would refuse to bind over them.
-  unlink(qemu->gdb_path_.c_str());
-  unlink(qemu->uart_path_.c_str());
+  // Files left by a QEMU that was SIGKILLed: QEMU would refuse to bind over the socket, and a
+  // FIFO may still hold the old run's output.
+  qemu->RemoveRunFiles();
+  for (const char *suffix : {".in", ".out"}) {
+    std::string fifo = qemu->uart_path_ + suffix;
+    if (mkfifo(fifo.c_str(), 0600) != 0) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("cannot create the UART pipe ", fifo, ": ", strerror(errno)));
+    }
+  }
 
   SpawnOptions spawn;
   spawn.argv = QemuCommandLine(options);
@@ -201,20 +209,6 @@ absl::StatusOr<std::unique_ptr<QemuInstance>> QemuInstance::Start(const QemuOpti
         options.binary, " did not ", what, " within ", absl::FormatDuration(options.start_timeout),
         " (killed it)", tail.empty() ? "" : ": ", tail));
   };
-  while (true) {
-    if (!qemu->process_->running()) {
-      return failed("start");
-    }
-    int fd = ConnectUnix(qemu->uart_path_);
-    if (fd >= 0) {
-      qemu->uart_fd_ = fd;
-      break;
-    }
-    if (absl::Now() > deadline) {
-      return failed(absl::StrCat("open its UART socket ", qemu->uart_path_));
-    }
-    qemu->process_->Wait(absl::Milliseconds(5));
-  }
   while (!IsSocket(qemu->gdb_path_)) {
     if (!qemu->process_->running()) {
       return failed("start");
@@ -224,25 +218,40 @@ absl::StatusOr<std::unique_ptr<QemuInstance>> QemuInstance::Start(const QemuOpti
     }
     qemu->process_->Wait(absl::Milliseconds(5));
   }
+  // QEMU opens its chardevs before it creates the machine and its gdbstub, so it holds both
+  // FIFOs now. Only QEMU keeps uart.out open for writing: its end is the reader's end of file.
+  qemu->uart_fd_ = OpenFifoForReading(qemu->uart_path_ + ".out");
+  // Read-write, so that input written after QEMU has ended fills the pipe instead of raising
+  // SIGPIPE.
+  qemu->uart_input_fd_ =
+      open((qemu->uart_path_ + ".in").c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
+  if (qemu->uart_fd_ < 0 || qemu->uart_input_fd_ < 0) {
+    std::string error = strerror(errno);
+    qemu->process_->Kill();
+    return absl::UnavailableError(
+        absl::StrCat("cannot open the UART pipes ", qemu->uart_path_, ".{in,out} of ",
+                     options.binary, ": ", error));
+  }
   return qemu;
+}
+
+void QemuInstance::RemoveRunFiles() const {
+  unlink(gdb_path_.c_str());
+  unlink((uart_path_ + ".in").c_str());
+  unlink((uart_path_ + ".out").c_str());
 }
 
 QemuInstance::~QemuInstance() {
   if (process_ != nullptr) {
     process_->Kill();
   }
-  if (uart_fd_ >= 0) {
-    close(uart_fd_);
+  for (int fd : {uart_fd_, uart_input_fd_}) {
+    if (fd >= 0) {
+      close(fd);
+    }
   }
   if (!gdb_path_.empty()) {
-    unlink(gdb_path_.c_str());
-    unlink(uart_path_.c_str());
-  }
-}
-
-void QemuInstance::ShutdownUart() {
-  if (uart_fd_ >= 0) {
-    shutdown(uart_fd_, SHUT_RDWR);
+    RemoveRunFiles();
   }
 }
 

@@ -42,7 +42,7 @@ struct DeviceInfo {
   DeviceKind kind = DeviceKind::kEmulated;
   DeviceState state = DeviceState::kHalted;
   std::string gdb_address;      ///< "unix:<run dir>/gdb.sock"; empty for native_sim
-  std::string console_address;  ///< "unix:<run dir>/uart.sock" (held by the device); may be empty
+  std::string console_address;  ///< "pipe:<run dir>/uart" (held by the device); may be empty
   int exit_code = 0;            ///< valid in kExited
   std::string image;            ///< the image last flashed
   absl::Time created;

@@ -25,7 +25,7 @@ struct QemuOptions {
   /// image's status.
   bool semihosting = true;
   std::vector<std::string> extra_args;  ///< appended to the command line
-  /// Folder for gdb.sock, uart.sock and qemu.log; created with mode 0700 (parents too) if
+  /// Folder for gdb.sock, the UART pipes uart.in and uart.out, and qemu.log; created with mode 0700 (parents too) if
   /// missing. Unix socket paths are limited to 107 bytes, so keep it short.
   std::string run_dir;
   /// How long QEMU may take to open its sockets.
@@ -41,10 +41,10 @@ absl::StatusOr<QemuOptions> QemuOptionsForBoard(const boards::Board &board);
 std::vector<std::string> QemuCommandLine(const QemuOptions &options);
 
 /// One QEMU process. The CPU is held at reset (`-S`) with nothing loaded; a gdb client loads and
-/// starts an image. The UART socket is created with `wait=on`: QEMU does not finish starting
-/// (nor open its gdbstub) until Start() has connected to it, so the UART has a reader before
-/// the guest can run and no output is ever lost. Start() keeps that connection (`uart_fd()`)
-/// for the instance's life: QEMU serves one UART client at a time.
+/// starts an image. The UART is a pair of FIFOs that Start() creates and QEMU holds open
+/// read-write, so output waits in the pipe (64 KiB) until it is read and nothing is lost before
+/// the reader comes; Start() keeps the read end of uart.out (`uart_fd()`) and the write end of
+/// uart.in (`uart_input_fd()`) for the instance's life.
 ///
 /// Note on the gdbstub: connecting to it pauses the VM; closing the connection leaves the VM as
 /// it was (paused, or running after a `c`); a `D` (detach) resumes it. A reset without the
@@ -69,14 +69,14 @@ class QemuInstance {
   /// "unix:<run_dir>/gdb.sock"
   std::string gdb_address() const { return "unix:" + gdb_path_; }
   const std::string &gdb_path() const { return gdb_path_; }
-  /// "unix:<run_dir>/uart.sock" (held by this instance; see uart_fd()).
-  std::string uart_address() const { return "unix:" + uart_path_; }
-  /// The connected UART stream (blocking, close-on-exec): read for output, write for input.
-  /// Owned by the instance; ShutdownUart() wakes a reader blocked on it.
+  /// "pipe:<run_dir>/uart" in QEMU's notation: uart.in and uart.out (held by this instance).
+  std::string uart_address() const { return "pipe:" + uart_path_; }
+  /// The UART's output (blocking, close-on-exec), owned by the instance. A read returns 0 once
+  /// QEMU has ended: Stop() before joining a reader thread.
   int uart_fd() const { return uart_fd_; }
-  /// shutdown(2) of the UART connection: a blocked read returns 0. Call before joining a reader
-  /// thread and destroying the instance.
-  void ShutdownUart();
+  /// The UART's input (non-blocking, close-on-exec), owned by the instance. Writing never
+  /// raises SIGPIPE; once QEMU has ended, the pipe fills and a write fails with EAGAIN.
+  int uart_input_fd() const { return uart_input_fd_; }
 
   ChildProcess &process() { return *process_; }
   const ChildProcess &process() const { return *process_; }
@@ -90,12 +90,14 @@ class QemuInstance {
 
  private:
   QemuInstance() = default;
+  void RemoveRunFiles() const;
 
   QemuOptions options_;
   std::string gdb_path_;
   std::string uart_path_;
   std::string log_path_;
   int uart_fd_ = -1;
+  int uart_input_fd_ = -1;
   std::unique_ptr<ChildProcess> process_;
 };
 
