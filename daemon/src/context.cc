@@ -7,6 +7,7 @@
 #include "gale/devices/openocd_device.h"
 #include "gale/v1/sdk.pb.h"
 #include "job_stream.h"
+#include "lease_guard.h"
 #include "services.h"
 
 namespace gale::daemon {
@@ -68,6 +69,9 @@ absl::Status InitContext(Context &context) {
   // Physical devices: a persistent OpenOCD per device, started on first use.
   context.devices->SetPhysicalFactory(devices::MakeOpenOcdDeviceFactory());
   context.probe_events = std::make_unique<ProbeEvents>();
+  context.leases->OnDevicesChanged([ctx = &context](const std::vector<std::string> &device_ids) {
+    PublishFarmChange(*ctx, device_ids);
+  });
   probes::MonitorOptions monitor_options;
   monitor_options.scan = context.probe_scan;
   context.probe_monitor = std::make_unique<probes::Monitor>(monitor_options);

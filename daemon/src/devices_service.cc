@@ -296,7 +296,10 @@ class DevicesService final : public v1::Devices::Service {
         batch.swap(pending);
       }
       bool gone = server_context->IsCancelled() || context_.shutting_down;
-      for (const v1::DeviceEvent &event : batch) {
+      for (v1::DeviceEvent &event : batch) {
+        if (event.kind() != v1::DeviceEvent::KIND_REMOVED) {
+          AddFarmFields(context_, event.mutable_device());
+        }
         if (gone || !writer->Write(event)) {
           gone = true;
           break;

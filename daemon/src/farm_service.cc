@@ -5,6 +5,7 @@
 #include "caller.h"
 #include "gale/daemon/status.h"
 #include "gale/v1/farm.grpc.pb.h"
+#include "lease_guard.h"
 #include "services.h"
 
 namespace gale::daemon {
@@ -121,6 +122,7 @@ class FarmService final : public v1::Farm::Service {
     for (const std::string &tag : device->tags) {
       reply->add_tags(tag);
     }
+    PublishFarmChange(context_, {*id});
     return grpc::Status::OK;
   }
 

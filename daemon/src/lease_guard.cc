@@ -1,6 +1,11 @@
 #include "lease_guard.h"
 
+#include <algorithm>
+#include <optional>
+
 #include "caller.h"
+#include "device_util.h"
+#include "physical.h"
 
 namespace gale::daemon {
 
@@ -28,6 +33,34 @@ void AddFarmFields(Context &context, v1::Device *device) {
     device->set_lease_holder(lease->holder);
     device->set_lease_id(lease->id);
     device->set_lease_expires_us(absl::ToUnixMicros(lease->expires));
+  }
+}
+
+void PublishFarmChange(Context &context, const std::vector<std::string> &device_ids) {
+  if (context.probe_events == nullptr || context.devices == nullptr) {
+    return;
+  }
+  std::optional<std::vector<v1::Device>> physical;  // listed once, when first needed
+  for (const std::string &id : device_ids) {
+    v1::DeviceEvent event;
+    event.set_kind(v1::DeviceEvent::KIND_CHANGED);
+    if (absl::StatusOr<std::shared_ptr<devices::Device>> emulated = context.devices->Get(id);
+        emulated.ok()) {
+      DeviceToProto((*emulated)->Info(), event.mutable_device());
+    } else {
+      if (!physical.has_value()) {
+        absl::StatusOr<std::vector<v1::Device>> listed = ListPhysical(context);
+        physical = listed.ok() ? std::move(*listed) : std::vector<v1::Device>{};
+      }
+      auto it = std::find_if(physical->begin(), physical->end(),
+                             [&id](const v1::Device &device) { return device.id() == id; });
+      if (it == physical->end()) {
+        continue;  // deleted, or a probe no longer bound: nothing to show
+      }
+      *event.mutable_device() = *it;
+    }
+    // Devices.Watch adds the farm fields as it writes each event.
+    context.probe_events->Send(event);
   }
 }
 

@@ -6,6 +6,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "context.h"
@@ -21,5 +22,9 @@ absl::Status CheckDeviceLease(Context &context, const grpc::ServerContext &serve
 
 /// Fills a listed device's tags (from the store) and lease fields (holder, id, expiry).
 void AddFarmFields(Context &context, v1::Device *device);
+
+/// Tells Devices.Watch watchers that these devices' farm fields changed (a lease began, was
+/// renewed or ended; tags were set): one KIND_CHANGED event each, for devices that still exist.
+void PublishFarmChange(Context &context, const std::vector<std::string> &device_ids);
 
 }  // namespace gale::daemon

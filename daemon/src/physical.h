@@ -22,7 +22,8 @@ namespace gale::daemon {
 
 struct Context;
 
-/// Probe arrivals and departures for Devices.Watch, already in API form.
+/// Events for Devices.Watch that the device manager does not see, already in API form: probes
+/// arriving and leaving, and farm changes (leases, tags; PublishFarmChange).
 class ProbeEvents {
  public:
   using Callback = std::function<void(const v1::DeviceEvent &)>;

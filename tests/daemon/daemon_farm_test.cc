@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <thread>
 
 #include "gale/daemon/daemon.h"
@@ -245,6 +246,58 @@ TEST_F(DaemonFarmTest, TagsSelectDevicesAndAWaitingAcquireGetsReleasedOnes) {
   ASSERT_TRUE(waited_status.ok()) << waited_status.error_message();
   EXPECT_EQ(waited.devices(0), b);
   EXPECT_NE(waited.token(), held.token());
+}
+
+// A watcher (Studio, a lab dashboard) sees tags and leases change as they happen, without
+// listing again: each change is a KIND_CHANGED event carrying the device's farm fields.
+TEST_F(DaemonFarmTest, WatchersSeeTagsAndLeasesChange) {
+  const std::string a = CreateDevice();
+  grpc::ClientContext watch_ctx;
+  auto watch = devices_->Watch(&watch_ctx, v1::WatchDevicesRequest());
+  // Reads events until one for `a` satisfies `done`; false if the stream ends first.
+  auto await = [&](const std::function<bool(const v1::Device &)> &done) {
+    v1::DeviceEvent event;
+    while (watch->Read(&event)) {
+      if (event.device().id() == a && done(event.device())) {
+        return true;
+      }
+    }
+    return false;
+  };
+  ASSERT_TRUE(await([](const v1::Device &d) { return d.lease_holder().empty(); }));
+  {
+    grpc::ClientContext ctx;
+    v1::SetTagsRequest tags;
+    tags.set_device(a);
+    tags.add_tags("rack-9");
+    v1::SetTagsResponse out;
+    ASSERT_TRUE(farm_->SetTags(&ctx, tags, &out).ok());
+  }
+  ASSERT_TRUE(await([](const v1::Device &d) {
+    return d.tags_size() == 1 && d.tags(0) == "rack-9";
+  }));
+  v1::AcquireLeaseRequest request;
+  request.mutable_selector()->add_devices(a);
+  request.set_note("nightly");
+  v1::Lease lease;
+  ASSERT_TRUE(Acquire(request, &lease).ok());
+  ASSERT_FALSE(lease.holder().empty());
+  ASSERT_TRUE(await([&](const v1::Device &d) {
+    return d.lease_holder() == lease.holder() && d.lease_id() == lease.id() &&
+           d.lease_expires_us() == lease.expires_us() && d.tags_size() == 1;
+  }));
+  {
+    grpc::ClientContext ctx;
+    v1::ReleaseLeaseRequest release;
+    release.set_token(lease.token());
+    v1::ReleaseLeaseResponse out;
+    ASSERT_TRUE(farm_->Release(&ctx, release, &out).ok());
+  }
+  ASSERT_TRUE(await([](const v1::Device &d) {
+    return d.lease_holder().empty() && d.lease_id().empty();
+  }));
+  watch_ctx.TryCancel();
+  (void)watch->Finish();
 }
 
 TEST_F(DaemonFarmTest, LeasesSurviveADaemonRestart) {

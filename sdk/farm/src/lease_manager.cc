@@ -117,6 +117,7 @@ int LeaseManager::PruneLocked() {
   int ended = 0;
   for (auto it = leases_.begin(); it != leases_.end();) {
     if (it->second.expires <= now) {
+      ChangedLocked(it->second.devices);
       it = leases_.erase(it);
       ++ended;
     } else {
@@ -129,6 +130,28 @@ int LeaseManager::PruneLocked() {
     changed_.notify_all();
   }
   return ended;
+}
+
+void LeaseManager::ChangedLocked(const std::vector<std::string> &device_ids) {
+  if (on_changed_) {
+    changed_devices_.insert(changed_devices_.end(), device_ids.begin(), device_ids.end());
+  }
+}
+
+void LeaseManager::DeliverChanges() {
+  std::vector<std::string> devices;
+  {
+    std::lock_guard lock(mu_);
+    devices.swap(changed_devices_);
+  }
+  if (!devices.empty()) {
+    on_changed_(devices);
+  }
+}
+
+void LeaseManager::OnDevicesChanged(DevicesChanged callback) {
+  std::lock_guard lock(mu_);
+  on_changed_ = std::move(callback);
 }
 
 const Lease *LeaseManager::LeaseOfLocked(const std::string &device_id) const {
@@ -160,6 +183,7 @@ absl::StatusOr<Lease> LeaseManager::Acquire(const AcquireRequest &request,
       request.duration == absl::ZeroDuration() ? kDefaultLeaseDuration : request.duration;
   const auto deadline = std::chrono::steady_clock::now() + absl::ToChronoMilliseconds(request.wait);
 
+  DeliverOnExit deliver{this};
   while (true) {
     // Which devices the selector means, from the devices there are now.
     const std::vector<Candidate> all = candidates();
@@ -224,6 +248,7 @@ absl::StatusOr<Lease> LeaseManager::Acquire(const AcquireRequest &request,
         return put;
       }
       leases_.emplace(lease.token, lease);
+      ChangedLocked(lease.devices);
       return lease;
     }
     std::string why =
@@ -248,6 +273,7 @@ absl::StatusOr<Lease> LeaseManager::Acquire(const AcquireRequest &request,
       return absl::CancelledError("the daemon is shutting down");
     }
     lock.unlock();
+    DeliverChanges();
     if (cancelled && cancelled()) {
       return absl::CancelledError("the client went away while waiting for devices");
     }
@@ -258,6 +284,7 @@ absl::StatusOr<Lease> LeaseManager::Renew(const std::string &token, absl::Durati
   if (duration < absl::ZeroDuration()) {
     return absl::InvalidArgumentError("a lease cannot be renewed by a negative duration");
   }
+  DeliverOnExit deliver{this};
   std::lock_guard lock(mu_);
   PruneLocked();
   auto it = leases_.find(token);
@@ -274,10 +301,12 @@ absl::StatusOr<Lease> LeaseManager::Renew(const std::string &token, absl::Durati
     return put;
   }
   it->second = renewed;
+  ChangedLocked(renewed.devices);
   return renewed;
 }
 
 absl::Status LeaseManager::Release(const std::string &token) {
+  DeliverOnExit deliver{this};
   {
     std::lock_guard lock(mu_);
     PruneLocked();
@@ -290,6 +319,7 @@ absl::Status LeaseManager::Release(const std::string &token) {
         !removed.ok() && !absl::IsNotFound(removed)) {
       return removed;
     }
+    ChangedLocked(it->second.devices);
     leases_.erase(it);
   }
   changed_.notify_all();
@@ -297,6 +327,7 @@ absl::Status LeaseManager::Release(const std::string &token) {
 }
 
 std::vector<Lease> LeaseManager::List() {
+  DeliverOnExit deliver{this};
   std::lock_guard lock(mu_);
   PruneLocked();
   std::vector<Lease> out;
@@ -310,6 +341,7 @@ std::vector<Lease> LeaseManager::List() {
 }
 
 std::optional<Lease> LeaseManager::LeaseOf(const std::string &device_id) {
+  DeliverOnExit deliver{this};
   std::lock_guard lock(mu_);
   PruneLocked();
   const Lease *lease = LeaseOfLocked(device_id);
@@ -332,6 +364,7 @@ absl::Status LeaseManager::CheckAccess(const std::string &device_id, const std::
 }
 
 int LeaseManager::Sweep() {
+  DeliverOnExit deliver{this};
   std::lock_guard lock(mu_);
   return PruneLocked();
 }
@@ -345,8 +378,10 @@ void LeaseManager::StartSweeper(absl::Duration period) {
     std::unique_lock lock(mu_);
     while (!stopping_) {
       changed_.wait_for(lock, absl::ToChronoMilliseconds(period));
-      if (!stopping_) {
-        PruneLocked();
+      if (!stopping_ && PruneLocked() > 0) {
+        lock.unlock();
+        DeliverChanges();
+        lock.lock();
       }
     }
   });

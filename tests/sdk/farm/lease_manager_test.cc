@@ -157,6 +157,37 @@ TEST_F(LeaseManagerTest, ExpiryFreesDevicesAndRenewExtends) {
   EXPECT_TRUE(rows->empty()) << "expired leases stay in the store";
 }
 
+TEST_F(LeaseManagerTest, WatchersAreToldOfEveryLeaseChangeOutsideTheLock) {
+  std::vector<std::vector<std::string>> told;
+  manager_->OnDevicesChanged([&](const std::vector<std::string> &ids) {
+    told.push_back(ids);
+    // Without the manager's lock held: calling back in must not deadlock.
+    (void)manager_->LeaseOf(ids.front());
+  });
+  absl::StatusOr<Lease> lease = manager_->Acquire(Board("m3", 2, "alice"), Devices());
+  ASSERT_TRUE(lease.ok()) << lease.status();
+  ASSERT_EQ(told.size(), 1u);
+  EXPECT_EQ(told.back(), lease->devices);
+  ASSERT_TRUE(manager_->Renew(lease->token, absl::ZeroDuration()).ok());
+  ASSERT_EQ(told.size(), 2u);
+  EXPECT_EQ(told.back(), lease->devices);
+  ASSERT_TRUE(manager_->Release(lease->token).ok());
+  ASSERT_EQ(told.size(), 3u);
+  EXPECT_EQ(told.back(), lease->devices);
+
+  // Expiry, found by the next call (or the sweeper).
+  absl::StatusOr<Lease> bench = manager_->Acquire(Board("nucleo", 1, "ci"), Devices());
+  ASSERT_TRUE(bench.ok()) << bench.status();
+  ASSERT_EQ(told.size(), 4u);
+  clock_.Advance(absl::Minutes(6));
+  EXPECT_EQ(manager_->Sweep(), 1);
+  ASSERT_EQ(told.size(), 5u);
+  EXPECT_EQ(told.back(), std::vector<std::string>{"0669FF01"});
+  // Failed calls change nothing and tell nothing.
+  EXPECT_FALSE(manager_->Release(bench->token).ok());
+  EXPECT_EQ(told.size(), 5u);
+}
+
 TEST_F(LeaseManagerTest, WaitingAcquireGetsTheDevicesWhenReleasedOrTimesOut) {
   absl::StatusOr<Lease> held = manager_->Acquire(Board("m3", 3, "alice"), Devices());
   ASSERT_TRUE(held.ok()) << held.status();

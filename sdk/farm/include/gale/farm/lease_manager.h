@@ -73,6 +73,8 @@ class LeaseManager {
   using Clock = std::function<absl::Time()>;
   /// Lists the devices a lease could take now (called without the manager's lock held).
   using Candidates = std::function<std::vector<Candidate>()>;
+  /// Told the devices whose lease began, was renewed or ended (released or expired).
+  using DevicesChanged = std::function<void(const std::vector<std::string> &device_ids)>;
 
   /// Loads the leases kept in `store` (dropping expired ones). `store` must outlive the manager.
   /// `clock` gives the time leases expire by (tests inject one); waiting uses real time.
@@ -116,9 +118,23 @@ class LeaseManager {
   /// Stops the sweeper and ends every waiting Acquire with Cancelled.
   void Shutdown();
 
+  /// Sets who is told of lease changes (devices watchers show lease fields). Called on the
+  /// thread that made the change (a caller's, or the sweeper's for expiry), without the
+  /// manager's lock held, so it may call back into the manager. Set once, before other use.
+  void OnDevicesChanged(DevicesChanged callback);
+
  private:
   LeaseManager(store::Store *store, Clock clock);
   int PruneLocked();
+  // Notes devices whose lease changed, for DeliverChanges.
+  void ChangedLocked(const std::vector<std::string> &device_ids);
+  // Hands the noted devices to on_changed_; takes mu_ briefly, so call it without mu_ held.
+  void DeliverChanges();
+  // Declared before a method's lock: delivers what the method noted once the lock is released.
+  struct DeliverOnExit {
+    LeaseManager *manager;
+    ~DeliverOnExit() { manager->DeliverChanges(); }
+  };
   const Lease *LeaseOfLocked(const std::string &device_id) const;
 
   store::Store *store_;
@@ -127,6 +143,8 @@ class LeaseManager {
   std::condition_variable changed_;
   std::map<std::string, Lease> leases_;  // by token
   bool stopping_ = false;
+  DevicesChanged on_changed_;
+  std::vector<std::string> changed_devices_;  // noted, not yet delivered
   std::thread sweeper_;
 };
 
