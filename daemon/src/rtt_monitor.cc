@@ -83,7 +83,9 @@ void RttMonitor::Run() {
       listener(bytes);
     }
   };
-  auto idle = std::chrono::milliseconds(20);
+  constexpr auto kMinGap = std::chrono::milliseconds(1);
+  constexpr auto kMaxGap = std::chrono::milliseconds(20);
+  auto gap = kMaxGap;  // between polls
   while (!stop_) {
     devices::DeviceInfo info = device_->Info();
     if (info.state != devices::DeviceState::kRunning || info.image.empty()) {
@@ -155,17 +157,19 @@ void RttMonitor::Run() {
         dropped_[ch] += poll->dropped[ch];
       }
     }
-    bool any = false;
-    bool filling = false;  // a ring was a quarter full or more: the target may soon have to drop
+    // How full the fullest ring was, in eighths: it sets how soon the next poll comes.
+    size_t fill_eighths = 0;
     for (const rtt::ChannelData &up : poll->up) {
       if (up.data.empty() || up.channel >= kMaxChannels) {
         continue;
       }
-      any = true;
       const std::optional<rtt::ControlBlock> &block = reader->control_block();
       if (!block.has_value() || up.channel >= block->up.size() ||
-          up.data.size() * 4 >= block->up[up.channel].size) {
-        filling = true;
+          block->up[up.channel].size == 0) {
+        fill_eighths = 8;
+      } else {
+        fill_eighths = std::max<size_t>(fill_eighths,
+                                        up.data.size() * 8 / block->up[up.channel].size);
       }
       std::string_view bytes(reinterpret_cast<const char *>(up.data.data()), up.data.size());
       Channel(up.channel).Write(bytes);
@@ -173,18 +177,19 @@ void RttMonitor::Run() {
         output(bytes);
       }
     }
-    // Every poll pauses the CPU: poll at once while rings fill, back off when idle. While data
-    // only trickles in (a trace, a log), a short gap lets the target run: polling at once kept
-    // an emulated CPU paused most of the time.
-    if (any) {
-      idle = std::chrono::milliseconds(1);
-      if (!filling) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-      }
+    // Every poll pauses the CPU, so the gap between polls follows the rings: a ring a quarter
+    // full or more is read again at once (the target would soon block or drop), one under an
+    // eighth full lets the gap grow to 20 ms, as when nothing comes. A trace or a log that only
+    // trickles in is then read about 50 times a second, not hundreds of times with a few bytes
+    // each, which kept an emulated CPU paused a good part of the time.
+    if (fill_eighths >= 2) {
+      gap = kMinGap;
       continue;
     }
-    std::this_thread::sleep_for(idle);
-    idle = std::min(idle * 2, std::chrono::milliseconds(20));
+    if (fill_eighths == 0) {
+      gap = std::min(gap * 2, kMaxGap);
+    }
+    std::this_thread::sleep_for(gap);
   }
 }
 
