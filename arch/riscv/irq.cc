@@ -9,6 +9,7 @@
 #include <gale/kernel.h>
 #include <gale/sys/printk.h>
 
+#include <kernel_trace.h>
 #include <ksched.h>
 
 #include "riscv.h"
@@ -54,17 +55,31 @@ void arch_irq_offload(void (*routine)(const void *parameter), const void *parame
 struct arch_esf *z_riscv_trap_handler(struct arch_esf *esf) {
   uint32_t mcause = GALE_CSR_READ(mcause);
   if ((mcause & rv::kMcauseInterrupt) != 0U) {
+    // Trace numbers follow Cortex-M's exception numbers: local interrupts keep their mcause
+    // code (7: machine timer), PLIC source n is 16 + n (docs/tracing.md).
     switch (mcause & ~rv::kMcauseInterrupt) {
       case rv::kIrqMachineTimer:
+#ifdef CONFIG_TRACING_ISR
+        gale_trace_hook_isr_enter(rv::kIrqMachineTimer);
+#endif
         z_riscv_mtimer_isr();
+#ifdef CONFIG_TRACING_ISR
+        gale_trace_hook_isr_exit();
+#endif
         break;
       case rv::kIrqMachineExternal:
         for (uint32_t source = z_riscv_plic_claim(); source != 0U; source = z_riscv_plic_claim()) {
+#ifdef CONFIG_TRACING_ISR
+          gale_trace_hook_isr_enter(16U + source);
+#endif
           if (source < CONFIG_NUM_IRQS) {
             z_riscv_irq_table[source](source);
           } else {
             z_riscv_irq_spurious(source);
           }
+#ifdef CONFIG_TRACING_ISR
+          gale_trace_hook_isr_exit();
+#endif
           z_riscv_plic_complete(source);
         }
         break;
@@ -89,6 +104,9 @@ struct arch_esf *z_riscv_trap_handler(struct arch_esf *esf) {
     k_thread *outgoing = _kernel.current;
     k_thread *incoming = _kernel.ready_cache;
     outgoing->arch.sp = reinterpret_cast<uint32_t>(esf);
+#ifdef CONFIG_TRACING
+    gale_trace_hook_switch();  // before the current pointer moves, as the hook expects
+#endif
     _kernel.current = incoming;
 #ifdef CONFIG_RISCV_PMP_STACK_GUARD
     z_riscv_pmp_guard_set(incoming);

@@ -4,7 +4,7 @@
 # show the named threads running, the timer interrupt, the sample's markers, spans and counter
 # with the names the daemon read from the ELF; `gale trace stats` reads it back; a second
 # capture of the same device works; the Perfetto format, an image without CONFIG_TRACING and a
-# file that is no trace get clear errors.
+# file that is no trace get clear errors. Then the sample once more on qemu_riscv32.
 # CTest passes the folder of the host binaries as $1.
 source "$(dirname "$0")/../e2e/lib.sh"
 BIN=${1:?usage: gale_trace_test.sh BIN_DIR}
@@ -91,3 +91,31 @@ if gale trace --device "$dev" --duration 1 -o h.json >h.log 2>&1; then
 fi
 grep -q "CONFIG_TRACING=y" h.log || { cat h.log; fail "no clear error for an image without tracing"; }
 ok "an image without tracing is refused with a clear error"
+
+# The same sample on RISC-V: the port's switch and interrupt hooks (the machine timer is irq 7),
+# the build id from its linker script, names from its ELF.
+gale build -b qemu_riscv32 -d tr-rv "$GALE_BASE/samples/tracing" >build-rv.log 2>&1 ||
+  { tail -20 build-rv.log; fail "build samples/tracing for qemu_riscv32"; }
+rv=$(gale emu start -b qemu_riscv32) || fail "gale emu start -b qemu_riscv32"
+gale flash -d tr-rv --device "$rv" >/dev/null 2>&1 || fail "flash qemu_riscv32"
+timeout 120 "$BIN/gale" trace --device "$rv" --duration 2 -o rv.json >rv.log 2>&1 ||
+  { cat rv.log; fail "gale trace on qemu_riscv32"; }
+python3 - rv.json <<'PY' || fail "the RISC-V trace is not what the sample did"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+ev = doc["traceEvents"]
+names = {e["args"]["name"]: e["tid"] for e in ev if e.get("ph") == "M" and e.get("name") == "thread_name"}
+for n in ("sensor_thread", "filter_thread", "main", "idle"):
+    assert n in names, f"no thread_name {n}: {sorted(names)}"
+runs = [e for e in ev if e.get("ph") == "X" and e.get("cat") == "run"]
+for n in ("sensor_thread", "filter_thread"):
+    k = sum(1 for e in runs if e["tid"] == names[n])
+    assert k >= 20, f"{n} ran only {k} times in 2 s"
+isrs = [e for e in ev if e.get("ph") == "X" and e.get("cat") == "isr"]
+assert sum(1 for e in isrs if e["name"] == "irq 7") >= 50, f"{len(isrs)} interrupt slices, too few machine timer ones"
+assert "tick" in {e["name"] for e in ev if e.get("cat") == "mark"}, "no 'tick' marker"
+assert doc["galeTrace"]["build_id"], "no build id recorded"
+print(f"{len(ev)} events, {len(runs)} run slices, {len(isrs)} interrupts")
+PY
+ok "RISC-V: threads, machine timer interrupts and markers by name"
+
