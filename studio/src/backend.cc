@@ -13,6 +13,7 @@
 #include "gale/v1/rtt.grpc.pb.h"
 #include "gale/v1/shell.grpc.pb.h"
 #include "gale/v1/tests.grpc.pb.h"
+#include "gale/v1/trace.grpc.pb.h"
 
 namespace gale::studio {
 
@@ -420,6 +421,95 @@ void Backend::watchJob(const QString &jobId) {
     }
     releaseContext(context);
   });
+}
+
+void Backend::captureTrace(const QString &deviceId, double windowS, double durationS) {
+  auto context = newContext();
+  bool busy = false;
+  {
+    std::lock_guard lock(mutex_);
+    busy = traceContext_ != nullptr;
+    if (!busy) {
+      traceContext_ = context;
+      traceJob_.clear();
+    }
+  }
+  if (busy) {
+    releaseContext(context);
+    emit callFailed(tr("Tracing %1").arg(deviceId),
+                    tr("a trace capture is already running; stop it first"));
+    return;
+  }
+  gale::v1::TraceCaptureRequest request;
+  request.set_device_id(deviceId.toStdString());
+  request.set_duration_s(durationS);
+  request.set_live_window_s(windowS);
+  runThread([this, context, request, deviceId] {
+    auto stream = gale::v1::Trace::NewStub(client_->channel())->Capture(context.get(), request);
+    gale::v1::TraceCaptureEvent event;
+    std::string whole;
+    bool finished = false;
+    QString message;
+    while (stream->Read(&event)) {
+      if (!event.job_id().empty()) {
+        std::lock_guard lock(mutex_);
+        traceJob_ = event.job_id();
+      }
+      if (!event.live().empty()) {
+        emit traceLive(deviceId, QByteArray::fromStdString(event.live()));
+      }
+      whole += event.export_chunk();
+      if (event.has_result()) {
+        finished = true;
+        const gale::v1::TraceStats &stats = event.result().stats();
+        message = tr("%1 s traced, %2 context switches, %3 records dropped")
+                      .arg(stats.duration_s(), 0, 'f', 3)
+                      .arg(stats.context_switches())
+                      .arg(stats.dropped());
+        if (!event.result().warning().empty()) {
+          message += QStringLiteral(" (") + QString::fromStdString(event.result().warning()) +
+                     QLatin1Char(')');
+        }
+      } else if (event.export_chunk().empty()) {
+        emit traceProgress(deviceId, QString::fromStdString(event.status()),
+                           event.events_total(), event.dropped());
+      }
+    }
+    grpc::Status status = stream->Finish();
+    {
+      std::lock_guard lock(mutex_);
+      if (traceContext_ == context) {
+        traceContext_.reset();
+        traceJob_.clear();
+      }
+    }
+    releaseContext(context);
+    if (status.ok() && finished) {
+      emit traceFinished(deviceId, true, message, QByteArray::fromStdString(whole));
+    } else {
+      emit traceFinished(deviceId, false,
+                         status.ok() ? tr("the capture ended without its result")
+                                     : errorText(status),
+                         QByteArray());
+    }
+  });
+}
+
+void Backend::stopTrace() {
+  gale::v1::TraceStopRequest request;
+  {
+    std::lock_guard lock(mutex_);
+    if (!traceContext_) {
+      return;
+    }
+    if (traceJob_.empty()) {
+      traceContext_->TryCancel();  // not started yet: nothing to keep
+      return;
+    }
+    request.set_job_id(traceJob_);
+  }
+  unary(tr("Stopping the trace"), &gale::v1::Trace::Stub::Stop, request, 20,
+        [](const gale::v1::TraceStopResponse &) {});
 }
 
 void Backend::detachConsole() {

@@ -85,6 +85,12 @@ class Backend : public QObject {
   /// operation "watch". Replaces any previous watch; independent of the build/flash slot.
   void watchJob(const QString &jobId);
   void stopWatching();
+  /// Trace.Capture of `deviceId` until stopTrace() (or `durationS` > 0 has passed), with live
+  /// views of the last `windowS` seconds of target time: traceLive (Chrome JSON) about twice a
+  /// second, traceProgress, then traceFinished with the whole capture. One capture at a time.
+  void captureTrace(const QString &deviceId, double windowS, double durationS = 0);
+  /// Trace.Stop of the running capture: its stream then ends with the whole trace.
+  void stopTrace();
 
  signals:
   void statusMessage(const QString &text);
@@ -104,6 +110,13 @@ class Backend : public QObject {
   void callFailed(const QString &what, const QString &message);
   void debugServerReady(const QString &deviceId, const gale::v1::DebugServer &server);
   void testRunLoaded(const gale::v1::TestRun &run);
+  void traceLive(const QString &deviceId, const QByteArray &json);
+  void traceProgress(const QString &deviceId, const QString &status, quint64 events,
+                     quint64 dropped);
+  /// The capture ended: `json` is the whole trace (Chrome JSON) when `ok`, else `message` says
+  /// why in words.
+  void traceFinished(const QString &deviceId, bool ok, const QString &message,
+                     const QByteArray &json);
   void consoleAttached(const QString &deviceId);
   void consoleData(const QString &deviceId, const QByteArray &data);
   void consoleClosed(const QString &deviceId, const QString &message);
@@ -147,6 +160,8 @@ class Backend : public QObject {
   std::shared_ptr<grpc::ClientContext> jobContext_;
   std::shared_ptr<grpc::ClientContext> consoleContext_;
   std::shared_ptr<grpc::ClientContext> watchContext_;
+  std::shared_ptr<grpc::ClientContext> traceContext_;
+  std::string traceJob_;  // the running capture's job, under mutex_
   struct Session {
     std::shared_ptr<grpc::ClientContext> context;
     QString deviceId;

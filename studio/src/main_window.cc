@@ -39,6 +39,9 @@ namespace gale::studio {
 
 namespace {
 
+// How much of a running trace the live timeline shows (target time).
+constexpr double kLiveTraceWindowS = 5;
+
 QString Q(const std::string &text) {
   return QString::fromStdString(text);
 }
@@ -224,6 +227,40 @@ MainWindow::MainWindow(const QString &address, const QString &appDir, QWidget *p
       jobs_->resizeColumnToContents(c);
     }
   });
+  connect(backend_, &Backend::traceLive, this, [this](const QString &, const QByteArray &json) {
+    TraceModel model;
+    QString error;
+    if (LoadChromeTrace(json, &model, &error)) {
+      timeline_->updateLive(model);
+    }
+  });
+  connect(backend_, &Backend::traceProgress, this,
+          [this](const QString &id, const QString &status, quint64 events, quint64 dropped) {
+            showStatus(tr("Tracing %1: %2, %3 events, %4 dropped")
+                           .arg(id, status)
+                           .arg(events)
+                           .arg(dropped));
+          });
+  connect(backend_, &Backend::traceFinished, this,
+          [this](const QString &id, bool ok, const QString &message, const QByteArray &json) {
+            tracing_ = false;
+            traceAction_->setText(tr("Trace"));
+            if (!ok) {
+              report(tr("Trace of %1 failed: %2").arg(id, message));
+              emit traceDone(false, message);
+              return;
+            }
+            TraceModel model;
+            QString error;
+            if (!LoadChromeTrace(json, &model, &error)) {
+              report(tr("Trace of %1: the daemon's export does not load: %2").arg(id, error));
+              emit traceDone(false, error);
+              return;
+            }
+            timeline_->setModel(model);
+            report(tr("Trace of %1: %2; %3").arg(id, message, timeline_->summary()));
+            emit traceDone(true, message);
+          });
   connect(backend_, &Backend::jobEvent, this, &MainWindow::onJobEvent);
   connect(backend_, &Backend::jobFinished, this, &MainWindow::onJobFinished);
   connect(backend_, &Backend::consoleAttached, this, [this](const QString &id) {
@@ -310,6 +347,10 @@ void MainWindow::buildUi() {
   debugAction_ = toolbar->addAction(tr("Debug"), this, &MainWindow::startDebug);
   debugAction_->setToolTip(
       tr("Open the selected device's GDB server and show how to connect gdb (Devices.Debug)"));
+  traceAction_ = toolbar->addAction(tr("Trace"), this, &MainWindow::toggleTrace);
+  traceAction_->setToolTip(
+      tr("Trace the selected device live in the Trace tab; again to stop (Trace.Capture; the "
+         "image needs CONFIG_TRACING=y)"));
   testAction_ = toolbar->addAction(tr("Test"), this, &MainWindow::startTests);
   testAction_->setToolTip(
       tr("Run the test scenarios of the Tests tab's folder on the selected board (Tests.Run)"));
@@ -928,6 +969,27 @@ void MainWindow::startDebug() {
   tabs_->setCurrentWidget(debug_);
   showStatus(tr("Debug: asking galed for the GDB server of %1...").arg(device));
   debug_->request(device, elf);
+}
+
+void MainWindow::toggleTrace() {
+  if (tracing_) {
+    showStatus(tr("Stopping the trace; the whole capture follows..."));
+    backend_->stopTrace();
+    return;
+  }
+  const QString device = selectedDevice();
+  if (device.isEmpty()) {
+    report(tr("Trace: select a device in the Devices list first"));
+    return;
+  }
+  tracing_ = true;
+  traceAction_->setText(tr("Stop trace"));
+  timeline_->setModel(TraceModel());
+  tabs_->setCurrentWidget(timeline_);
+  showStatus(tr("Tracing %1: starting (the last %2 s are shown while it runs)...")
+                 .arg(device)
+                 .arg(kLiveTraceWindowS));
+  backend_->captureTrace(device, kLiveTraceWindowS);
 }
 
 void MainWindow::startTests() {

@@ -66,6 +66,8 @@ class MainWindow : public QMainWindow {
   TestsView *testsView() const { return tests_; }
   TimelineView *timelineView() const { return timeline_; }
   QAction *debugAction() const { return debugAction_; }
+  QAction *traceAction() const { return traceAction_; }
+  bool tracing() const { return tracing_; }
   /// The terminals of the shell and RTT tabs (`kind` "shell" or "rtt").
   TerminalWidget *sessionTerminal(const QString &kind) const {
     return sessionTerminals_.value(kind);
@@ -96,11 +98,17 @@ class MainWindow : public QMainWindow {
   void watchJob(const QString &jobId);
   /// Loads a Chrome Trace Event JSON file into the Trace tab; false with the reason reported.
   bool openTrace(const QString &file);
+  /// Starts a live trace of the selected device in the Trace tab (Trace.Capture: the timeline
+  /// follows the last seconds while it runs), or stops the running one (the whole capture then
+  /// replaces the live view).
+  void toggleTrace();
 
  signals:
   /// Boards and devices are loaded (the first time after connecting).
   void loaded();
   void jobDone(const QString &operation, bool ok, const QString &message);
+  /// A live trace ended; `ok` when the whole capture is in the Trace tab.
+  void traceDone(bool ok, const QString &message);
 
  private:
   void buildUi();
@@ -136,6 +144,8 @@ class MainWindow : public QMainWindow {
   TimelineView *timeline_ = nullptr;
   QLabel *message_ = nullptr;
   QAction *debugAction_ = nullptr;
+  QAction *traceAction_ = nullptr;
+  bool tracing_ = false;
   QAction *testAction_ = nullptr;
   QString watchedJob_;
   QHash<QString, TerminalWidget *> sessionTerminals_;

@@ -322,6 +322,24 @@ void TimelineView::setModel(const TraceModel &model) {
   fit();
 }
 
+void TimelineView::updateLive(const TraceModel &model) {
+  if (model_.isEmpty()) {
+    setModel(model);
+    return;
+  }
+  const double span = viewEnd_ - viewBegin_;
+  const bool following = viewEnd_ >= model_.endUs() - span * 0.01;
+  const double begin = viewBegin_;
+  model_ = model;
+  summary_->setText(summary());
+  canvas_->relayout();
+  if (following) {
+    setView(model_.endUs() - span, model_.endUs());
+  } else {
+    setView(begin, begin + span);
+  }
+}
+
 QString TimelineView::summary() const {
   int isrs = 0;
   for (const TraceTrack &t : model_.tracks()) {

@@ -24,8 +24,11 @@ class TimelineView : public QWidget {
   /// Reads a Chrome Trace Event JSON file; false with `error` saying why (the view keeps what it
   /// showed).
   bool loadFile(const QString &file, QString *error);
-  /// Shows `model` (e.g. from a live feed), fitted to its time span.
+  /// Shows `model`, fitted to its time span.
   void setModel(const TraceModel &model);
+  /// Shows the next view of a running capture: while the visible window reaches the end of the
+  /// trace it follows the new end at the same zoom; a window the user moved back stays put.
+  void updateLive(const TraceModel &model);
   const TraceModel &model() const { return model_; }
   /// "N threads (M ISRs), S slices, K markers, C counters over T ms".
   QString summary() const;

@@ -90,6 +90,7 @@ class StudioTest : public QObject {
   void testsViewRunsAZtestApp();
   void traceOpensInTheTimeline();
   void shellAndRttTabs();
+  void liveTraceFollowsTheDevice();
   void lostDaemonIsShownAndReconnected();
   void cleanupTestCase();
 
@@ -549,6 +550,50 @@ static void ShutdownDaemon(const QString &address) {
   auto context = client.NewContext(std::chrono::seconds(10));
   gale::v1::ShutdownResponse response;
   stub->Shutdown(context.get(), {}, &response);
+}
+
+// Trace pressed on a device running samples/tracing: the timeline fills from the daemon's live
+// views and follows the device's time; Stop trace replaces it with the whole capture.
+void StudioTest::liveTraceFollowsTheDevice() {
+  BuildAndFlash(window_.get(), work_, QStringLiteral("tracing"));
+  if (QTest::currentTestFailed()) {
+    return;
+  }
+  gale::studio::TimelineView *timeline = window_->timelineView();
+  auto named = [timeline](const QString &name) {
+    for (const gale::studio::TraceTrack &track : timeline->model().tracks()) {
+      if (track.name == name) {
+        return true;
+      }
+    }
+    return false;
+  };
+  QSignalSpy done(window_.get(), &MainWindow::traceDone);
+  window_->toggleTrace();
+  QVERIFY(window_->tracing());
+  QCOMPARE(window_->traceAction()->text(), QStringLiteral("Stop trace"));
+  QCOMPARE(window_->tabs()->currentWidget(), timeline);
+  QTRY_VERIFY_WITH_TIMEOUT(named(QStringLiteral("sensor_thread")) &&
+                               named(QStringLiteral("filter_thread")) &&
+                               timeline->model().slices().size() > 20,
+                           60000);
+  // Later views move the end on, and the view follows it.
+  const double firstEnd = timeline->model().endUs();
+  QTRY_VERIFY_WITH_TIMEOUT(timeline->model().endUs() > firstEnd + 100000, 60000);
+  QCOMPARE(timeline->viewEnd(), timeline->model().endUs());
+  // A live view is the last 5 s of target time (slices reaching into it are kept whole).
+  QVERIFY(timeline->model().endUs() - timeline->model().beginUs() < 6.5e6);
+  QTest::qWait(100);
+  Screenshot(window_.get(), QStringLiteral("studio_trace_live.png"));
+
+  window_->toggleTrace();  // Stop trace
+  QTRY_VERIFY_WITH_TIMEOUT(done.count() == 1, 60000);
+  QVERIFY2(done.first().at(0).toBool(), qPrintable(done.first().at(1).toString()));
+  QVERIFY(!window_->tracing());
+  QCOMPARE(window_->traceAction()->text(), QStringLiteral("Trace"));
+  QVERIFY(named(QStringLiteral("sensor_thread")) && named(QStringLiteral("main")));
+  QVERIFY(timeline->model().slices().size() > 100);
+  QVERIFY(window_->statusText().contains(QStringLiteral("context switches")));
 }
 
 void StudioTest::lostDaemonIsShownAndReconnected() {

@@ -162,6 +162,41 @@ Timeline BuildTimeline(const Header &header, const std::vector<Event> &events,
   return tl;
 }
 
+Timeline WindowOf(const Timeline &timeline, int64_t from_ns) {
+  Timeline out;
+  out.build_id = timeline.build_id;
+  out.image = timeline.image;
+  out.frequency = timeline.frequency;
+  out.end_ns = timeline.end_ns;
+  out.dropped = timeline.dropped;
+  out.threads = timeline.threads;
+  auto slices = [from_ns](const std::vector<Slice> &in, std::vector<Slice> *kept) {
+    for (const Slice &slice : in) {
+      if (slice.start_ns + slice.duration_ns >= from_ns) {
+        kept->push_back(slice);
+      }
+    }
+  };
+  slices(timeline.runs, &out.runs);
+  slices(timeline.isrs, &out.isrs);
+  auto instants = [from_ns](const std::vector<Instant> &in, std::vector<Instant> *kept) {
+    for (const Instant &instant : in) {
+      if (instant.time_ns >= from_ns) {
+        kept->push_back(instant);
+      }
+    }
+  };
+  instants(timeline.readies, &out.readies);
+  instants(timeline.marks, &out.marks);
+  instants(timeline.operations, &out.operations);
+  for (const CounterSample &sample : timeline.counters) {
+    if (sample.time_ns >= from_ns) {
+      out.counters.push_back(sample);
+    }
+  }
+  return out;
+}
+
 Stats ComputeStats(const Timeline &tl) {
   Stats stats;
   stats.dropped = tl.dropped;

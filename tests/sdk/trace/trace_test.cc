@@ -254,6 +254,38 @@ TEST(TraceTimelineTest, StatsAndChromeJsonRoundTrip) {
   EXPECT_EQ(back->counters[0].value, -42);
 }
 
+// A live view keeps the end of the capture: slices that reach into the window (whole), later
+// instants and counters, and every thread's name, even of threads that last ran before it.
+TEST(TraceTimelineTest, WindowKeepsTheEndAndEveryName) {
+  auto decoded = DecodeStream(Encode(Scenario()));
+  ASSERT_TRUE(decoded.ok());
+  Timeline tl = BuildTimeline(decoded->header, decoded->events, nullptr);
+  ASSERT_GT(tl.end_ns, 10'000'000);
+  const int64_t from = tl.end_ns - 10'000'000;  // the last 10 ms: 14 turns of 7 records
+  Timeline window = WindowOf(tl, from);
+  EXPECT_EQ(window.threads.size(), tl.threads.size());
+  EXPECT_EQ(window.end_ns, tl.end_ns);
+  EXPECT_EQ(window.dropped, tl.dropped);
+  ASSERT_FALSE(window.runs.empty());
+  EXPECT_LT(window.runs.size(), tl.runs.size() / 4);
+  for (const Slice &run : window.runs) {
+    EXPECT_GE(run.start_ns + run.duration_ns, from);
+  }
+  // The first kept slice may start before the window: it is kept whole.
+  EXPECT_EQ(window.runs.back().start_ns, tl.runs.back().start_ns);
+  EXPECT_LT(window.isrs.size(), tl.isrs.size());
+  for (const Instant &op : window.operations) {
+    EXPECT_GE(op.time_ns, from);
+  }
+  EXPECT_EQ(window.counters.size(), 1U);  // the counter sample comes at the end
+  EXPECT_EQ(WindowOf(tl, tl.end_ns + 1).runs.size(), 0U);
+  EXPECT_EQ(WindowOf(tl, 0).runs.size(), tl.runs.size());
+  // What Studio draws: the window exported, every thread named.
+  auto back = ImportChromeJson(ExportChromeJson(window), "live");
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->threads.size(), window.threads.size());
+}
+
 TEST(TraceTimelineTest, SavedTraceFormats) {
   std::vector<uint8_t> raw = Encode(Scenario());
   auto from_raw = LoadSavedTrace(std::string_view(reinterpret_cast<const char *>(raw.data()),

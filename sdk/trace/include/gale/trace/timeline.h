@@ -61,6 +61,11 @@ struct Timeline {
 Timeline BuildTimeline(const Header &header, const std::vector<Event> &events,
                        const Image *image);
 
+/// The part of `timeline` from `from_ns` on, for a live view of a running capture: every thread
+/// (names stay known), run and interrupt slices that end at or after `from_ns` (whole), and
+/// instants and counter samples at or after it.
+Timeline WindowOf(const Timeline &timeline, int64_t from_ns);
+
 struct ThreadStats {
   uint32_t id = 0;
   std::string name;
