@@ -58,17 +58,15 @@ absl::Status CheckFormat(const std::string &format) {
     return absl::OkStatus();
   }
   if (format == "perfetto") {
-    return absl::UnimplementedError(
-        "the Perfetto protobuf export is not implemented (Debian ships no Perfetto protos); use "
-        "--format chrome: the Perfetto UI opens Chrome JSON");
+    return absl::OkStatus();
   }
   return absl::InvalidArgumentError(
-      absl::StrCat("unknown trace format '", format, "': use chrome"));
+      absl::StrCat("unknown trace format '", format, "': use chrome or perfetto"));
 }
 
 // Decodes a raw stream against its image and fills `result` (export, stats, ids).
 absl::Status Finish(const std::string &raw, const std::string &image_path,
-                    v1::TraceResult *result) {
+                    const std::string &format, v1::TraceResult *result) {
   std::optional<trace::Image> image;
   if (!image_path.empty()) {
     absl::StatusOr<trace::Image> loaded = trace::Image::Load(image_path);
@@ -100,8 +98,13 @@ absl::Status Finish(const std::string &raw, const std::string &image_path,
   }
   trace::Timeline tl =
       trace::BuildTimeline(*decoder.header(), events, image.has_value() ? &*image : nullptr);
-  result->set_format("chrome");
-  result->set_data(trace::ExportChromeJson(tl));
+  if (format == "perfetto") {
+    result->set_format("perfetto");
+    result->set_data(trace::ExportPerfetto(tl));
+  } else {
+    result->set_format("chrome");
+    result->set_data(trace::ExportChromeJson(tl));
+  }
   result->set_build_id(decoder.header()->BuildIdHex());
   result->set_image(image_path);
   StatsToProto(trace::ComputeStats(tl), result->mutable_stats());
@@ -278,7 +281,7 @@ class TraceService final : public v1::Trace::Service {
     last.set_job_id(job->id);
     v1::TraceResult *result = last.mutable_result();
     result->set_job_id(job->id);
-    absl::Status finished = Finish(raw, info.image, result);
+    absl::Status finished = Finish(raw, info.image, request->format(), result);
     if (!finished.ok()) {
       (void)context_.store->UpdateJobState(job->id, store::JobState::kFailed,
                                            std::string(finished.message()));
@@ -370,7 +373,7 @@ class TraceService final : public v1::Trace::Service {
       }
     }
     reply->set_job_id(job->id);
-    return ToGrpc(Finish(raw, image, reply));
+    return ToGrpc(Finish(raw, image, request->format(), reply));
   }
 
  private:

@@ -23,11 +23,11 @@ int64_t ToNs(uint64_t cycles, uint32_t frequency) {
   return static_cast<int64_t>(static_cast<unsigned __int128>(cycles) * 1000000000U / frequency);
 }
 
+}  // namespace
+
 std::string ThreadName(const ThreadInfo &t) {
   return t.name.empty() ? absl::StrFormat("thread 0x%08x", t.id) : t.name;
 }
-
-}  // namespace
 
 Timeline BuildTimeline(const Header &header, const std::vector<Event> &events,
                        const Image *image) {
@@ -449,9 +449,16 @@ absl::StatusOr<Timeline> LoadSavedTrace(std::string_view bytes, std::string_view
   if (first != std::string_view::npos && (bytes[first] == '{' || bytes[first] == '[')) {
     return ImportChromeJson(bytes, name);
   }
+  // A Perfetto trace starts with its first packet: field 1, length-delimited (0x0a).
+  if (!bytes.empty() && bytes[0] == '\x0a') {
+    absl::StatusOr<Timeline> perfetto = ImportPerfetto(bytes, name);
+    if (perfetto.ok()) {
+      return perfetto;
+    }
+  }
   return absl::InvalidArgumentError(absl::StrCat(
-      std::string(name), " is neither a Chrome trace (JSON) nor a raw Gale trace stream (\"GTRC\"): give a "
-            "file written by `gale trace -o FILE`"));
+      std::string(name), " is neither a Chrome trace (JSON), a Perfetto trace nor a raw Gale "
+            "trace stream (\"GTRC\"): give a file written by `gale trace -o FILE`"));
 }
 
 }  // namespace gale::trace

@@ -2,10 +2,13 @@
 
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <google/protobuf/unknown_field_set.h>
 
 #include "elf_builder.h"
 #include "gale/trace/image.h"
@@ -284,6 +287,91 @@ TEST(TraceTimelineTest, WindowKeepsTheEndAndEveryName) {
   auto back = ImportChromeJson(ExportChromeJson(window), "live");
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(back->threads.size(), window.threads.size());
+}
+
+// The Perfetto export at the wire level, read without Gale's schema: the field numbers of
+// Perfetto's format (Trace.packet 1; TracePacket timestamp 8, trusted_packet_sequence_id 10,
+// track_event 11, sequence_flags 13, track_descriptor 60; TrackDescriptor uuid 1, thread 4 with
+// tid 2 and thread_name 5, counter 8; TrackEvent type 9, track_uuid 11, name 23,
+// counter_value 30). Then back through ImportPerfetto: the same statistics.
+TEST(TraceTimelineTest, PerfettoExportHasTheFormatsFieldsAndRoundTrips) {
+  auto decoded = DecodeStream(Encode(Scenario()));
+  ASSERT_TRUE(decoded.ok());
+  Timeline tl = BuildTimeline(decoded->header, decoded->events, nullptr);
+  const std::string bytes = ExportPerfetto(tl);
+  using google::protobuf::UnknownField;
+  using google::protobuf::UnknownFieldSet;
+  UnknownFieldSet trace;
+  ASSERT_TRUE(trace.ParseFromString(bytes));
+  std::vector<std::string> thread_names;
+  int begins = 0;
+  int ends = 0;
+  int counters = 0;
+  uint64_t last_time = 0;
+  for (int i = 0; i < trace.field_count(); ++i) {
+    const UnknownField &packet_field = trace.field(i);
+    ASSERT_EQ(packet_field.number(), 1);
+    UnknownFieldSet packet;
+    ASSERT_TRUE(packet.ParseFromString(packet_field.length_delimited()));
+    std::map<int, const UnknownField *> fields;
+    for (int j = 0; j < packet.field_count(); ++j) {
+      fields[packet.field(j).number()] = &packet.field(j);
+    }
+    ASSERT_TRUE(fields.count(10)) << "packet " << i << " has no trusted_packet_sequence_id";
+    EXPECT_EQ(fields.count(13), i == 0 ? 1U : 0U) << "sequence_flags on the first packet only";
+    if (fields.count(60)) {
+      UnknownFieldSet track;
+      ASSERT_TRUE(track.ParseFromString(fields[60]->length_delimited()));
+      for (int j = 0; j < track.field_count(); ++j) {
+        if (track.field(j).number() == 4) {
+          UnknownFieldSet thread;
+          ASSERT_TRUE(thread.ParseFromString(track.field(j).length_delimited()));
+          for (int k = 0; k < thread.field_count(); ++k) {
+            if (thread.field(k).number() == 5) {
+              thread_names.push_back(thread.field(k).length_delimited());
+            }
+          }
+        }
+      }
+      continue;
+    }
+    ASSERT_TRUE(fields.count(11) && fields.count(8)) << "packet " << i;
+    EXPECT_GE(fields[8]->varint(), last_time) << "events out of time order";
+    last_time = fields[8]->varint();
+    UnknownFieldSet event;
+    ASSERT_TRUE(event.ParseFromString(fields[11]->length_delimited()));
+    for (int j = 0; j < event.field_count(); ++j) {
+      if (event.field(j).number() == 9) {
+        begins += event.field(j).varint() == 1 ? 1 : 0;
+        ends += event.field(j).varint() == 2 ? 1 : 0;
+      }
+      counters += event.field(j).number() == 30 ? 1 : 0;
+    }
+  }
+  EXPECT_THAT(thread_names, ::testing::IsSupersetOf({"interrupts", "alpha", "beta2", "idle"}));
+  EXPECT_EQ(begins, ends);
+  EXPECT_EQ(begins, static_cast<int>(tl.runs.size() + tl.isrs.size()));
+  EXPECT_EQ(counters, 1);
+
+  auto back = LoadSavedTrace(bytes, "t.pftrace", nullptr);
+  ASSERT_TRUE(back.ok()) << back.status();
+  Stats before = ComputeStats(tl);
+  Stats after = ComputeStats(*back);
+  EXPECT_EQ(after.context_switches, before.context_switches);
+  EXPECT_EQ(after.isr_ns, before.isr_ns);
+  EXPECT_EQ(after.isr_count, before.isr_count);
+  ASSERT_EQ(after.threads.size(), before.threads.size());
+  for (size_t i = 0; i < before.threads.size(); ++i) {
+    EXPECT_EQ(after.threads[i].name, before.threads[i].name);
+    EXPECT_EQ(after.threads[i].run_ns, before.threads[i].run_ns);
+    EXPECT_EQ(after.threads[i].max_ready_latency_ns, before.threads[i].max_ready_latency_ns);
+  }
+  ASSERT_EQ(back->counters.size(), 1U);
+  EXPECT_EQ(back->counters[0].value, -42);
+  // Not a Perfetto trace: a clear error naming the file.
+  auto bad = LoadSavedTrace(std::string("\x0a\xff\xff\xff", 4), "broken.pftrace", nullptr);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(bad.status().message(), HasSubstr("broken.pftrace"));
 }
 
 TEST(TraceTimelineTest, SavedTraceFormats) {

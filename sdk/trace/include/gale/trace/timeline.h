@@ -56,6 +56,9 @@ struct Timeline {
   std::vector<CounterSample> counters;
 };
 
+/// A thread's name for people: its name, else "thread 0x<address>".
+std::string ThreadName(const ThreadInfo &thread);
+
 /// The time line of a decoded stream. `image` (may be null) names objects, markers and threads
 /// without a name record.
 Timeline BuildTimeline(const Header &header, const std::vector<Event> &events,
@@ -93,11 +96,21 @@ std::string FormatStats(const Stats &stats);
 /// markers, object operations), "B"/"E" marker spans, "C" counters; a "galeTrace" object
 /// with the build id, image and drop count. Opens in Perfetto UI and chrome://tracing.
 std::string ExportChromeJson(const Timeline &timeline);
+/// Perfetto's native trace (a serialized `Trace` protobuf, sdk/trace/proto): a process "target"
+/// with a track per thread (run slices, ready and kernel-object instants, instant markers), a
+/// "<thread> marks" track for marker spans, an "interrupts" track, and a counter track per
+/// counter; timestamps in nanoseconds from the capture's start. Opens in the Perfetto UI and
+/// trace_processor.
+std::string ExportPerfetto(const Timeline &timeline);
+/// Reads what ExportPerfetto() wrote back into a time line with what statistics need (thread
+/// names and runs, interrupts, ready instants, counters); thread ids are the file's tids.
+/// InvalidArgument naming `name` when it is no Perfetto trace.
+absl::StatusOr<Timeline> ImportPerfetto(std::string_view bytes, std::string_view name);
 /// Reads what ExportChromeJson() wrote (or any Chrome trace with thread_name metadata and "X"
 /// slices). InvalidArgument naming `name` when it is not such a JSON document.
 absl::StatusOr<Timeline> ImportChromeJson(std::string_view json, std::string_view name);
 
-/// A saved trace in either form: Chrome JSON, or a raw stream ("GTRC"), decoded against
+/// A saved trace in any form: Chrome JSON, Perfetto protobuf, or a raw stream ("GTRC"), decoded against
 /// `image` when given (its build id checked).
 absl::StatusOr<Timeline> LoadSavedTrace(std::string_view bytes, std::string_view name,
                                         const Image *image);
