@@ -358,13 +358,9 @@ class DevicesService final : public v1::Devices::Service {
                           "write is too large; at most 1 MiB per call");
     }
     absl::StatusOr<std::shared_ptr<devices::Device>> device =
-        ResolveDevice(context_, request->id());
+        ResolveDeviceToChange(context_, *server_context, request->id());
     if (!device.ok()) {
       return ToGrpc(device.status());
-    }
-    if (absl::Status leased = CheckDeviceLease(context_, *server_context, (*device)->id());
-        !leased.ok()) {
-      return ToGrpc(leased);
     }
     const auto *bytes = reinterpret_cast<const uint8_t *>(request->data().data());
     return ToGrpc((*device)->WriteMemory(request->address(),
@@ -374,13 +370,9 @@ class DevicesService final : public v1::Devices::Service {
   grpc::Status Debug(grpc::ServerContext *server_context, const v1::DeviceRequest *request,
                      v1::DebugServer *reply) override {
     absl::StatusOr<std::shared_ptr<devices::Device>> device =
-        ResolveDevice(context_, request->id());
+        ResolveDeviceToChange(context_, *server_context, request->id());
     if (!device.ok()) {
       return ToGrpc(device.status());
-    }
-    if (absl::Status leased = CheckDeviceLease(context_, *server_context, (*device)->id());
-        !leased.ok()) {
-      return ToGrpc(leased);
     }
     devices::DeviceInfo info = (*device)->Info();
     if (info.gdb_address.empty()) {
@@ -424,13 +416,10 @@ class DevicesService final : public v1::Devices::Service {
   template <typename Fn>
   grpc::Status Act(const grpc::ServerContext &server_context, const std::string &id,
                    v1::Device *reply, Fn fn) {
-    absl::StatusOr<std::shared_ptr<devices::Device>> device = ResolveDevice(context_, id);
+    absl::StatusOr<std::shared_ptr<devices::Device>> device =
+        ResolveDeviceToChange(context_, server_context, id);
     if (!device.ok()) {
       return ToGrpc(device.status());
-    }
-    if (absl::Status leased = CheckDeviceLease(context_, server_context, (*device)->id());
-        !leased.ok()) {
-      return ToGrpc(leased);
     }
     if (absl::Status s = fn(**device); !s.ok()) {
       return ToGrpc(s);

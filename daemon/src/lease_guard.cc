@@ -17,6 +17,19 @@ absl::Status CheckDeviceLease(Context &context, const grpc::ServerContext &serve
   return context.leases->CheckAccess(device_id, LeaseTokenOf(server_context));
 }
 
+absl::StatusOr<std::shared_ptr<devices::Device>> ResolveDeviceToChange(
+    Context &context, const grpc::ServerContext &server_context, const std::string &id_or_name) {
+  absl::StatusOr<std::shared_ptr<devices::Device>> device = ResolveDevice(context, id_or_name);
+  if (!device.ok()) {
+    return device.status();
+  }
+  if (absl::Status leased = CheckDeviceLease(context, server_context, (*device)->id());
+      !leased.ok()) {
+    return leased;
+  }
+  return device;
+}
+
 void AddFarmFields(Context &context, v1::Device *device) {
   if (device->tags().empty()) {
     if (absl::StatusOr<store::Device> stored = context.store->GetDevice(device->id());

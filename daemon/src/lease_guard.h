@@ -5,11 +5,14 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "context.h"
+#include "gale/devices/device.h"
 #include "gale/v1/devices.pb.h"
 
 namespace gale::daemon {
@@ -19,6 +22,11 @@ namespace gale::daemon {
 /// @retval FailedPrecondition naming the device, the holder, the lease and its expiry.
 absl::Status CheckDeviceLease(Context &context, const grpc::ServerContext &server_context,
                               const std::string &device_id);
+
+/// The device `id_or_name` names, when the call may change it: ResolveDevice's errors, then
+/// CheckDeviceLease's.
+absl::StatusOr<std::shared_ptr<devices::Device>> ResolveDeviceToChange(
+    Context &context, const grpc::ServerContext &server_context, const std::string &id_or_name);
 
 /// Fills a listed device's tags (from the store) and lease fields (holder, id, expiry).
 void AddFarmFields(Context &context, v1::Device *device);

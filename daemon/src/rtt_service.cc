@@ -68,13 +68,9 @@ class RttService final : public v1::Rtt::Service {
   grpc::Status Write(grpc::ServerContext *server_context, const v1::RttWriteRequest *request,
                      v1::RttWriteResponse *reply) override {
     absl::StatusOr<std::shared_ptr<devices::Device>> device =
-        ResolveDevice(context_, request->device_id());
+        ResolveDeviceToChange(context_, *server_context, request->device_id());
     if (!device.ok()) {
       return ToGrpc(device.status());
-    }
-    if (absl::Status leased = CheckDeviceLease(context_, *server_context, (*device)->id());
-        !leased.ok()) {
-      return ToGrpc(leased);
     }
     absl::StatusOr<size_t> written =
         context_.rtt->Get(*device)->Write(request->channel(), request->data());

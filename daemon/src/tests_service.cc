@@ -323,13 +323,10 @@ class TestsService final : public v1::Tests::Service {
     if (!request.devices().empty()) {
       std::vector<std::shared_ptr<devices::Device>> pool;
       for (const std::string &id : request.devices()) {
-        absl::StatusOr<std::shared_ptr<devices::Device>> device = ResolveDevice(context_, id);
+        absl::StatusOr<std::shared_ptr<devices::Device>> device =
+            ResolveDeviceToChange(context_, server_context, id);
         if (!device.ok()) {
           return device.status();
-        }
-        if (absl::Status leased = CheckDeviceLease(context_, server_context, (*device)->id());
-            !leased.ok()) {
-          return leased;
         }
         const std::string board = (*device)->Info().board;
         if (std::find(device_boards.begin(), device_boards.end(), board) == device_boards.end()) {

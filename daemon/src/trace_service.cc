@@ -125,15 +125,11 @@ class TraceService final : public v1::Trace::Service {
       return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                           "the duration must not be negative (0: until stopped)");
     }
+    // Starting a capture writes to the device (the start command): the lease's holder only.
     absl::StatusOr<std::shared_ptr<devices::Device>> device =
-        ResolveDevice(context_, request->device_id());
+        ResolveDeviceToChange(context_, *server_context, request->device_id());
     if (!device.ok()) {
       return ToGrpc(device.status());
-    }
-    // Starting a capture writes to the device (the start command): the lease's holder only.
-    if (absl::Status leased = CheckDeviceLease(context_, *server_context, (*device)->id());
-        !leased.ok()) {
-      return ToGrpc(leased);
     }
     devices::DeviceInfo info = (*device)->Info();
     if (info.image.empty()) {

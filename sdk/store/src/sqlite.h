@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "absl/status/status.h"
@@ -61,6 +62,21 @@ class Query {
   absl::StatusOr<bool> Step();
   /// Steps until done, ignoring rows.
   absl::Status Run();
+  /// Steps until done, appending `read(*this)` (which reads the row's columns) to `out` for
+  /// each row.
+  template <typename T, typename Read>
+  absl::Status ReadAll(std::vector<T> *out, Read read) {
+    for (;;) {
+      absl::StatusOr<bool> row = Step();
+      if (!row.ok()) {
+        return row.status();
+      }
+      if (!*row) {
+        return absl::OkStatus();
+      }
+      out->push_back(read(*this));
+    }
+  }
   /// The extended result code of the last Step.
   int rc() const { return rc_; }
 

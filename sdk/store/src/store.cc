@@ -175,14 +175,9 @@ absl::Status ReadArtifacts(sqlite::Db &db, Build &build) {
       db.Prepare("SELECT kind, path, size FROM artifacts WHERE build_id = ?1 ORDER BY rowid"));
   query.Bind(1, build.id);
   build.artifacts.clear();
-  for (;;) {
-    GALE_STORE_ASSIGN_OR_RETURN(bool row, query.Step());
-    if (!row) {
-      return absl::OkStatus();
-    }
-    build.artifacts.push_back(
-        {query.Text(0), query.Text(1), static_cast<uint64_t>(query.Int64(2))});
-  }
+  return query.ReadAll(&build.artifacts, [](const sqlite::Query &row) {
+    return Artifact{row.Text(0), row.Text(1), static_cast<uint64_t>(row.Int64(2))};
+  });
 }
 
 constexpr const char *kDeviceColumns =
@@ -496,13 +491,8 @@ absl::StatusOr<std::vector<Job>> Store::ListJobs(const JobFilter &filter) {
       .Bind(2, filter.state ? JobStateName(*filter.state) : std::string_view())
       .Bind(3, static_cast<int64_t>(EffectiveLimit(filter.limit)));
   std::vector<Job> jobs;
-  for (;;) {
-    GALE_STORE_ASSIGN_OR_RETURN(bool row, query.Step());
-    if (!row) {
-      return jobs;
-    }
-    jobs.push_back(ReadJob(query));
-  }
+  GALE_STORE_RETURN_IF_ERROR(query.ReadAll(&jobs, ReadJob));
+  return jobs;
 }
 
 absl::StatusOr<int> Store::MarkInterrupted() {
@@ -573,14 +563,11 @@ absl::StatusOr<std::vector<Event>> Store::ListEvents(std::string_view job_id, ui
       .Bind(2, static_cast<int64_t>(after_seq))
       .Bind(3, limit == 0 ? int64_t{-1} : static_cast<int64_t>(limit));
   std::vector<Event> events;
-  for (;;) {
-    GALE_STORE_ASSIGN_OR_RETURN(bool row, query.Step());
-    if (!row) {
-      return events;
-    }
-    events.push_back({std::string(job_id), static_cast<uint64_t>(query.Int64(0)), query.Int64(1),
-                      query.Text(2), query.Blob(3)});
-  }
+  GALE_STORE_RETURN_IF_ERROR(query.ReadAll(&events, [job_id](const sqlite::Query &row) {
+    return Event{std::string(job_id), static_cast<uint64_t>(row.Int64(0)), row.Int64(1),
+                 row.Text(2), row.Blob(3)};
+  }));
+  return events;
 }
 
 absl::StatusOr<uint64_t> Store::LastEventSeq(std::string_view job_id) {
@@ -723,13 +710,7 @@ absl::StatusOr<std::vector<Build>> Store::ListBuilds(const BuildFilter &filter) 
     query.Bind(1, filter.board)
         .Bind(2, filter.build_dir)
         .Bind(3, static_cast<int64_t>(EffectiveLimit(filter.limit)));
-    for (;;) {
-      GALE_STORE_ASSIGN_OR_RETURN(bool row, query.Step());
-      if (!row) {
-        break;
-      }
-      builds.push_back(ReadBuild(query));
-    }
+    GALE_STORE_RETURN_IF_ERROR(query.ReadAll(&builds, ReadBuild));
   }
   for (Build &build : builds) {
     GALE_STORE_RETURN_IF_ERROR(ReadArtifacts(db, build));
@@ -814,13 +795,8 @@ absl::StatusOr<std::vector<Device>> Store::ListDevices() {
       sqlite::Query query,
       impl_->db->Prepare(Cat("SELECT ", kDeviceColumns, " FROM devices ORDER BY id")));
   std::vector<Device> devices;
-  for (;;) {
-    GALE_STORE_ASSIGN_OR_RETURN(bool row, query.Step());
-    if (!row) {
-      return devices;
-    }
-    devices.push_back(ReadDevice(query));
-  }
+  GALE_STORE_RETURN_IF_ERROR(query.ReadAll(&devices, ReadDevice));
+  return devices;
 }
 
 absl::Status Store::TouchDevice(std::string_view id, int64_t last_seen_us) {
@@ -964,17 +940,13 @@ absl::StatusOr<std::vector<LeaseRecord>> Store::ListLeases() {
       impl_->db->Prepare("SELECT token, id, holder, devices, acquired_us, expires_us, duration_ms, "
                          "note FROM leases ORDER BY acquired_us, id"));
   std::vector<LeaseRecord> leases;
-  while (true) {
-    GALE_STORE_ASSIGN_OR_RETURN(bool row, query.Step());
-    if (!row) {
-      break;
-    }
+  GALE_STORE_RETURN_IF_ERROR(query.ReadAll(&leases, [](const sqlite::Query &row) {
     LeaseRecord lease;
-    lease.token = query.Text(0);
-    lease.id = query.Text(1);
-    lease.holder = query.Text(2);
+    lease.token = row.Text(0);
+    lease.id = row.Text(1);
+    lease.holder = row.Text(2);
     nlohmann::json devices =
-        nlohmann::json::parse(query.Text(3), nullptr, /*allow_exceptions=*/false);
+        nlohmann::json::parse(row.Text(3), nullptr, /*allow_exceptions=*/false);
     if (devices.is_array()) {
       for (const auto &device : devices) {
         if (device.is_string()) {
@@ -982,12 +954,12 @@ absl::StatusOr<std::vector<LeaseRecord>> Store::ListLeases() {
         }
       }
     }
-    lease.acquired_us = query.Int64(4);
-    lease.expires_us = query.Int64(5);
-    lease.duration_ms = query.Int64(6);
-    lease.note = query.Text(7);
-    leases.push_back(std::move(lease));
-  }
+    lease.acquired_us = row.Int64(4);
+    lease.expires_us = row.Int64(5);
+    lease.duration_ms = row.Int64(6);
+    lease.note = row.Text(7);
+    return lease;
+  }));
   return leases;
 }
 
@@ -1236,13 +1208,8 @@ absl::StatusOr<std::vector<TestRun>> Store::ListTestRuns(uint32_t limit) {
                                                      " FROM test_runs ORDER BY n DESC LIMIT ?1")));
   query.Bind(1, static_cast<int64_t>(EffectiveLimit(limit)));
   std::vector<TestRun> runs;
-  for (;;) {
-    GALE_STORE_ASSIGN_OR_RETURN(bool row, query.Step());
-    if (!row) {
-      return runs;
-    }
-    runs.push_back(ReadTestRun(query));
-  }
+  GALE_STORE_RETURN_IF_ERROR(query.ReadAll(&runs, ReadTestRun));
+  return runs;
 }
 
 // --- Logs -------------------------------------------------------------------------------------
@@ -1334,24 +1301,20 @@ absl::StatusOr<std::vector<LogRecord>> Store::QueryLogs(const LogFilter &filter)
       .Bind(7, filter.until_us)
       .Bind(8, static_cast<int64_t>(filter.limit == 0 ? 1000 : filter.limit));
   std::vector<LogRecord> records;
-  for (;;) {
-    GALE_STORE_ASSIGN_OR_RETURN(bool row, query.Step());
-    if (!row) {
-      break;
-    }
+  GALE_STORE_RETURN_IF_ERROR(query.ReadAll(&records, [](const sqlite::Query &row) {
     LogRecord record;
-    record.id = static_cast<uint64_t>(query.Int64(0));
-    record.time_us = query.Int64(1);
-    record.target_time = query.Text(2);
-    record.level = static_cast<LogLevel>(query.Int64(3));
-    record.module = query.Text(4);
-    record.message = query.Text(5);
-    record.device_id = query.Text(6);
-    record.source = query.Text(7);
-    record.build = query.Text(8);
-    record.job_id = query.Text(9);
-    records.push_back(std::move(record));
-  }
+    record.id = static_cast<uint64_t>(row.Int64(0));
+    record.time_us = row.Int64(1);
+    record.target_time = row.Text(2);
+    record.level = static_cast<LogLevel>(row.Int64(3));
+    record.module = row.Text(4);
+    record.message = row.Text(5);
+    record.device_id = row.Text(6);
+    record.source = row.Text(7);
+    record.build = row.Text(8);
+    record.job_id = row.Text(9);
+    return record;
+  }));
   if (filter.newest) {
     std::reverse(records.begin(), records.end());
   }
@@ -1396,25 +1359,21 @@ absl::StatusOr<std::vector<AuditRecord>> Store::ListAudit(const AuditFilter &fil
       .Bind(2, filter.method)
       .Bind(3, static_cast<int64_t>(filter.limit == 0 ? kDefaultLimit : filter.limit));
   std::vector<AuditRecord> records;
-  for (;;) {
-    GALE_STORE_ASSIGN_OR_RETURN(bool row, query.Step());
-    if (!row) {
-      break;
-    }
+  GALE_STORE_RETURN_IF_ERROR(query.ReadAll(&records, [](const sqlite::Query &row) {
     AuditRecord record;
-    record.id = static_cast<uint64_t>(query.Int64(0));
-    record.time_us = query.Int64(1);
-    record.duration_us = query.Int64(2);
-    record.caller = query.Text(3);
-    record.role = query.Text(4);
-    record.remote = query.Int64(5) != 0;
-    record.peer = query.Text(6);
-    record.method = query.Text(7);
-    record.target = query.Text(8);
-    record.code = static_cast<int32_t>(query.Int64(9));
-    record.message = query.Text(10);
-    records.push_back(std::move(record));
-  }
+    record.id = static_cast<uint64_t>(row.Int64(0));
+    record.time_us = row.Int64(1);
+    record.duration_us = row.Int64(2);
+    record.caller = row.Text(3);
+    record.role = row.Text(4);
+    record.remote = row.Int64(5) != 0;
+    record.peer = row.Text(6);
+    record.method = row.Text(7);
+    record.target = row.Text(8);
+    record.code = static_cast<int32_t>(row.Int64(9));
+    record.message = row.Text(10);
+    return record;
+  }));
   return records;
 }
 

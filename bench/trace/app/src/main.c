@@ -8,6 +8,7 @@
  */
 #include <zephyr/kernel.h>
 
+#include <gale/arch.h>
 #include <gale/tracing/tracing.h>
 #ifdef CONFIG_TRACING
 #include <gale/rtt.h>
@@ -196,5 +197,6 @@ int main(void)
 	       "k_sem_give() + k_sem_take(), CONFIG_TRACING=n");
 #endif
 	printk("BENCH end\n");
+	arch_system_exit(0); /* QEMU ends through semihosting */
 	return 0;
 }
