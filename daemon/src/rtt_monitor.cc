@@ -85,7 +85,8 @@ void RttMonitor::Run() {
   };
   constexpr auto kMinGap = std::chrono::milliseconds(1);
   constexpr auto kMaxGap = std::chrono::milliseconds(20);
-  auto gap = kMaxGap;  // between polls
+  std::chrono::steady_clock::duration gap = kMaxGap;  // between polls
+  auto last_poll = std::chrono::steady_clock::now();
   while (!stop_) {
     devices::DeviceInfo info = device_->Info();
     if (info.state != devices::DeviceState::kRunning || info.image.empty()) {
@@ -127,6 +128,8 @@ void RttMonitor::Run() {
       const auto *bytes = reinterpret_cast<const uint8_t *>(pending.data());
       absl::StatusOr<size_t> written =
           reader->WriteDown(ch, std::span<const uint8_t>(bytes, pending.size()));
+      // An answer follows input (a shell's reply, a trace after its start command): poll soon.
+      gap = kMinGap;
       if (written.ok() && *written < pending.size()) {
         std::lock_guard<std::mutex> lock(mu_);
         pending_down_[ch].insert(0, pending.substr(*written));
@@ -157,8 +160,8 @@ void RttMonitor::Run() {
         dropped_[ch] += poll->dropped[ch];
       }
     }
-    // How full the fullest ring was, in eighths: it sets how soon the next poll comes.
-    size_t fill_eighths = 0;
+    // How full the fullest ring was (0..1): it sets how soon the next poll comes.
+    double fill = 0;
     for (const rtt::ChannelData &up : poll->up) {
       if (up.data.empty() || up.channel >= kMaxChannels) {
         continue;
@@ -166,10 +169,9 @@ void RttMonitor::Run() {
       const std::optional<rtt::ControlBlock> &block = reader->control_block();
       if (!block.has_value() || up.channel >= block->up.size() ||
           block->up[up.channel].size == 0) {
-        fill_eighths = 8;
+        fill = 1;
       } else {
-        fill_eighths = std::max<size_t>(fill_eighths,
-                                        up.data.size() * 8 / block->up[up.channel].size);
+        fill = std::max(fill, static_cast<double>(up.data.size()) / block->up[up.channel].size);
       }
       std::string_view bytes(reinterpret_cast<const char *>(up.data.data()), up.data.size());
       Channel(up.channel).Write(bytes);
@@ -178,17 +180,25 @@ void RttMonitor::Run() {
       }
     }
     // Every poll pauses the CPU, so the gap between polls follows the rings: a ring a quarter
-    // full or more is read again at once (the target would soon block or drop), one under an
-    // eighth full lets the gap grow to 20 ms, as when nothing comes. A trace or a log that only
-    // trickles in is then read about 50 times a second, not hundreds of times with a few bytes
-    // each, which kept an emulated CPU paused a good part of the time.
-    if (fill_eighths >= 2) {
+    // full or more is read again at once (the target would soon block or drop); otherwise the
+    // next poll comes when, at the rate just seen, the fullest ring would be a quarter full
+    // (at most twice the last gap, and 20 ms, as when nothing comes). A trace or a log that
+    // only trickles in is then read about 50 times a second, not hundreds of times with a few
+    // bytes each, which kept an emulated CPU paused a good part of the time; a fast one is read
+    // often enough that host jitter does not fill its ring.
+    const auto now = std::chrono::steady_clock::now();
+    const auto elapsed = now - last_poll;
+    last_poll = now;
+    if (fill >= 0.25) {
       gap = kMinGap;
       continue;
     }
-    if (fill_eighths == 0) {
-      gap = std::min(gap * 2, kMaxGap);
+    auto next = std::min<std::chrono::steady_clock::duration>(gap * 2, kMaxGap);
+    if (fill > 0) {
+      next = std::min(next, std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                elapsed * (0.25 / fill)));
     }
+    gap = std::max<std::chrono::steady_clock::duration>(next, kMinGap);
     std::this_thread::sleep_for(gap);
   }
 }

@@ -1,4 +1,7 @@
-/* Markers at a steady rate (one per PERIOD_US of busy waiting) for bench/trace/run.sh. */
+/*
+ * Markers at a steady rate (one per PERIOD_US of busy waiting; 0: back to back) for
+ * bench/trace/run.sh.
+ */
 #include <zephyr/kernel.h>
 
 #include <gale/tracing/tracing.h>
@@ -7,7 +10,9 @@ int main(void)
 {
 	for (uint32_t i = 0;; i++) {
 		gale_trace_mark(i);
-		k_busy_wait(PERIOD_US);
+		if (PERIOD_US > 0) {
+			k_busy_wait(PERIOD_US);
+		}
 	}
 	return 0;
 }
