@@ -23,6 +23,24 @@ int64_t ToNs(uint64_t cycles, uint32_t frequency) {
   return static_cast<int64_t>(static_cast<unsigned __int128>(cycles) * 1000000000U / frequency);
 }
 
+// Drops marker ends whose begin is not there (it came before the capture started, was dropped
+// by the target, or lies before a window): readers pair B and E per thread, and some refuse an
+// E with nothing open.
+void DropUnmatchedEnds(std::vector<Instant> &marks) {
+  std::map<uint32_t, int> open;  // per thread
+  std::erase_if(marks, [&open](const Instant &mark) {
+    if (mark.phase == "B") {
+      ++open[mark.thread];
+    } else if (mark.phase == "E") {
+      if (open[mark.thread] == 0) {
+        return true;
+      }
+      --open[mark.thread];
+    }
+    return false;
+  });
+}
+
 }  // namespace
 
 std::string ThreadName(const ThreadInfo &t) {
@@ -159,6 +177,7 @@ Timeline BuildTimeline(const Header &header, const std::vector<Event> &events,
       }
     }
   }
+  DropUnmatchedEnds(tl.marks);
   return tl;
 }
 
@@ -188,6 +207,7 @@ Timeline WindowOf(const Timeline &timeline, int64_t from_ns) {
   };
   instants(timeline.readies, &out.readies);
   instants(timeline.marks, &out.marks);
+  DropUnmatchedEnds(out.marks);  // spans begun before the window
   instants(timeline.operations, &out.operations);
   for (const CounterSample &sample : timeline.counters) {
     if (sample.time_ns >= from_ns) {

@@ -374,6 +374,35 @@ TEST(TraceTimelineTest, PerfettoExportHasTheFormatsFieldsAndRoundTrips) {
   EXPECT_THAT(bad.status().message(), HasSubstr("broken.pftrace"));
 }
 
+// A span begun before the capture (or before a live window) ends inside it: that end is dropped,
+// since readers pair B and E per thread and Studio refuses an E with nothing open.
+TEST(TraceTimelineTest, MarkerEndsWithoutTheirBeginAreDropped) {
+  auto mark = [](MarkKind kind) {
+    Event e = Ev(RecordType::kMark);
+    e.op = static_cast<uint8_t>(kind);
+    e.value = 0;
+    return e;
+  };
+  std::vector<Event> events = {Ev(RecordType::kThreadInfo, kAlpha, 4, "alpha"),
+                               Ev(RecordType::kSnapshotEnd), Ev(RecordType::kSwitch, kAlpha),
+                               mark(MarkKind::kEnd),  // begun before the capture
+                               mark(MarkKind::kBegin)};
+  for (int i = 0; i < 50; ++i) {
+    events.push_back(Ev(RecordType::kReady, kBeta));
+  }
+  events.push_back(mark(MarkKind::kEnd));
+  auto decoded = DecodeStream(Encode(events));
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  Timeline tl = BuildTimeline(decoded->header, decoded->events, nullptr);
+  ASSERT_EQ(tl.marks.size(), 2U);
+  EXPECT_EQ(tl.marks[0].phase, "B");
+  EXPECT_EQ(tl.marks[1].phase, "E");
+  // A window that starts inside the span keeps neither half.
+  Timeline window = WindowOf(tl, (tl.marks[0].time_ns + tl.marks[1].time_ns) / 2);
+  EXPECT_TRUE(window.marks.empty());
+  EXPECT_EQ(ExportChromeJson(window).find("\"ph\":\"E\""), std::string::npos);
+}
+
 TEST(TraceTimelineTest, SavedTraceFormats) {
   std::vector<uint8_t> raw = Encode(Scenario());
   auto from_raw = LoadSavedTrace(std::string_view(reinterpret_cast<const char *>(raw.data()),
