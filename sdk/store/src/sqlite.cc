@@ -65,15 +65,7 @@ absl::StatusOr<bool> Query::Step() {
 }
 
 absl::Status Query::Run() {
-  for (;;) {
-    absl::StatusOr<bool> row = Step();
-    if (!row.ok()) {
-      return row.status();
-    }
-    if (!*row) {
-      return absl::OkStatus();
-    }
-  }
+  return EachRow([](const Query &) {});
 }
 
 int64_t Query::Int64(int column) const {

@@ -62,10 +62,9 @@ class Query {
   absl::StatusOr<bool> Step();
   /// Steps until done, ignoring rows.
   absl::Status Run();
-  /// Steps until done, appending `read(*this)` (which reads the row's columns) to `out` for
-  /// each row.
-  template <typename T, typename Read>
-  absl::Status ReadAll(std::vector<T> *out, Read read) {
+  /// Steps until done, calling `fn(*this)` (which reads the row's columns) for each row.
+  template <typename Fn>
+  absl::Status EachRow(Fn fn) {
     for (;;) {
       absl::StatusOr<bool> row = Step();
       if (!row.ok()) {
@@ -74,8 +73,13 @@ class Query {
       if (!*row) {
         return absl::OkStatus();
       }
-      out->push_back(read(*this));
+      fn(static_cast<const Query &>(*this));
     }
+  }
+  /// Steps until done, appending `read(*this)` to `out` for each row.
+  template <typename T, typename Read>
+  absl::Status ReadAll(std::vector<T> *out, Read read) {
+    return EachRow([out, &read](const Query &row) { out->push_back(read(row)); });
   }
   /// The extended result code of the last Step.
   int rc() const { return rc_; }
