@@ -397,7 +397,7 @@ void MainWindow::buildUi() {
   auto *devicesBox = new QGroupBox(tr("Devices"));
   auto *devicesLayout = new QVBoxLayout(devicesBox);
   devices_ = new QTreeWidget(devicesBox);
-  devices_->setHeaderLabels({tr("Device"), tr("Board"), tr("State"), tr("Image")});
+  devices_->setHeaderLabels({tr("Device"), tr("Board"), tr("State"), tr("Image"), tr("Lease")});
   devices_->setRootIsDecorated(false);
   devices_->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
   auto *buttons = new QHBoxLayout();
@@ -701,7 +701,29 @@ void MainWindow::upsertDevice(const gale::v1::Device &device) {
   item->setText(1, device.board().empty() ? tr("(unbound probe)") : Q(device.board()));
   item->setText(2, state);
   item->setText(3, QFileInfo(Q(device.image())).fileName());
+  // Farm leases (Devices.Watch carries them): who holds the device, until when.
+  QString lease;
+  if (!device.lease_holder().empty()) {
+    lease = tr("%1 until %2")
+                .arg(Q(device.lease_holder()),
+                     QDateTime::fromMSecsSinceEpoch(device.lease_expires_us() / 1000)
+                         .toString(QStringLiteral("HH:mm")));
+  }
+  item->setText(4, lease);
   QString tip = device.name().empty() ? id : Q(device.name());
+  if (!device.lease_id().empty()) {
+    tip += tr("\nleased to %1 (lease %2) until %3")
+               .arg(Q(device.lease_holder()), Q(device.lease_id()),
+                    QDateTime::fromMSecsSinceEpoch(device.lease_expires_us() / 1000)
+                        .toString(Qt::ISODate));
+  }
+  if (device.tags_size() > 0) {
+    QStringList tags;
+    for (const std::string &tag : device.tags()) {
+      tags << Q(tag);
+    }
+    tip += tr("\ntags: %1").arg(tags.join(QStringLiteral(", ")));
+  }
   if (!device.error().empty()) {
     tip += QStringLiteral("\n") + Q(device.error());
   }
@@ -711,7 +733,7 @@ void MainWindow::upsertDevice(const gale::v1::Device &device) {
   if (!device.probe_description().empty()) {
     tip += QStringLiteral("\n") + Q(device.probe_description());
   }
-  for (int c = 0; c < 4; ++c) {
+  for (int c = 0; c < devices_->columnCount(); ++c) {
     item->setToolTip(c, tip);
   }
 }

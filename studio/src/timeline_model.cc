@@ -205,8 +205,8 @@ bool LoadChromeTrace(const QByteArray &json, TraceModel *model, QString *error) 
     } else if (ph == QStringLiteral("E")) {
       const int track = trackOf();
       if (open[track].isEmpty()) {
-        *error = QStringLiteral("event %1: an \"E\" without its \"B\"").arg(i);
-        return false;
+        model->ignoreEnd();  // its "B" came before the trace began
+        continue;
       }
       TraceSlice s = open[track].takeLast();
       s.durationUs = std::max(0.0, ts - s.startUs);

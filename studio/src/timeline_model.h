@@ -47,6 +47,9 @@ class TraceModel {
   void addSlice(TraceSlice slice);
   void addMarker(TraceMarker marker);
   void addCounterValue(const QString &name, double timeUs, double value);
+  /// An "E" that closed nothing (its "B" came before the trace began): counted, not drawn.
+  void ignoreEnd() { ++ignoredEnds_; }
+  int ignoredEnds() const { return ignoredEnds_; }
   /// Sorts, nests slices, marks ISR tracks and computes the time span; call after loading.
   void finish();
 
@@ -67,12 +70,14 @@ class TraceModel {
   QList<int> depth_;
   double begin_ = 0;
   double end_ = 0;
+  int ignoredEnds_ = 0;
 };
 
 /// Fills `model` from Chrome Trace Event JSON (an array of events, or an object with
 /// "traceEvents"): "M" thread_name metadata, "X" complete slices, "B"/"E" pairs, "i"/"I"
-/// instants, "C" counters; other phases are skipped. false with `error` naming the problem (and
-/// the event index) on invalid input.
+/// instants, "C" counters; other phases are skipped, and an "E" with nothing open on its thread
+/// is counted (ignoredEnds) and skipped, as Chrome and Perfetto do. false with `error` naming
+/// the problem (and the event index) on invalid input.
 bool LoadChromeTrace(const QByteArray &json, TraceModel *model, QString *error);
 
 }  // namespace gale::studio

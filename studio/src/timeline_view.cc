@@ -345,13 +345,17 @@ QString TimelineView::summary() const {
   for (const TraceTrack &t : model_.tracks()) {
     isrs += t.isr ? 1 : 0;
   }
-  return tr("%1 threads (%2 ISRs), %3 slices, %4 markers, %5 counters over %6")
-      .arg(model_.tracks().size() - isrs)
-      .arg(isrs)
-      .arg(model_.slices().size())
-      .arg(model_.markers().size())
-      .arg(model_.counters().size())
-      .arg(FormatTime(model_.endUs() - model_.beginUs()));
+  QString text = tr("%1 threads (%2 ISRs), %3 slices, %4 markers, %5 counters over %6")
+                     .arg(model_.tracks().size() - isrs)
+                     .arg(isrs)
+                     .arg(model_.slices().size())
+                     .arg(model_.markers().size())
+                     .arg(model_.counters().size())
+                     .arg(FormatTime(model_.endUs() - model_.beginUs()));
+  if (model_.ignoredEnds() > 0) {
+    text += tr("; %1 span ends without their begin ignored").arg(model_.ignoredEnds());
+  }
+  return text;
 }
 
 void TimelineView::setView(double beginUs, double endUs) {

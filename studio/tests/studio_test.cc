@@ -26,6 +26,7 @@
 #include "debug_panel.h"
 #include "devicetree_view.h"
 #include "gale/host/paths.h"
+#include "gale/v1/farm.grpc.pb.h"
 #include "gale/v1/sdk.grpc.pb.h"
 #include "kconfig_editor.h"
 #include "main_window.h"
@@ -82,6 +83,7 @@ class StudioTest : public QObject {
   void loadsBoardsAndDevices();
   void buildFlashAndConsole();
   void debugShowsTheGdbServer();
+  void leaseShowsInTheDevicesList();
   void jobsWatchReplaysAJob();
   void kconfigEditorShowsAndSets();
   void kconfigTypedEditors();
@@ -194,6 +196,47 @@ void StudioTest::buildFlashAndConsole() {
   QTRY_VERIFY_WITH_TIMEOUT(kinds().contains(QStringLiteral("build succeeded")) &&
                                kinds().contains(QStringLiteral("flash succeeded")),
                            20000);
+}
+
+// A lease taken by someone else (a lab script through the Farm service) shows in the devices
+// list as it happens (Devices.Watch carries the lease), and goes when it is released.
+void StudioTest::leaseShowsInTheDevicesList() {
+  QVERIFY(!device_.isEmpty());
+  auto row = [this]() -> QTreeWidgetItem * {
+    for (QTreeWidgetItem *item : EmulatedDevices(window_.get())) {
+      if (item->text(0) == device_) {
+        return item;
+      }
+    }
+    return nullptr;
+  };
+  QVERIFY(row() != nullptr);
+  QCOMPARE(row()->text(4), QString());
+  gale::cli::Client client(address_.toStdString(), std::string());
+  auto farm = gale::v1::Farm::NewStub(client.channel());
+  gale::v1::AcquireLeaseRequest request;
+  request.mutable_selector()->add_devices(device_.toStdString());
+  request.set_note(std::string("studio test"));
+  gale::v1::Lease lease;
+  {
+    auto context = client.NewContext(std::chrono::seconds(10));
+    const grpc::Status status = farm->Acquire(context.get(), request, &lease);
+    QVERIFY2(status.ok(), status.error_message().c_str());
+  }
+  const QString holder = QString::fromStdString(lease.holder());
+  QVERIFY(!holder.isEmpty());
+  QTRY_VERIFY_WITH_TIMEOUT(row() != nullptr && row()->text(4).startsWith(holder + QStringLiteral(" until ")),
+                           10000);
+  QVERIFY(row()->toolTip(0).contains(QString::fromStdString(lease.id())));
+  {
+    auto context = client.NewContext(std::chrono::seconds(10));
+    gale::v1::ReleaseLeaseRequest release;
+    release.set_token(lease.token());
+    gale::v1::ReleaseLeaseResponse released;
+    const grpc::Status status = farm->Release(context.get(), release, &released);
+    QVERIFY2(status.ok(), status.error_message().c_str());
+  }
+  QTRY_VERIFY_WITH_TIMEOUT(row() != nullptr && row()->text(4).isEmpty(), 10000);
 }
 
 void StudioTest::debugShowsTheGdbServer() {
