@@ -4,15 +4,7 @@
 # device flashed and watched on its console, gale test with JUnit, config, jobs, Ctrl-C.
 # CTest passes the folder of the host binaries as $1 (they must be built: tests/run.sh does).
 source "$(dirname "$0")/../e2e/lib.sh"
-BIN=${1:?usage: gale_e2e_test.sh BIN_DIR}
-[ -x "$BIN/galed" ] || fail "$BIN/galed is missing: build it first"
-export XDG_RUNTIME_DIR=$WORK/run XDG_STATE_HOME=$WORK/state
-unset GALE_SOCKET GALE_LEASE
-mkdir -p "$XDG_RUNTIME_DIR"
-chmod 700 "$XDG_RUNTIME_DIR"
-gale() { "$BIN/gale" "$@"; }
-trap 'gale daemon stop >/dev/null 2>&1 || true' EXIT
-cd "$WORK"
+use_private_daemon "${1:?usage: gale_e2e_test.sh BIN_DIR}"
 
 # The daemon: not running, started, reported, not started twice.
 if gale daemon status 2>status.err; then fail "daemon status succeeded with no daemon"; fi

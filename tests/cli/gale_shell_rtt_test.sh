@@ -4,15 +4,7 @@
 # started before the image is flashed that receives its output from the first byte, in order.
 # CTest passes the folder of the host binaries as $1.
 source "$(dirname "$0")/../e2e/lib.sh"
-BIN=${1:?usage: gale_shell_rtt_test.sh BIN_DIR}
-[ -x "$BIN/galed" ] || fail "$BIN/galed is missing: build it first"
-export XDG_RUNTIME_DIR=$WORK/run XDG_STATE_HOME=$WORK/state
-unset GALE_SOCKET GALE_LEASE
-mkdir -p "$XDG_RUNTIME_DIR"
-chmod 700 "$XDG_RUNTIME_DIR"
-gale() { "$BIN/gale" "$@"; }
-trap 'gale daemon stop >/dev/null 2>&1 || true' EXIT
-cd "$WORK"
+use_private_daemon "${1:?usage: gale_shell_rtt_test.sh BIN_DIR}"
 gale daemon start >/dev/null || fail "gale daemon start"
 
 gale build -b qemu_cortex_m3 -d sh "$GALE_BASE/samples/shell" >sh.log 2>&1 || { tail -20 sh.log; fail "build samples/shell"; }

@@ -10,6 +10,22 @@ mkdir -p "$WORK"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 ok() { echo "ok: $*"; }
 
+# use_private_daemon BIN_DIR: the host tools of BIN_DIR against a galed of this test's own (its
+# socket and store under $WORK, no GALE_SOCKET/GALE_LEASE/GALE_TOKEN from outside), `gale` as a
+# function, the daemon stopped on exit, and $WORK as the current folder. Starting the daemon is
+# left to the test.
+use_private_daemon() {
+  BIN=$1
+  [ -x "$BIN/galed" ] || fail "$BIN/galed is missing: build it first"
+  export XDG_RUNTIME_DIR=$WORK/run XDG_STATE_HOME=$WORK/state
+  unset GALE_SOCKET GALE_LEASE GALE_TOKEN
+  mkdir -p "$XDG_RUNTIME_DIR"
+  chmod 700 "$XDG_RUNTIME_DIR"
+  gale() { "$BIN/gale" "$@"; }
+  trap 'gale daemon stop >/dev/null 2>&1 || true' EXIT
+  cd "$WORK"
+}
+
 # build_app APP BOARD DIR [cmake args...]: configure and build; the log is DIR.log. ninja runs
 # E2E_NINJA_JOBS jobs when set (CTest sets it to the processors it reserved for the test).
 build_app() {
