@@ -13,7 +13,7 @@ import queue
 import threading
 import time
 from collections import deque
-from typing import Callable, Iterable, Iterator, Optional, Sequence, Union
+from typing import Any, Callable, Iterable, Iterator, Optional, Sequence, Union
 from urllib.parse import urlsplit
 
 import grpc
@@ -77,7 +77,34 @@ class _RequestQueue:
             yield message
 
 
-class ConsoleStream:
+class _ServerStream:
+    """A server stream of a call (``self._call``) named ``self._what`` in errors: iterate for its
+    messages; ``close`` (or the ``with`` block) cancels it, which ends the iteration quietly."""
+
+    _client: "Client"
+    _what: str
+    _call: grpc.Call
+
+    def __iter__(self) -> Iterator[Any]:
+        try:
+            yield from self._call
+        except grpc.RpcError as error:
+            if error.code() == grpc.StatusCode.CANCELLED and self._cancelled:
+                return
+            raise self._client._error(error, self._what) from None
+
+    def close(self) -> None:
+        self._cancelled = True
+        self._call.cancel()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class ConsoleStream(_ServerStream):
     """A device's console (``Console.Attach``): iterate for ``ConsoleOutput`` messages, ``write``
     sends input bytes, ``close`` (or the ``with`` block) ends the attachment."""
 
@@ -97,27 +124,13 @@ class ConsoleStream:
             data = data.encode()
         self._requests.put(console_pb2.ConsoleInput(data=data))
 
-    def __iter__(self) -> Iterator[console_pb2.ConsoleOutput]:
-        try:
-            yield from self._call
-        except grpc.RpcError as error:
-            if error.code() == grpc.StatusCode.CANCELLED and self._cancelled:
-                return
-            raise self._client._error(error, self._what) from None
-
     def close(self) -> None:
-        self._cancelled = True
+        self._cancelled = True  # before the input ends: the stream's end is then expected
         self._requests.close()
-        self._call.cancel()
-
-    def __enter__(self) -> "ConsoleStream":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
+        super().close()
 
 
-class RttStream:
+class RttStream(_ServerStream):
     """An RTT up-channel (``Rtt.Stream``): iterate for ``RttOutput`` messages; ``close`` ends it."""
 
     def __init__(self, client: "Client", device_id: str, channel: int, replay: bool) -> None:
@@ -127,24 +140,6 @@ class RttStream:
             rtt_pb2.RttStreamRequest(device_id=device_id, channel=channel, no_replay=not replay),
             metadata=client.metadata())
         self._cancelled = False
-
-    def __iter__(self) -> Iterator[rtt_pb2.RttOutput]:
-        try:
-            yield from self._call
-        except grpc.RpcError as error:
-            if error.code() == grpc.StatusCode.CANCELLED and self._cancelled:
-                return
-            raise self._client._error(error, self._what) from None
-
-    def close(self) -> None:
-        self._cancelled = True
-        self._call.cancel()
-
-    def __enter__(self) -> "RttStream":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
 class Lease:
