@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -58,6 +59,41 @@ absl::Status MakePrivateDir(const std::string &dir) {
 bool IsSocket(const std::string &path) {
   struct stat st {};
   return stat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
+// True once the unix socket at `path` accepts connections. The file appears at bind(), a moment
+// before listen(): a client connecting in between is refused. Linux lists listening sockets in
+// /proc/net/unix with the __SO_ACCEPTCON flag (0x10000); without that file, the socket file is
+// the only sign there is.
+bool IsListeningSocket(const std::string &path) {
+  if (!IsSocket(path)) {
+    return false;
+  }
+  std::ifstream table("/proc/net/unix");
+  if (!table) {
+    return true;
+  }
+  constexpr unsigned long kAcceptingConnections = 0x10000;
+  std::string line;
+  std::getline(table, line);  // the header
+  while (std::getline(table, line)) {
+    // "Num: RefCount Protocol Flags Type St Inode Path", the path last (it may hold spaces).
+    std::istringstream fields(line);
+    std::string num, refcount, protocol, flags_hex, type, state, inode;
+    if (!(fields >> num >> refcount >> protocol >> flags_hex >> type >> state >> inode)) {
+      continue;
+    }
+    std::string bound;
+    std::getline(fields, bound);
+    if (absl::StripLeadingAsciiWhitespace(bound) != path) {
+      continue;
+    }
+    unsigned long flags = std::strtoul(flags_hex.c_str(), nullptr, 16);
+    if ((flags & kAcceptingConnections) != 0) {
+      return true;
+    }
+  }
+  return false;
 }
 
 // Opens the read end of a FIFO that QEMU already holds open read-write (so the open cannot
@@ -209,7 +245,7 @@ absl::StatusOr<std::unique_ptr<QemuInstance>> QemuInstance::Start(const QemuOpti
         options.binary, " did not ", what, " within ", absl::FormatDuration(options.start_timeout),
         " (killed it)", tail.empty() ? "" : ": ", tail));
   };
-  while (!IsSocket(qemu->gdb_path_)) {
+  while (!IsListeningSocket(qemu->gdb_path_)) {
     if (!qemu->process_->running()) {
       return failed("start");
     }
@@ -223,14 +259,12 @@ absl::StatusOr<std::unique_ptr<QemuInstance>> QemuInstance::Start(const QemuOpti
   qemu->uart_fd_ = OpenFifoForReading(qemu->uart_path_ + ".out");
   // Read-write, so that input written after QEMU has ended fills the pipe instead of raising
   // SIGPIPE.
-  qemu->uart_input_fd_ =
-      open((qemu->uart_path_ + ".in").c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
+  qemu->uart_input_fd_ = open((qemu->uart_path_ + ".in").c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
   if (qemu->uart_fd_ < 0 || qemu->uart_input_fd_ < 0) {
     std::string error = strerror(errno);
     qemu->process_->Kill();
-    return absl::UnavailableError(
-        absl::StrCat("cannot open the UART pipes ", qemu->uart_path_, ".{in,out} of ",
-                     options.binary, ": ", error));
+    return absl::UnavailableError(absl::StrCat("cannot open the UART pipes ", qemu->uart_path_,
+                                               ".{in,out} of ", options.binary, ": ", error));
   }
   return qemu;
 }

@@ -295,9 +295,9 @@ TEST_F(QemuRunnerTest, UartBurstWaitsForALateReader) {
     // QEMU has ended: the read runs to the pipe's end of file.
     std::string out = ReadUntil((*qemu)->uart_fd(), "no such text", absl::Seconds(10));
     for (int i = 0; i < 200; i++) {
-      ASSERT_TRUE(absl::StrContains(
-          out, absl::StrCat("burst ", absl::Dec(i, absl::kZeroPad3),
-                            " 0123456789abcdefghijklmnopqrstuvwxyz0123456789")))
+      ASSERT_TRUE(
+          absl::StrContains(out, absl::StrCat("burst ", absl::Dec(i, absl::kZeroPad3),
+                                              " 0123456789abcdefghijklmnopqrstuvwxyz0123456789")))
           << "line " << i << " lost; read " << out.size() << " bytes";
     }
     EXPECT_TRUE(absl::StrContains(out, "burst done on " + board.name)) << out;
@@ -337,6 +337,36 @@ TEST_F(QemuRunnerTest, MissingBinaryIsNotFound) {
   ASSERT_FALSE(qemu.ok());
   EXPECT_TRUE(absl::IsNotFound(qemu.status())) << qemu.status();
   EXPECT_TRUE(absl::StrContains(qemu.status().message(), "install")) << qemu.status();
+}
+
+// QEMU creates the gdbstub's socket file at bind(), a moment before listen(). Start() must
+// return only once the socket accepts connections: a stand-in for QEMU here binds, waits half a
+// second, and only then listens.
+TEST_F(QemuRunnerTest, StartWaitsUntilTheGdbstubListens) {
+  std::string script = dir_.path() + "/slow-listening-qemu";
+  {
+    std::ofstream out(script);
+    out << R"(#!/usr/bin/python3
+import os, socket, sys, time
+args = sys.argv[1:]
+gdb = args[args.index("-gdb") + 1][len("unix:"):].split(",")[0]
+uart = args[args.index("-chardev") + 1].split("path=")[1]
+held = [os.open(uart + suffix, os.O_RDWR) for suffix in (".in", ".out")]
+server = socket.socket(socket.AF_UNIX)
+server.bind(gdb)
+time.sleep(0.5)
+server.listen(1)
+connection, _ = server.accept()
+time.sleep(30)
+)";
+  }
+  ASSERT_EQ(chmod(script.c_str(), 0700), 0);
+  options_.binary = script;
+  absl::StatusOr<std::unique_ptr<QemuInstance>> qemu = QemuInstance::Start(options_);
+  ASSERT_TRUE(qemu.ok()) << qemu.status();
+  absl::StatusOr<std::unique_ptr<gdb::Transport>> transport =
+      gdb::Connect((*qemu)->gdb_address(), absl::Seconds(1));
+  EXPECT_TRUE(transport.ok()) << transport.status();
 }
 
 TEST_F(QemuRunnerTest, RunDirTooLongForASocketIsRejected) {
