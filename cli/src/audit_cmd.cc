@@ -16,35 +16,29 @@ int RunAudit(Context &ctx) {
   auto context = ctx.client.NewContext();
   gale::v1::ListAuditResponse response;
   const grpc::Status status = stub->ListAudit(context.get(), request, &response);
-  if (!status.ok()) {
-    return FailCall(ctx, status);
-  }
-  if (ctx.global().json) {
-    ctx.out << ToJsonString(response) << '\n';
-    return kExitOk;
-  }
-  Table table({"TIME", "CALLER", "ROLE", "FROM", "METHOD", "TARGET", "RESULT"});
-  for (const gale::v1::AuditRecord &record : response.records()) {
-    std::string method = record.method();
-    if (method.rfind("/gale.v1.", 0) == 0) {
-      method = method.substr(9);
+  return ConcludeCall(ctx, status, response, [&] {
+    Table table({"TIME", "CALLER", "ROLE", "FROM", "METHOD", "TARGET", "RESULT"});
+    for (const gale::v1::AuditRecord &record : response.records()) {
+      std::string method = record.method();
+      if (method.rfind("/gale.v1.", 0) == 0) {
+        method = method.substr(9);
+      }
+      std::string result = record.status();
+      if (!record.message().empty()) {
+        absl::StrAppend(&result, ": ", record.message());
+      }
+      table.AddRow({FormatTimeUs(record.time_us()), record.caller(), record.role(),
+                    !record.remote()        ? std::string("local")
+                    : record.peer().empty() ? std::string("remote")
+                                            : record.peer(),
+                    method, record.target(), result});
     }
-    std::string result = record.status();
-    if (!record.message().empty()) {
-      absl::StrAppend(&result, ": ", record.message());
+    if (table.empty()) {
+      ctx.err << "no audit records\n";
+    } else {
+      ctx.out << table.Render();
     }
-    table.AddRow({FormatTimeUs(record.time_us()), record.caller(), record.role(),
-                  !record.remote()        ? std::string("local")
-                  : record.peer().empty() ? std::string("remote")
-                                          : record.peer(),
-                  method, record.target(), result});
-  }
-  if (table.empty()) {
-    ctx.err << "no audit records\n";
-    return kExitOk;
-  }
-  ctx.out << table.Render();
-  return kExitOk;
+  });
 }
 
 }  // namespace gale::cli

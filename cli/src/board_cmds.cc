@@ -14,22 +14,17 @@ int RunBoards(Context &ctx) {
   request.set_arch(ctx.inv.boards.arch);
   gale::v1::ListBoardsResponse response;
   const grpc::Status status = stub->ListBoards(context.get(), request, &response);
-  if (!status.ok()) {
-    return FailCall(ctx, status);
-  }
-  if (ctx.global().json) {
-    ctx.out << ToJsonString(response) << '\n';
-    return kExitOk;
-  }
-  Table table({"BOARD", "ARCH", "SOC", "EMULATOR", "FLASH", "RAM", "NAME"});
-  for (const gale::v1::Board &board : response.boards()) {
-    table.AddRow(
-        {board.name(), board.arch(), board.soc(), board.emulator().empty() ? "-" : board.emulator(),
-         board.flash_kb() > 0 ? std::to_string(board.flash_kb()) + " KiB" : "-",
-         board.ram_kb() > 0 ? std::to_string(board.ram_kb()) + " KiB" : "-", board.full_name()});
-  }
-  ctx.out << table.Render();
-  return kExitOk;
+  return ConcludeCall(ctx, status, response, [&] {
+    Table table({"BOARD", "ARCH", "SOC", "EMULATOR", "FLASH", "RAM", "NAME"});
+    for (const gale::v1::Board &board : response.boards()) {
+      table.AddRow({board.name(), board.arch(), board.soc(),
+                    board.emulator().empty() ? "-" : board.emulator(),
+                    board.flash_kb() > 0 ? std::to_string(board.flash_kb()) + " KiB" : "-",
+                    board.ram_kb() > 0 ? std::to_string(board.ram_kb()) + " KiB" : "-",
+                    board.full_name()});
+    }
+    ctx.out << table.Render();
+  });
 }
 
 }  // namespace gale::cli

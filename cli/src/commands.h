@@ -13,6 +13,8 @@
 #include "cli.h"
 #include "client.h"
 #include "event_printer.h"
+#include "exit_codes.h"
+#include "json.h"
 
 namespace gale::cli {
 
@@ -35,6 +37,22 @@ int Fail(Context &ctx, std::string_view message);
 /// 128 + signal when the call was cancelled by an interrupt.
 int FailCall(Context &ctx, const grpc::Status &status);
 int FailStatus(Context &ctx, const absl::Status &status);
+
+/// The end of a unary call: its failure reported (FailCall); else its reply printed as one JSON
+/// line with --json, or by `print_text()` otherwise. Returns the exit code.
+template <typename Reply, typename PrintText>
+int ConcludeCall(Context &ctx, const grpc::Status &status, const Reply &reply,
+                 PrintText print_text) {
+  if (!status.ok()) {
+    return FailCall(ctx, status);
+  }
+  if (ctx.global().json) {
+    ctx.out << ToJsonString(reply) << '\n';
+  } else {
+    print_text();
+  }
+  return kExitOk;
+}
 
 /// The exit code of a job stream that ended: 0 when the job succeeded; else its error after
 /// the tail of tool output, and kExitFailure (or 128 + signal after an interrupt). `owns_job`:

@@ -62,19 +62,13 @@ int RunConfig(Context &ctx) {
     request.set_all(options.all);
     gale::v1::ListConfigResponse response;
     const grpc::Status status = stub->List(context.get(), request, &response);
-    if (!status.ok()) {
-      return FailCall(ctx, status);
-    }
-    if (ctx.global().json) {
-      ctx.out << ToJsonString(response) << '\n';
-      return kExitOk;
-    }
-    Table table({"SYMBOL", "VALUE", "TYPE", "SET BY"});
-    for (const gale::v1::ConfigSymbol &symbol : response.symbols()) {
-      table.AddRow({"CONFIG_" + symbol.name(), symbol.value(), symbol.type(), symbol.set_by()});
-    }
-    ctx.out << table.Render();
-    return kExitOk;
+    return ConcludeCall(ctx, status, response, [&] {
+      Table table({"SYMBOL", "VALUE", "TYPE", "SET BY"});
+      for (const gale::v1::ConfigSymbol &symbol : response.symbols()) {
+        table.AddRow({"CONFIG_" + symbol.name(), symbol.value(), symbol.type(), symbol.set_by()});
+      }
+      ctx.out << table.Render();
+    });
   }
 
   if (!options.get.empty()) {
@@ -84,11 +78,7 @@ int RunConfig(Context &ctx) {
     request.set_name(options.get);
     gale::v1::ConfigSymbol symbol;
     const grpc::Status status = stub->Get(context.get(), request, &symbol);
-    if (!status.ok()) {
-      return FailCall(ctx, status);
-    }
-    ctx.out << (ctx.global().json ? ToJsonString(symbol) + "\n" : Explain(symbol));
-    return kExitOk;
+    return ConcludeCall(ctx, status, symbol, [&] { ctx.out << Explain(symbol); });
   }
 
   gale::v1::SetConfigRequest request;

@@ -89,53 +89,47 @@ int RunDevices(Context &ctx) {
   gale::v1::ListDevicesResponse response;
   const grpc::Status status =
       stub->ListDevices(context.get(), gale::v1::ListDevicesRequest(), &response);
-  if (!status.ok()) {
-    return FailCall(ctx, status);
-  }
-  if (ctx.global().json) {
-    ctx.out << ToJsonString(response) << '\n';
-    return kExitOk;
-  }
-  if (response.devices_size() == 0) {
-    ctx.err << "no devices; start an emulated board with `gale emu start -b BOARD`, or attach a "
-               "board with a debug probe\n";
-    return kExitOk;
-  }
-  Table table(
-      {"ID", "NAME", "BOARD", "KIND", "STATE", "PROBE", "USB", "TTY", "TAGS", "LEASE", "IMAGE"});
-  std::vector<std::string> problems;
-  for (const gale::v1::Device &device : response.devices()) {
-    std::string image = device.image().empty() ? "-" : device.image();
-    if (device.state() == gale::v1::DEVICE_STATE_OFFLINE && !device.error().empty()) {
-      image = device.error();
+  return ConcludeCall(ctx, status, response, [&] {
+    if (response.devices_size() == 0) {
+      ctx.err << "no devices; start an emulated board with `gale emu start -b BOARD`, or attach a "
+                 "board with a debug probe\n";
+      return;
     }
-    const bool unnamed = device.name().empty() || device.name() == device.id();
-    const bool physical = device.kind() == gale::v1::DEVICE_KIND_PHYSICAL;
-    std::string probe = "-";
-    if (!device.probe().empty()) {
-      probe = device.probe_description().empty() ? device.probe() : device.probe_description();
+    Table table(
+        {"ID", "NAME", "BOARD", "KIND", "STATE", "PROBE", "USB", "TTY", "TAGS", "LEASE", "IMAGE"});
+    std::vector<std::string> problems;
+    for (const gale::v1::Device &device : response.devices()) {
+      std::string image = device.image().empty() ? "-" : device.image();
+      if (device.state() == gale::v1::DEVICE_STATE_OFFLINE && !device.error().empty()) {
+        image = device.error();
+      }
+      const bool unnamed = device.name().empty() || device.name() == device.id();
+      const bool physical = device.kind() == gale::v1::DEVICE_KIND_PHYSICAL;
+      std::string probe = "-";
+      if (!device.probe().empty()) {
+        probe = device.probe_description().empty() ? device.probe() : device.probe_description();
+      }
+      if (!device.permission_problem().empty()) {
+        probe += " (no access)";
+        problems.push_back(absl::StrCat(device.id(), ": ", device.permission_problem()));
+      }
+      table.AddRow({device.id(), unnamed ? "-" : device.name(),
+                    device.board().empty() ? (physical ? "(unbound)" : "-") : device.board(),
+                    EnumValueNameOf(device.kind()), DeviceState(device), probe,
+                    device.usb_path().empty() ? "-" : device.usb_path(),
+                    device.tty().empty() ? "-" : device.tty(),
+                    device.tags().empty() ? "-" : absl::StrJoin(device.tags(), ","),
+                    device.lease_holder().empty()
+                        ? "-"
+                        : absl::StrCat(device.lease_holder(), " until ",
+                                       FormatTimeUs(device.lease_expires_us())),
+                    image});
     }
-    if (!device.permission_problem().empty()) {
-      probe += " (no access)";
-      problems.push_back(absl::StrCat(device.id(), ": ", device.permission_problem()));
+    ctx.out << table.Render();
+    for (const std::string &problem : problems) {
+      ctx.err << "gale: " << problem << '\n';
     }
-    table.AddRow({device.id(), unnamed ? "-" : device.name(),
-                  device.board().empty() ? (physical ? "(unbound)" : "-") : device.board(),
-                  EnumValueNameOf(device.kind()), DeviceState(device), probe,
-                  device.usb_path().empty() ? "-" : device.usb_path(),
-                  device.tty().empty() ? "-" : device.tty(),
-                  device.tags().empty() ? "-" : absl::StrJoin(device.tags(), ","),
-                  device.lease_holder().empty()
-                      ? "-"
-                      : absl::StrCat(device.lease_holder(), " until ",
-                                     FormatTimeUs(device.lease_expires_us())),
-                  image});
-  }
-  ctx.out << table.Render();
-  for (const std::string &problem : problems) {
-    ctx.err << "gale: " << problem << '\n';
-  }
-  return kExitOk;
+  });
 }
 
 int RunDevicesAssign(Context &ctx) {
@@ -148,22 +142,16 @@ int RunDevicesAssign(Context &ctx) {
   request.set_tty(ctx.inv.devices.tty);
   gale::v1::Device device;
   const grpc::Status status = devices->Assign(context.get(), request, &device);
-  if (!status.ok()) {
-    return FailCall(ctx, status);
-  }
-  if (ctx.global().json) {
-    ctx.out << ToJsonString(device) << '\n';
-    return kExitOk;
-  }
-  ctx.out << device.name() << ": probe " << device.serial() << " on " << device.board();
-  if (!device.tty().empty()) {
-    ctx.out << ", console " << device.tty();
-  }
-  if (device.state() == gale::v1::DEVICE_STATE_ABSENT) {
-    ctx.out << " (not attached now)";
-  }
-  ctx.out << '\n';
-  return kExitOk;
+  return ConcludeCall(ctx, status, device, [&] {
+    ctx.out << device.name() << ": probe " << device.serial() << " on " << device.board();
+    if (!device.tty().empty()) {
+      ctx.out << ", console " << device.tty();
+    }
+    if (device.state() == gale::v1::DEVICE_STATE_ABSENT) {
+      ctx.out << " (not attached now)";
+    }
+    ctx.out << '\n';
+  });
 }
 
 int RunDevicesUnassign(Context &ctx) {
@@ -173,16 +161,10 @@ int RunDevicesUnassign(Context &ctx) {
   request.set_id(ctx.inv.devices.device);
   gale::v1::Device device;
   const grpc::Status status = devices->Unassign(context.get(), request, &device);
-  if (!status.ok()) {
-    return FailCall(ctx, status);
-  }
-  if (ctx.global().json) {
-    ctx.out << ToJsonString(device) << '\n';
-    return kExitOk;
-  }
-  ctx.out << "unassigned " << device.name() << " (probe " << device.serial() << ", was "
-          << device.board() << ")\n";
-  return kExitOk;
+  return ConcludeCall(ctx, status, device, [&] {
+    ctx.out << "unassigned " << device.name() << " (probe " << device.serial() << ", was "
+            << device.board() << ")\n";
+  });
 }
 
 int RunDevicesTag(Context &ctx) {
@@ -195,16 +177,10 @@ int RunDevicesTag(Context &ctx) {
   auto context = ctx.client.NewContext();
   gale::v1::SetTagsResponse response;
   const grpc::Status status = stub->SetTags(context.get(), request, &response);
-  if (!status.ok()) {
-    return FailCall(ctx, status);
-  }
-  if (ctx.global().json) {
-    ctx.out << ToJsonString(response) << '\n';
-    return kExitOk;
-  }
-  ctx.err << ctx.inv.devices.device << ": "
-          << (response.tags().empty() ? "no tags" : absl::StrJoin(response.tags(), " ")) << '\n';
-  return kExitOk;
+  return ConcludeCall(ctx, status, response, [&] {
+    ctx.err << ctx.inv.devices.device << ": "
+            << (response.tags().empty() ? "no tags" : absl::StrJoin(response.tags(), " ")) << '\n';
+  });
 }
 
 namespace {

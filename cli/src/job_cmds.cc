@@ -62,24 +62,18 @@ int RunJobs(Context &ctx) {
   auto context = ctx.client.NewContext();
   gale::v1::ListJobsResponse response;
   const grpc::Status status = stub->ListJobs(context.get(), *request, &response);
-  if (!status.ok()) {
-    return FailCall(ctx, status);
-  }
-  if (ctx.global().json) {
-    ctx.out << ToJsonString(response) << '\n';
-    return kExitOk;
-  }
-  Table table({"JOB", "KIND", "STATE", "CREATED", "TIME", "SUMMARY"});
-  for (const gale::v1::Job &job : response.jobs()) {
-    std::string summary = job.summary();
-    if (!job.error().empty()) {
-      absl::StrAppend(&summary, summary.empty() ? "" : ": ", job.error());
+  return ConcludeCall(ctx, status, response, [&] {
+    Table table({"JOB", "KIND", "STATE", "CREATED", "TIME", "SUMMARY"});
+    for (const gale::v1::Job &job : response.jobs()) {
+      std::string summary = job.summary();
+      if (!job.error().empty()) {
+        absl::StrAppend(&summary, summary.empty() ? "" : ": ", job.error());
+      }
+      table.AddRow({job.id(), job.kind(), EnumValueNameOf(job.state()),
+                    FormatTimeUs(job.created_us()), JobDuration(job), summary});
     }
-    table.AddRow({job.id(), job.kind(), EnumValueNameOf(job.state()),
-                  FormatTimeUs(job.created_us()), JobDuration(job), summary});
-  }
-  ctx.out << table.Render();
-  return kExitOk;
+    ctx.out << table.Render();
+  });
 }
 
 int RunJobsShow(Context &ctx) {
@@ -89,11 +83,7 @@ int RunJobsShow(Context &ctx) {
   request.set_id(ctx.inv.jobs.id);
   gale::v1::Job job;
   const grpc::Status status = stub->GetJob(context.get(), request, &job);
-  if (!status.ok()) {
-    return FailCall(ctx, status);
-  }
-  ctx.out << (ctx.global().json ? ToJsonString(job) + "\n" : Describe(job));
-  return kExitOk;
+  return ConcludeCall(ctx, status, job, [&] { ctx.out << Describe(job); });
 }
 
 int RunJobsCancel(Context &ctx) {
@@ -103,15 +93,9 @@ int RunJobsCancel(Context &ctx) {
   request.set_id(ctx.inv.jobs.id);
   gale::v1::Job job;
   const grpc::Status status = stub->Cancel(context.get(), request, &job);
-  if (!status.ok()) {
-    return FailCall(ctx, status);
-  }
-  if (ctx.global().json) {
-    ctx.out << ToJsonString(job) << '\n';
-  } else {
+  return ConcludeCall(ctx, status, job, [&] {
     ctx.out << "job " << job.id() << ": " << EnumValueNameOf(job.state()) << '\n';
-  }
-  return kExitOk;
+  });
 }
 
 int RunJobsWatch(Context &ctx) {

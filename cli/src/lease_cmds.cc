@@ -35,17 +35,12 @@ int RunLeaseAcquire(Context &ctx) {
   CancelOnInterrupt cancel(context.get());  // Ctrl-C ends a wait
   gale::v1::Lease lease;
   const grpc::Status status = stub->Acquire(context.get(), *request, &lease);
-  if (!status.ok()) {
-    return FailCall(ctx, status);
-  }
-  if (ctx.global().json) {
-    ctx.out << ToJsonString(lease) << '\n';
-    return kExitOk;
-  }
-  // The token alone on stdout (`export GALE_LEASE=$(gale lease acquire ...)`); the rest on stderr.
-  ctx.out << lease.token() << '\n';
-  PrintLeaseLine(ctx, lease, "acquired");
-  return kExitOk;
+  return ConcludeCall(ctx, status, lease, [&] {
+    // The token alone on stdout (`export GALE_LEASE=$(gale lease acquire ...)`), the rest
+    // on stderr.
+    ctx.out << lease.token() << '\n';
+    PrintLeaseLine(ctx, lease, "acquired");
+  });
 }
 
 int RunLeaseRenew(Context &ctx) {
@@ -62,15 +57,7 @@ int RunLeaseRenew(Context &ctx) {
   auto context = ctx.client.NewContext();
   gale::v1::Lease lease;
   const grpc::Status status = stub->Renew(context.get(), request, &lease);
-  if (!status.ok()) {
-    return FailCall(ctx, status);
-  }
-  if (ctx.global().json) {
-    ctx.out << ToJsonString(lease) << '\n';
-    return kExitOk;
-  }
-  PrintLeaseLine(ctx, lease, "renewed");
-  return kExitOk;
+  return ConcludeCall(ctx, status, lease, [&] { PrintLeaseLine(ctx, lease, "renewed"); });
 }
 
 int RunLeaseRelease(Context &ctx) {
@@ -93,24 +80,18 @@ int RunLeaseList(Context &ctx) {
   gale::v1::ListLeasesResponse response;
   const grpc::Status status =
       stub->ListLeases(context.get(), gale::v1::ListLeasesRequest(), &response);
-  if (!status.ok()) {
-    return FailCall(ctx, status);
-  }
-  if (ctx.global().json) {
-    ctx.out << ToJsonString(response) << '\n';
-    return kExitOk;
-  }
-  if (response.leases_size() == 0) {
-    ctx.err << "no active leases\n";
-    return kExitOk;
-  }
-  Table table({"LEASE", "HOLDER", "DEVICES", "EXPIRES", "NOTE"});
-  for (const gale::v1::Lease &lease : response.leases()) {
-    table.AddRow({lease.id(), lease.holder(), absl::StrJoin(lease.devices(), ","),
-                  FormatTimeUs(lease.expires_us()), lease.note().empty() ? "-" : lease.note()});
-  }
-  ctx.out << table.Render();
-  return kExitOk;
+  return ConcludeCall(ctx, status, response, [&] {
+    if (response.leases_size() == 0) {
+      ctx.err << "no active leases\n";
+      return;
+    }
+    Table table({"LEASE", "HOLDER", "DEVICES", "EXPIRES", "NOTE"});
+    for (const gale::v1::Lease &lease : response.leases()) {
+      table.AddRow({lease.id(), lease.holder(), absl::StrJoin(lease.devices(), ","),
+                    FormatTimeUs(lease.expires_us()), lease.note().empty() ? "-" : lease.note()});
+    }
+    ctx.out << table.Render();
+  });
 }
 
 }  // namespace gale::cli

@@ -28,9 +28,10 @@ std::string_view Tag(gale::v1::LogLevel level) {
 }
 
 std::string Text(const gale::v1::LogRecord &r) {
-  return absl::StrCat(
-      r.device_id(), " ", r.target_time().empty() ? "" : "[" + r.target_time() + "] ", "<",
-      std::string(Tag(r.level())), "> ", r.module(), r.module().empty() ? "" : ": ", r.message(), "\n");
+  return absl::StrCat(r.device_id(), " ",
+                      r.target_time().empty() ? "" : "[" + r.target_time() + "] ", "<",
+                      std::string(Tag(r.level())), "> ", r.module(), r.module().empty() ? "" : ": ",
+                      r.message(), "\n");
 }
 
 }  // namespace
@@ -64,17 +65,11 @@ int RunLogs(Context &ctx) {
     gale::v1::QueryLogsResponse response;
     auto call = ctx.client.NewContext(std::chrono::seconds(30));
     grpc::Status status = stub->Query(call.get(), request, &response);
-    if (!status.ok()) {
-      return FailCall(ctx, status);
-    }
-    if (ctx.global().json) {
-      ctx.out << ToJsonString(response) << '\n';
-      return kExitOk;
-    }
-    for (const gale::v1::LogRecord &r : response.records()) {
-      ctx.out << Text(r);
-    }
-    return kExitOk;
+    return ConcludeCall(ctx, status, response, [&] {
+      for (const gale::v1::LogRecord &r : response.records()) {
+        ctx.out << Text(r);
+      }
+    });
   }
   auto call = ctx.client.NewContext();
   CancelOnInterrupt cancel(call.get());
