@@ -9,11 +9,14 @@
 #include "absl/strings/str_format.h"
 #include "commands.h"
 #include "exit_codes.h"
+#include "gale/host/paths.h"
 #include "gale/v1/trace.grpc.pb.h"
 #include "interrupt.h"
 #include "requests.h"
 
 namespace gale::cli {
+
+using gale::host::UnixSocketPath;
 
 int RunTrace(Context &ctx) {
   const TraceOptions &opts = ctx.inv.trace;
@@ -87,8 +90,8 @@ int RunTrace(Context &ctx) {
   out.write(exported.data(), static_cast<std::streamsize>(exported.size()));
   out.close();
   if (!out) {
-    return FailStatus(ctx, absl::PermissionDeniedError(
-                               absl::StrCat("cannot write the trace to ", output)));
+    return FailStatus(
+        ctx, absl::PermissionDeniedError(absl::StrCat("cannot write the trace to ", output)));
   }
   if (!result.warning().empty()) {
     ctx.err << "gale: trace: warning: " << result.warning() << '\n';
@@ -109,18 +112,30 @@ int RunTraceStats(Context &ctx) {
     return FailStatus(ctx, absl::NotFoundError(absl::StrCat(
                                "cannot read ", path, ": give a file written by gale trace -o")));
   }
-  std::ostringstream data;
-  data << in.rdbuf();
+  gale::v1::TraceStatsRequest request;
+  request.set_name(path);
+  // A daemon on this host reads the file itself (a long capture is larger than a request may
+  // carry); a remote one gets its bytes.
+  const bool local = UnixSocketPath(ctx.client.address()).has_value();
+  if (local) {
+    request.set_path(path);
+  } else {
+    std::ostringstream data;
+    data << in.rdbuf();
+    request.set_data(data.str());
+  }
   auto stub = gale::v1::Trace::NewStub(ctx.client.channel());
   auto context = ctx.client.NewContext();
-  gale::v1::TraceStatsRequest request;
-  request.set_data(data.str());
-  request.set_name(path);
   if (!opts.elf.empty()) {
     request.set_image_path(AbsolutePath(opts.elf, ctx.cwd));
   }
   gale::v1::TraceStatsResponse reply;
   const grpc::Status status = stub->Stats(context.get(), request, &reply);
+  if (status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED && !local) {
+    return Fail(ctx, absl::StrCat(path, " (", request.data().size(),
+                                  " bytes) is larger than galed at ", ctx.client.address(),
+                                  " takes in one request: run gale trace stats on that host"));
+  }
   if (!status.ok()) {
     return FailCall(ctx, status);
   }

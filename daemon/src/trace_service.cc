@@ -3,16 +3,19 @@
 // was flashed, and stored as a job ("trace") whose events hold the raw stream.
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <map>
-#include <optional>
 #include <mutex>
+#include <optional>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "caller.h"
 #include "device_util.h"
 #include "gale/daemon/status.h"
 #include "gale/trace/image.h"
@@ -77,8 +80,7 @@ absl::Status Finish(const std::string &raw, const std::string &image_path,
   trace::Decoder decoder;
   std::vector<trace::Event> events;
   absl::Status fed = decoder.Feed(
-      std::span<const uint8_t>(reinterpret_cast<const uint8_t *>(raw.data()), raw.size()),
-      &events);
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t *>(raw.data()), raw.size()), &events);
   absl::Status end = decoder.Finish();
   if (!decoder.header().has_value()) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -115,8 +117,7 @@ class TraceService final : public v1::Trace::Service {
  public:
   explicit TraceService(Context &context) : context_(context) {}
 
-  grpc::Status Capture(grpc::ServerContext *server_context,
-                       const v1::TraceCaptureRequest *request,
+  grpc::Status Capture(grpc::ServerContext *server_context, const v1::TraceCaptureRequest *request,
                        grpc::ServerWriter<v1::TraceCaptureEvent> *writer) override {
     if (absl::Status s = CheckFormat(request->format()); !s.ok()) {
       return ToGrpc(s);
@@ -311,15 +312,15 @@ class TraceService final : public v1::Trace::Service {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = running_.find(request->job_id());
     if (it == running_.end()) {
-      return grpc::Status(grpc::StatusCode::NOT_FOUND,
-                          absl::StrCat("no trace capture is running as job '", request->job_id(),
-                                       "'"));
+      return grpc::Status(
+          grpc::StatusCode::NOT_FOUND,
+          absl::StrCat("no trace capture is running as job '", request->job_id(), "'"));
     }
     *it->second = true;
     return grpc::Status::OK;
   }
 
-  grpc::Status Stats(grpc::ServerContext *, const v1::TraceStatsRequest *request,
+  grpc::Status Stats(grpc::ServerContext *server_context, const v1::TraceStatsRequest *request,
                      v1::TraceStatsResponse *reply) override {
     std::optional<trace::Image> image;
     if (!request->image_path().empty()) {
@@ -330,8 +331,32 @@ class TraceService final : public v1::Trace::Service {
       image = *std::move(loaded);
     }
     std::string name = request->name().empty() ? "the trace" : request->name();
+    std::string read;
+    if (!request->path().empty()) {
+      if (CallerOf(*server_context).remote) {
+        return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                            "a trace file is read on the daemon's host only for local clients; "
+                            "send the file's bytes instead");
+      }
+      if (!request->data().empty()) {
+        return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                            "give the trace's bytes or its path, not both");
+      }
+      std::ifstream in(request->path(), std::ios::binary);
+      if (!in) {
+        return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                            absl::StrCat("cannot read ", request->path(), ": ", strerror(errno)));
+      }
+      std::ostringstream bytes;
+      bytes << in.rdbuf();
+      read = std::move(bytes).str();
+      if (request->name().empty()) {
+        name = request->path();
+      }
+    }
+    const std::string &data = request->path().empty() ? request->data() : read;
     absl::StatusOr<trace::Timeline> tl =
-        trace::LoadSavedTrace(request->data(), name, image.has_value() ? &*image : nullptr);
+        trace::LoadSavedTrace(data, name, image.has_value() ? &*image : nullptr);
     if (!tl.ok()) {
       return ToGrpc(tl.status());
     }
