@@ -1,14 +1,17 @@
 // gale-bench-rtt ADDRESS LABEL=BUILD_DIR...: RTT throughput from an emulated board to a client
-// of a running galed. For each build of bench/rtt/app: create a qemu_cortex_m3 device, open
+// of a running galed. For each build of bench/rtt/app: create a device of the build's board
+// (its CMakeCache.txt's BOARD: qemu_cortex_m3, or native_sim, read in its own memory), open
 // Rtt.Stream on channel 0 before flashing (the daemon waits for the control block), flash, and
 // read until "stream done". Prints, per build, the bytes received, the rate (from the flash
-// request to the last byte, so the flash itself is counted against it), and what was lost: lines missing from the numbering (skip mode drops whole lines),
-// the target's own drop count and the host's. Asserts nothing.
+// request to the last byte, so the flash itself is counted against it), and what was lost: lines
+// missing from the numbering (skip mode drops whole lines), the target's own drop count and the
+// host's. Asserts nothing.
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -68,8 +71,25 @@ void Count(const std::string &text, Run &run) {
   }
 }
 
+// The BOARD a build folder was configured for.
+std::string BoardOf(const std::string &build_dir) {
+  std::ifstream cache(build_dir + "/CMakeCache.txt");
+  std::string line;
+  while (std::getline(cache, line)) {
+    if (line.rfind("BOARD:", 0) == 0 && line.find('=') != std::string::npos) {
+      return line.substr(line.find('=') + 1);
+    }
+  }
+  return "";
+}
+
 Run Measure(const std::shared_ptr<grpc::Channel> &channel, const std::string &build_dir) {
   Run run;
+  const std::string board = BoardOf(build_dir);
+  if (board.empty()) {
+    run.error = "no BOARD in " + build_dir + "/CMakeCache.txt";
+    return run;
+  }
   auto devices = gale::v1::Devices::NewStub(channel);
   auto flash = gale::v1::Flash::NewStub(channel);
   auto rtt = gale::v1::Rtt::NewStub(channel);
@@ -77,7 +97,7 @@ Run Measure(const std::shared_ptr<grpc::Channel> &channel, const std::string &bu
   {
     grpc::ClientContext ctx;
     gale::v1::CreateDeviceRequest req;
-    req.set_board("qemu_cortex_m3");
+    req.set_board(board);
     if (grpc::Status s = devices->Create(&ctx, req, &device); !s.ok()) {
       run.error = "create: " + s.error_message();
       return run;
@@ -163,9 +183,10 @@ int main(int argc, char **argv) {
     return 2;
   }
   auto channel = grpc::CreateChannel(argv[1], grpc::InsecureChannelCredentials());
-  std::printf("| build | received | rate (flash request to last byte) | lines lost | target dropped | "
-              "host dropped | flash to first byte |\n| --- | ---: | ---: | ---: | ---: | ---: | "
-              "---: |\n");
+  std::printf(
+      "| build | received | rate (flash request to last byte) | lines lost | target dropped | "
+      "host dropped | flash to first byte |\n| --- | ---: | ---: | ---: | ---: | ---: | "
+      "---: |\n");
   int failures = 0;
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
