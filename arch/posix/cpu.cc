@@ -13,6 +13,7 @@
 #include <gale/kernel.h>
 #include <gale/sys/iterable_sections.h>
 
+#include <kernel_trace.h>
 #include <ksched.h>
 
 #include "posix_internal.h"
@@ -37,12 +38,22 @@ uint32_t pending_lines[8];
 uint32_t enabled_lines[8];
 bool delivering = false;
 
+// `trace_irq`: the number the trace records, in Cortex-M's sense as on the other ports (11 for
+// irq_offload, as SVCall; 15 for the system timer; 16 + n for line n).
 template <typename Fn>
-void RunAsIsr(Fn fn) {
+void RunAsIsr(uint32_t trace_irq, Fn fn) {
   bool was_locked = irqs_locked;
   irqs_locked = true;
   isr_depth++;
+#ifdef CONFIG_TRACING
+  gale_trace_hook_isr_enter(trace_irq);
+#else
+  (void)trace_irq;
+#endif
   fn();
+#ifdef CONFIG_TRACING
+  gale_trace_hook_isr_exit();
+#endif
   isr_depth--;
   irqs_locked = was_locked;
 }
@@ -63,7 +74,7 @@ void DeliverPending() {
     again = false;
     if (timer_pending) {
       timer_pending = false;
-      RunAsIsr([] { TimerInterrupt(); });
+      RunAsIsr(15U, [] { TimerInterrupt(); });
       again = true;
     }
     for (unsigned int word = 0; word < 8; word++) {
@@ -74,7 +85,7 @@ void DeliverPending() {
         pending_lines[word] &= ~(1U << bit);
         const posix_isr_entry *entry = FindIsr(word * 32U + bit);
         if (entry != nullptr) {
-          RunAsIsr([entry] { entry->isr(entry->arg); });
+          RunAsIsr(16U + word * 32U + bit, [entry] { entry->isr(entry->arg); });
         }
         again = true;
       }
@@ -148,7 +159,7 @@ int arch_irq_is_enabled(unsigned int irq) {
 }
 
 void arch_irq_offload(void (*routine)(const void *parameter), const void *parameter) {
-  RunAsIsr([routine, parameter] { routine(parameter); });
+  RunAsIsr(11U, [routine, parameter] { routine(parameter); });
   if (!irqs_locked && _kernel.ready_cache != _kernel.current) {
     (void)arch_swap(posix_irq_lock());
   }

@@ -18,6 +18,7 @@
 #include <gale/fatal.h>
 #include <gale/kernel.h>
 
+#include <kernel_trace.h>
 #include <ksched.h>
 
 #include "posix_internal.h"
@@ -155,6 +156,9 @@ int arch_swap(unsigned int key) {
 #ifdef CONFIG_ERRNO
   // All Gale threads share the host thread's errno: keep a copy per Gale thread.
   old->errno_var = errno;
+#endif
+#ifdef CONFIG_TRACING
+  gale_trace_hook_switch();  // before the current pointer moves, as the hook expects
 #endif
   _kernel.current = next;
   auto *old_ctx = static_cast<HostContext *>(old->arch.host);

@@ -183,6 +183,9 @@ class DevicesService final : public v1::Devices::Service {
     }
     devices::CreateOptions options;
     options.name = request->name();
+    // A device kept for a user (console, shell, RTT, trace) runs like a board; `gale run` and
+    // `gale test` use transient devices that run as fast as they can.
+    options.native_real_time = true;
     if (request->no_icount()) {
       options.icount_shift.reset();
     } else if (request->icount_shift() < 0 || request->icount_shift() > 10) {

@@ -29,7 +29,8 @@ devices::ConsoleHub &RttMonitor::Channel(unsigned channel) {
     // client attaching late still gets the whole of a short run.
     hub = std::make_unique<devices::ConsoleHub>(1 << 20);
     // Input to the hub (a shell session over RTT) goes to the matching down-channel.
-    hub->SetInputSink([this, channel](std::string_view bytes) { return Write(channel, bytes).status(); });
+    hub->SetInputSink(
+        [this, channel](std::string_view bytes) { return Write(channel, bytes).status(); });
   }
   return *hub;
 }
@@ -110,6 +111,7 @@ void RttMonitor::Run() {
       }
       rtt::RttReaderOptions options;
       options.control_block = symbols->control_block;
+      options.pointer_size = symbols->pointer_size;
       options.dropped_counters = symbols->dropped;
       options.dropped_channels = symbols->dropped_channels;
       reader = std::make_unique<rtt::RttReader>(memory, options);
@@ -167,8 +169,7 @@ void RttMonitor::Run() {
         continue;
       }
       const std::optional<rtt::ControlBlock> &block = reader->control_block();
-      if (!block.has_value() || up.channel >= block->up.size() ||
-          block->up[up.channel].size == 0) {
+      if (!block.has_value() || up.channel >= block->up.size() || block->up[up.channel].size == 0) {
         fill = 1;
       } else {
         fill = std::max(fill, static_cast<double>(up.data.size()) / block->up[up.channel].size);

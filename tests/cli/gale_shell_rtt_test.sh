@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # gale shell and gale rtt through the real galed and QEMU: one shell command at a time over the
 # UART (output, an unknown subcommand's help and exit status, kernel threads), and an RTT stream
-# started before the image is flashed that receives its output from the first byte, in order.
+# started before the image is flashed that receives its output from the first byte, in order;
+# both over RTT on native_sim too.
 # CTest passes the folder of the host binaries as $1.
 source "$(dirname "$0")/../e2e/lib.sh"
 use_private_daemon "${1:?usage: gale_shell_rtt_test.sh BIN_DIR}"
@@ -53,6 +54,24 @@ grep -q "sum = 3" session.out || fail "the RTT session did not answer: $(cat ses
 for _ in $(seq 20); do grep -q "sum = 3" watch.out && break; sleep 0.5; done
 grep -q "sum = 3" watch.out || fail "the read-only watcher did not see the answer: $(cat watch.out)"
 ok "gale shell --rtt session with a read-only watcher"
+
+# native_sim: galed reads and writes the running program's memory (a 64-bit control block).
+gale build -b native_sim -d rtt-ns "$GALE_BASE/samples/rtt" >rtt-ns.log 2>&1 ||
+  { tail -20 rtt-ns.log; fail "build samples/rtt for native_sim"; }
+gale build -b native_sim -d shrtt-ns "$GALE_BASE/samples/shell" -- -DEXTRA_CONF_FILE=rtt.conf >shrtt-ns.log 2>&1 ||
+  { tail -20 shrtt-ns.log; fail "build samples/shell with rtt.conf for native_sim"; }
+ns=$(gale emu start -b native_sim) || fail "gale emu start -b native_sim"
+(timeout 20 "$BIN/gale" rtt --device "$ns" >rtt-ns.out 2>rtt-ns.err &)
+sleep 1
+gale flash -d rtt-ns --device "$ns" >/dev/null 2>&1 || fail "flash samples/rtt to native_sim"
+for _ in $(seq 40); do grep -q "^count 20$" rtt-ns.out 2>/dev/null && break; sleep 0.5; done
+head -1 rtt-ns.out | grep -q "^rtt sample: counting$" || fail "native_sim RTT did not start at the first byte: $(head -2 rtt-ns.out; cat rtt-ns.err)"
+got=$(awk '/^count [0-9]+$/ { print $2; if (++n == 21) exit }' rtt-ns.out)
+seq 0 20 | cmp -s - <(echo "$got") || fail "native_sim RTT counts missing or out of order: $(head -5 rtt-ns.out)"
+gale flash -d shrtt-ns --device "$ns" >/dev/null 2>&1 || fail "flash samples/shell with RTT to native_sim"
+out=$(gale shell --rtt --device "$ns" -c "demo sum 40 2") || fail "demo sum over RTT on native_sim: $out"
+grep -q "sum = 42" <<<"$out" || fail "demo sum over RTT on native_sim printed '$out'"
+ok "native_sim: gale rtt from before the flash, and gale shell --rtt"
 
 out=$(gale shell --device no-such-device -c "demo ping" 2>&1) && fail "a shell on an unknown device succeeded"
 grep -q "no-such-device" <<<"$out" || fail "the unknown-device error does not name it: $out"

@@ -4,7 +4,8 @@
 # show the named threads running, the timer interrupt, the sample's markers, spans and counter
 # with the names the daemon read from the ELF; `gale trace stats` reads it back; a second
 # capture of the same device works, also as a Perfetto trace; an image without CONFIG_TRACING
-# and a file that is no trace get clear errors. Then the sample once more on qemu_riscv32.
+# and a file that is no trace get clear errors. Then the sample once more on qemu_riscv32 and on
+# native_sim.
 # CTest passes the folder of the host binaries as $1.
 source "$(dirname "$0")/../e2e/lib.sh"
 use_private_daemon "${1:?usage: gale_trace_test.sh BIN_DIR}"
@@ -115,3 +116,34 @@ print(f"{len(ev)} events, {len(runs)} run slices, {len(isrs)} interrupts")
 PY
 ok "RISC-V: threads, machine timer interrupts and markers by name"
 
+
+# native_sim: the port's switch and interrupt hooks (the system timer is irq 15), its build id,
+# read from the running program's memory. The QEMU devices are done with (native_sim's build
+# and run need the CPU); a device started by gale emu start runs in real time (--rt).
+gale emu stop "$dev" "$rv" >/dev/null 2>&1 || fail "gale emu stop"
+gale build -b native_sim -d tr-ns "$GALE_BASE/samples/tracing" >build-ns.log 2>&1 ||
+  { tail -20 build-ns.log; fail "build samples/tracing for native_sim"; }
+ns=$(gale emu start -b native_sim) || fail "gale emu start -b native_sim"
+gale flash -d tr-ns --device "$ns" >/dev/null 2>&1 || fail "flash native_sim"
+timeout 120 "$BIN/gale" trace --device "$ns" --duration 2 -o ns.json >ns.log 2>&1 ||
+  { cat ns.log; fail "gale trace on native_sim"; }
+python3 - ns.json <<'PY' || fail "the native_sim trace is not what the sample did"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+ev = doc["traceEvents"]
+names = {e["args"]["name"]: e["tid"] for e in ev if e.get("ph") == "M" and e.get("name") == "thread_name"}
+for n in ("sensor_thread", "filter_thread", "main", "idle"):
+    assert n in names, f"no thread_name {n}: {sorted(names)}"
+runs = [e for e in ev if e.get("ph") == "X" and e.get("cat") == "run"]
+for n in ("sensor_thread", "filter_thread"):
+    k = sum(1 for e in runs if e["tid"] == names[n])
+    assert k >= 20, f"{n} ran only {k} times in 2 s"
+isrs = [e for e in ev if e.get("ph") == "X" and e.get("cat") == "isr"]
+assert sum(1 for e in isrs if e["name"] == "irq 15") >= 50, f"{len(isrs)} interrupt slices, too few timer ones"
+assert "tick" in {e["name"] for e in ev if e.get("cat") == "mark"}, "no 'tick' marker"
+assert doc["galeTrace"]["build_id"], "no build id recorded"
+end_s = doc["galeTrace"]["end_ns"] / 1e9
+assert 1 <= end_s <= 30, f"{end_s} s of simulated time in a 2 s capture: not real time"
+print(f"{len(ev)} events, {len(runs)} run slices, {len(isrs)} interrupts, {doc['galeTrace']['dropped']} dropped")
+PY
+ok "native_sim: threads, timer interrupts and markers by name, from the program's memory"

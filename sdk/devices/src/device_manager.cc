@@ -143,7 +143,8 @@ absl::StatusOr<std::shared_ptr<Device>> DeviceManager::Create(const boards::Boar
   std::string run_dir = absl::StrCat(options_.runtime_dir, "/", id);
   absl::StatusOr<std::shared_ptr<Device>> device;
   if (board.emulator == "native") {
-    device = CreateNativeDevice(std::move(info), run_dir, options_.console_capacity);
+    device = CreateNativeDevice(std::move(info), run_dir, options_.console_capacity,
+                                options.native_real_time);
   } else {
     absl::StatusOr<runners::QemuOptions> qemu = runners::QemuOptionsForBoard(board);
     if (!qemu.ok()) {

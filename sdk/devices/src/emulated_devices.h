@@ -18,9 +18,9 @@ absl::StatusOr<std::shared_ptr<Device>> CreateQemuDevice(DeviceInfo info,
                                                          size_t console_capacity);
 
 /// native_sim: the image is a Linux program, run as a child process of this one. `run_dir` is
-/// its working folder.
+/// its working folder; `real_time` runs it with --rt.
 absl::StatusOr<std::shared_ptr<Device>> CreateNativeDevice(DeviceInfo info, std::string run_dir,
-                                                           size_t console_capacity);
+                                                           size_t console_capacity, bool real_time);
 
 /// Removes a device's run folder (the files the device layer and the emulator put there).
 void RemoveRunDir(const std::string &run_dir);

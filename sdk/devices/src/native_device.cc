@@ -1,17 +1,22 @@
 // native_sim: the image is a Linux program. "Flash" remembers it, "run" starts it as a child
 // process (stdout and stderr into the console, console input to its stdin), reset restarts it,
-// halt and resume are SIGSTOP and SIGCONT. There is no target memory to access.
+// halt and resume are SIGSTOP and SIGCONT. Memory is the running program's, read and written
+// while it runs, as a debug probe does on a board (RTT, `gale trace`); Gale links native_sim
+// images at fixed addresses, so the ELF's addresses are the program's.
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <optional>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -36,8 +41,10 @@ constexpr uint16_t kHostMachine = 0;  // not checked
 
 class NativeDevice final : public DeviceBase {
  public:
-  NativeDevice(DeviceInfo info, std::string run_dir, size_t console_capacity)
-      : DeviceBase(std::move(info), console_capacity), run_dir_(std::move(run_dir)) {}
+  NativeDevice(DeviceInfo info, std::string run_dir, size_t console_capacity, bool real_time)
+      : DeviceBase(std::move(info), console_capacity),
+        run_dir_(std::move(run_dir)),
+        real_time_(real_time) {}
   ~NativeDevice() override { Shutdown(); }
 
   absl::StatusOr<FlashResult> Flash(const std::string &image,
@@ -82,6 +89,7 @@ class NativeDevice final : public DeviceBase {
       info.image = image;
       info.state = DeviceState::kHalted;
     });
+    image_entry_ = elf->entry();
     FlashResult result;
     result.bytes_written = size;
     result.entry = elf->entry();
@@ -142,8 +150,17 @@ class NativeDevice final : public DeviceBase {
     return NotRunning("resume");
   }
 
-  absl::StatusOr<std::vector<uint8_t>> ReadMemory(uint64_t, size_t) override { return NoMemory(); }
-  absl::Status WriteMemory(uint64_t, std::span<const uint8_t>) override { return NoMemory(); }
+  absl::StatusOr<std::vector<uint8_t>> ReadMemory(uint64_t address, size_t length) override {
+    std::vector<uint8_t> bytes(length);
+    if (absl::Status status = Transfer(address, bytes.data(), length, false); !status.ok()) {
+      return status;
+    }
+    return bytes;
+  }
+
+  absl::Status WriteMemory(uint64_t address, std::span<const uint8_t> data) override {
+    return Transfer(address, const_cast<uint8_t *>(data.data()), data.size(), true);
+  }
 
   void Shutdown() override {
     if (!MarkDeleted()) {
@@ -165,12 +182,86 @@ class NativeDevice final : public DeviceBase {
     std::thread reader;
     uint64_t generation = 0;
     std::atomic<bool> stopping{false};
+    std::optional<bool> relocated;  ///< loaded elsewhere than linked; op_mu_
   };
 
-  absl::Status NoMemory() const {
-    return absl::UnimplementedError(absl::StrCat(
-        "memory access is not supported on native_sim device ", id_,
-        ": its image is a Linux process; debug it with gdb on ", Info().image, " instead"));
+  // Whether the kernel loaded the program elsewhere than where it was linked: the entry point in
+  // its auxiliary vector (AT_ENTRY) against the ELF header's. A position-independent image lands
+  // at a random base, and the addresses in its ELF file are not the program's.
+  absl::StatusOr<bool> RelocatedLocked() {
+    if (program_->relocated.has_value()) {
+      return *program_->relocated;
+    }
+    const pid_t pid = program_->child->pid();
+    std::ifstream auxv(absl::StrCat("/proc/", pid, "/auxv"), std::ios::binary);
+    uint64_t entry[2];
+    while (auxv.read(reinterpret_cast<char *>(entry), sizeof entry)) {
+      if (entry[0] == AT_NULL) {
+        break;
+      }
+      if (entry[0] == AT_ENTRY) {
+        program_->relocated = entry[1] != image_entry_;
+        return *program_->relocated;
+      }
+    }
+    return absl::UnavailableError(absl::StrCat("cannot find where the program of ", id_, " (pid ",
+                                               pid, ") was loaded: /proc/", pid,
+                                               "/auxv has no entry point"));
+  }
+
+  // Copies `length` bytes between `buffer` and the running program's memory at `address`
+  // (process_vm_readv/writev: the program runs on; the daemon is its parent, which Linux's
+  // ptrace rules allow).
+  absl::Status Transfer(uint64_t address, uint8_t *buffer, size_t length, bool write) {
+    const char *verb = write ? "write" : "read";
+    std::lock_guard op(op_mu_);
+    if (deleted()) {
+      return DeletedError();
+    }
+    if (program_ == nullptr || !program_->child->running()) {
+      return NotRunning(absl::StrCat(verb, " the memory of"));
+    }
+    absl::StatusOr<bool> relocated = RelocatedLocked();
+    if (!relocated.ok()) {
+      return relocated.status();
+    }
+    if (*relocated) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "cannot ", verb, " the memory of ", id_, ": ", Info().image,
+          " is a position-independent executable, loaded at a random address, so the addresses "
+          "in its ELF file are not the program's; build it for Gale's native_sim board (linked "
+          "with -no-pie)"));
+    }
+    const pid_t pid = program_->child->pid();
+    size_t done = 0;
+    while (done < length) {
+      iovec local{buffer + done, length - done};
+      iovec remote{reinterpret_cast<void *>(address + done), length - done};
+      const ssize_t n = write ? process_vm_writev(pid, &local, 1, &remote, 1, 0)
+                              : process_vm_readv(pid, &local, 1, &remote, 1, 0);
+      if (n > 0) {
+        done += static_cast<size_t>(n);
+        continue;
+      }
+      const int error = n == 0 ? EFAULT : errno;
+      const std::string what =
+          absl::StrCat("cannot ", verb, " ", length, " bytes at 0x", absl::Hex(address + done),
+                       " of the program of ", id_, ": ");
+      if (error == EFAULT) {
+        return absl::OutOfRangeError(absl::StrCat(
+            what, "the address is not ", write ? "writable" : "mapped", " in the program"));
+      }
+      if (error == EPERM) {
+        return absl::PermissionDeniedError(absl::StrCat(
+            what, strerror(error), " (Linux refused access to pid ", pid,
+            "; a security module or /proc/sys/kernel/yama/ptrace_scope above 1 forbids it)"));
+      }
+      if (error == ESRCH) {
+        return NotRunning(absl::StrCat(verb, " the memory of"));
+      }
+      return absl::InternalError(absl::StrCat(what, strerror(error)));
+    }
+    return absl::OkStatus();
   }
 
   absl::Status NotRunning(absl::string_view operation) const {
@@ -197,6 +288,9 @@ class NativeDevice final : public DeviceBase {
     }
     runners::SpawnOptions spawn;
     spawn.argv = {image};
+    if (real_time_) {
+      spawn.argv.push_back("--rt");
+    }
     spawn.working_dir = run_dir_;
     spawn.stdin_fd = input[1];
     spawn.stdout_fd = output[1];
@@ -293,8 +387,10 @@ class NativeDevice final : public DeviceBase {
   }
 
   const std::string run_dir_;
-  std::mutex op_mu_;  ///< one operation at a time; guards program_ and next_generation_
+  const bool real_time_;  ///< simulated time paced against the host's clock (--rt)
+  std::mutex op_mu_;      ///< one operation at a time; guards program_ and next_generation_
   std::unique_ptr<Program> program_;
+  uint64_t image_entry_ = 0;  ///< the flashed image's ELF entry point; op_mu_
   uint64_t next_generation_ = 1;
   uint64_t current_generation_ = 0;  ///< guarded by mu_
 };
@@ -302,7 +398,8 @@ class NativeDevice final : public DeviceBase {
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<Device>> CreateNativeDevice(DeviceInfo info, std::string run_dir,
-                                                           size_t console_capacity) {
+                                                           size_t console_capacity,
+                                                           bool real_time) {
   std::error_code ec;
   std::filesystem::create_directories(run_dir, ec);
   if (ec || chmod(run_dir.c_str(), 0700) != 0) {
@@ -310,7 +407,8 @@ absl::StatusOr<std::shared_ptr<Device>> CreateNativeDevice(DeviceInfo info, std:
                                                     ec ? ec.message() : strerror(errno)));
   }
   info.state = DeviceState::kHalted;
-  return std::make_shared<NativeDevice>(std::move(info), std::move(run_dir), console_capacity);
+  return std::make_shared<NativeDevice>(std::move(info), std::move(run_dir), console_capacity,
+                                        real_time);
 }
 
 }  // namespace gale::devices

@@ -19,15 +19,12 @@ std::string Hex(uint64_t value) {
   return absl::StrCat("0x", absl::Hex(value));
 }
 
-BufferDesc ParseDesc(std::span<const uint8_t> bytes, size_t at) {
-  BufferDesc d;
-  d.name = Le32(bytes, at);
-  d.buffer = Le32(bytes, at + 4);
-  d.size = Le32(bytes, at + 8);
-  d.wr_off = Le32(bytes, at + 12);
-  d.rd_off = Le32(bytes, at + 16);
-  d.flags = Le32(bytes, at + 20);
-  return d;
+uint64_t LePointer(std::span<const uint8_t> bytes, size_t at, size_t pointer_size) {
+  uint64_t value = Le32(bytes, at);
+  if (pointer_size == 8) {
+    value |= static_cast<uint64_t>(Le32(bytes, at + 4)) << 32;
+  }
+  return value;
 }
 
 absl::Status CheckDesc(const BufferDesc &d, const char *direction, size_t index, uint64_t address,
@@ -53,6 +50,18 @@ absl::Status CheckDesc(const BufferDesc &d, const char *direction, size_t index,
 }
 
 }  // namespace
+
+BufferDesc ParseDescriptor(std::span<const uint8_t> bytes, size_t at, size_t pointer_size) {
+  const size_t p = pointer_size;
+  BufferDesc d;
+  d.name = LePointer(bytes, at, p);
+  d.buffer = LePointer(bytes, at + p, p);
+  d.size = Le32(bytes, at + 2 * p);
+  d.wr_off = Le32(bytes, at + 2 * p + 4);
+  d.rd_off = Le32(bytes, at + 2 * p + 8);
+  d.flags = Le32(bytes, at + 2 * p + 12);
+  return d;
+}
 
 bool ControlBlock::SameLayout(const ControlBlock &other) const {
   auto same = [](const std::vector<BufferDesc> &a, const std::vector<BufferDesc> &b) {
@@ -86,13 +95,15 @@ absl::StatusOr<std::pair<int, int>> ParseHeader(std::span<const uint8_t> bytes, 
 }
 
 absl::StatusOr<ControlBlock> ParseControlBlock(std::span<const uint8_t> bytes, uint64_t address,
-                                               std::span<const MemoryRange> ram) {
+                                               std::span<const MemoryRange> ram,
+                                               size_t pointer_size) {
   absl::StatusOr<std::pair<int, int>> counts = ParseHeader(bytes, address);
   if (!counts.ok()) {
     return counts.status();
   }
   ControlBlock block;
   block.address = address;
+  block.pointer_size = pointer_size;
   block.up.resize(counts->first);
   block.down.resize(counts->second);
   if (bytes.size() < block.Size()) {
@@ -100,13 +111,14 @@ absl::StatusOr<ControlBlock> ParseControlBlock(std::span<const uint8_t> bytes, u
                                                    block.Size(), " bytes, got ", bytes.size()));
   }
   for (size_t i = 0; i < block.up.size(); i++) {
-    block.up[i] = ParseDesc(bytes, kHeaderSize + kDescriptorSize * i);
+    block.up[i] = ParseDescriptor(bytes, kHeaderSize + block.DescSize() * i, pointer_size);
     if (absl::Status s = CheckDesc(block.up[i], "up", i, address, ram); !s.ok()) {
       return s;
     }
   }
   for (size_t i = 0; i < block.down.size(); i++) {
-    block.down[i] = ParseDesc(bytes, kHeaderSize + kDescriptorSize * (block.up.size() + i));
+    block.down[i] = ParseDescriptor(bytes, kHeaderSize + block.DescSize() * (block.up.size() + i),
+                                    pointer_size);
     if (absl::Status s = CheckDesc(block.down[i], "down", i, address, ram); !s.ok()) {
       return s;
     }
@@ -120,6 +132,7 @@ absl::StatusOr<ElfRttSymbols> RttSymbolsFromElf(const std::string &path) {
     return elf.status();
   }
   ElfRttSymbols symbols;
+  symbols.pointer_size = elf->is_64bit() ? 8 : 4;
   if (std::optional<elf::Symbol> cb = elf->FindSymbol("_SEGGER_RTT")) {
     symbols.control_block = cb->value;
   }
@@ -132,7 +145,8 @@ absl::StatusOr<ElfRttSymbols> RttSymbolsFromElf(const std::string &path) {
 
 absl::StatusOr<uint64_t> ScanForControlBlock(MemoryAccess &memory,
                                              std::span<const MemoryRange> ranges,
-                                             std::span<const MemoryRange> ram) {
+                                             std::span<const MemoryRange> ram,
+                                             size_t pointer_size) {
   constexpr size_t kChunk = 64 * 1024;
   absl::Status last_corrupt;
   std::vector<std::string> names;
@@ -159,12 +173,12 @@ absl::StatusOr<uint64_t> ScanForControlBlock(MemoryAccess &memory,
           last_corrupt = counts.status();
           continue;
         }
-        size_t size = kHeaderSize + kDescriptorSize * (counts->first + counts->second);
+        size_t size = BlockSize(counts->first, counts->second, pointer_size);
         absl::StatusOr<std::vector<uint8_t>> all = memory.Read(at + i, size);
         if (!all.ok()) {
           return all.status();
         }
-        absl::StatusOr<ControlBlock> block = ParseControlBlock(*all, at + i, ram);
+        absl::StatusOr<ControlBlock> block = ParseControlBlock(*all, at + i, ram, pointer_size);
         if (block.ok()) {
           return at + i;
         }

@@ -44,6 +44,7 @@ absl::StatusOr<RttReaderOptions> ReaderOptionsForImage(const std::string &elf_pa
   }
   RttReaderOptions options;
   options.control_block = symbols->control_block;
+  options.pointer_size = symbols->pointer_size;
   options.dropped_counters = symbols->dropped;
   options.dropped_channels = symbols->dropped_channels;
   options.scan_ranges = ram;
@@ -90,7 +91,7 @@ absl::StatusOr<uint64_t> RttReader::Locate() {
         "RTT: neither the control block's address (symbol _SEGGER_RTT) nor RAM ranges to scan "
         "were given");
   }
-  return ScanForControlBlock(memory_, options_.scan_ranges, options_.ram);
+  return ScanForControlBlock(memory_, options_.scan_ranges, options_.ram, options_.pointer_size);
 }
 
 void RttReader::Detach(absl::Status why, PollResult &result) {
@@ -162,12 +163,13 @@ absl::StatusOr<PollResult> RttReader::PollHeld() {
       Detach(counts.status(), result);
       return result;
     }
-    size_t needed = kHeaderSize + kDescriptorSize * (counts->first + counts->second);
+    size_t needed = BlockSize(counts->first, counts->second, options_.pointer_size);
     if (needed != block_size) {
       block_size = needed;
       continue;
     }
-    absl::StatusOr<ControlBlock> block = ParseControlBlock(blk, *address_, options_.ram);
+    absl::StatusOr<ControlBlock> block =
+        ParseControlBlock(blk, *address_, options_.ram, options_.pointer_size);
     if (!block.ok()) {
       Detach(block.status(), result);
       return result;
@@ -248,7 +250,7 @@ absl::StatusOr<PollResult> RttReader::PollHeld() {
       }
     }
     // Hand the space back: a target in block mode waits for this.
-    if (absl::Status s = Write(block_->UpDescAddress(i) + kOffsetRdOff, ToLe32(d.wr_off));
+    if (absl::Status s = Write(block_->UpDescAddress(i) + block_->OffsetRdOff(), ToLe32(d.wr_off));
         !s.ok()) {
       return s;
     }
@@ -305,11 +307,12 @@ absl::Status RttReader::WaitForControlBlock(absl::Duration timeout,
       absl::StatusOr<std::pair<int, int>> counts = ParseHeader(*header, *where);
       if (counts.ok()) {
         absl::StatusOr<std::vector<uint8_t>> all =
-            Read(*where, kHeaderSize + kDescriptorSize * (counts->first + counts->second));
+            Read(*where, BlockSize(counts->first, counts->second, options_.pointer_size));
         if (!all.ok()) {
           return all.status();
         }
-        absl::StatusOr<ControlBlock> block = ParseControlBlock(*all, *where, options_.ram);
+        absl::StatusOr<ControlBlock> block =
+            ParseControlBlock(*all, *where, options_.ram, options_.pointer_size);
         if (block.ok()) {
           // Leave block_ unset so that the next Poll() reports the attachment.
           return absl::OkStatus();
@@ -355,15 +358,11 @@ absl::StatusOr<size_t> RttReader::WriteDownHeld(unsigned channel, std::span<cons
                                                    " (the block has ", block_->down.size(), ")"));
   }
   uint64_t desc_address = block_->DownDescAddress(channel);
-  absl::StatusOr<std::vector<uint8_t>> raw = Read(desc_address, kDescriptorSize);
+  absl::StatusOr<std::vector<uint8_t>> raw = Read(desc_address, block_->DescSize());
   if (!raw.ok()) {
     return raw.status();
   }
-  BufferDesc d;
-  d.buffer = Le32(raw->data() + 4);
-  d.size = Le32(raw->data() + 8);
-  d.wr_off = Le32(raw->data() + 12);
-  d.rd_off = Le32(raw->data() + 16);
+  const BufferDesc d = ParseDescriptor(*raw, 0, block_->pointer_size);
   const BufferDesc &known = block_->down[channel];
   if (d.buffer != known.buffer || d.size != known.size || d.wr_off >= d.size ||
       d.rd_off >= d.size) {
@@ -387,7 +386,7 @@ absl::StatusOr<size_t> RttReader::WriteDownHeld(unsigned channel, std::span<cons
     }
   }
   uint32_t wr = static_cast<uint32_t>((d.wr_off + n) % d.size);
-  if (absl::Status s = Write(desc_address + kOffsetWrOff, ToLe32(wr)); !s.ok()) {
+  if (absl::Status s = Write(desc_address + block_->OffsetWrOff(), ToLe32(wr)); !s.ok()) {
     return s;
   }
   return n;

@@ -15,6 +15,7 @@
 #include "absl/time/clock.h"
 #include "gale/boards/catalog.h"
 #include "gale/devices/device_manager.h"
+#include "gale/elf/elf_file.h"
 #include "gale/gdb/client.h"
 #include "gale/rtt/control_block.h"
 #include "gale/rtt/memory_access.h"
@@ -211,6 +212,119 @@ TEST_F(RttQemuTest, StreamsEveryByteEchoesAndSurvivesReset) {
   if (!attach.dropped.empty()) {
     EXPECT_EQ(attach.dropped[0], 0u) << "block mode drops nothing";
   }
+}
+
+// native_sim: the image is a 64-bit host program whose memory galed reads and writes while it
+// runs (process_vm_readv/writev); its control block has 64-bit pointers.
+TEST(RttNativeSimTest, StreamsEveryByteEchoesAndSurvivesReset) {
+  const char *exe = getenv("GALE_TEST_RTT_EXE");
+  ASSERT_TRUE(exe != nullptr && *exe != '\0') << "GALE_TEST_RTT_EXE is not set: run through ctest";
+  char path[] = "/tmp/gale-rtt-test.XXXXXX";
+  const std::string root = mkdtemp(path);
+  devices::DeviceManagerOptions manager_options;
+  manager_options.runtime_dir = root + "/run";
+  auto manager = std::make_unique<devices::DeviceManager>(manager_options);
+  boards::Board board;
+  board.name = "native_sim";
+  board.arch = "posix";
+  board.emulator = "native";
+  absl::StatusOr<std::shared_ptr<devices::Device>> created = manager->Create(board, {});
+  ASSERT_TRUE(created.ok()) << created.status();
+  std::shared_ptr<devices::Device> device = *created;
+
+  // Not running yet: no memory to read, and the error says so.
+  absl::Status early = device->ReadMemory(0x1000, 4).status();
+  EXPECT_TRUE(absl::IsFailedPrecondition(early)) << early;
+
+  devices::FlashOptions flash;
+  flash.run = true;
+  absl::StatusOr<devices::FlashResult> flashed = device->Flash(exe, flash);
+  ASSERT_TRUE(flashed.ok()) << flashed.status();
+
+  // The program's code is the image's, at the image's addresses.
+  absl::StatusOr<elf::ElfFile> elf = elf::ElfFile::Load(exe);
+  ASSERT_TRUE(elf.ok()) << elf.status();
+  const elf::Segment *text = nullptr;
+  for (const elf::Segment &segment : elf->segments()) {
+    if (elf->entry() >= segment.virtual_address &&
+        elf->entry() + 16 <= segment.virtual_address + segment.data.size()) {
+      text = &segment;
+    }
+  }
+  ASSERT_NE(text, nullptr);
+  absl::StatusOr<std::vector<uint8_t>> code = device->ReadMemory(elf->entry(), 16);
+  ASSERT_TRUE(code.ok()) << code.status();
+  const size_t at = elf->entry() - text->virtual_address;
+  EXPECT_EQ(*code, std::vector<uint8_t>(text->data.begin() + at, text->data.begin() + at + 16));
+  absl::Status unmapped = device->ReadMemory(0xffff900000000000, 4).status();  // kernel space
+  EXPECT_TRUE(absl::IsOutOfRange(unmapped)) << unmapped;
+
+  absl::StatusOr<RttReaderOptions> options = ReaderOptionsForImage(exe, {});
+  ASSERT_TRUE(options.ok()) << options.status();
+  ASSERT_TRUE(options->control_block.has_value());
+  EXPECT_EQ(options->pointer_size, 8u);
+  DeviceMemoryAccess memory(*device);
+  RttReader reader(memory, *options);
+  absl::Status found = reader.WaitForControlBlock(absl::Seconds(60));
+  ASSERT_TRUE(found.ok()) << found;
+
+  auto poll_until = [&](std::string &text, const std::string &until, PollResult *attach) {
+    absl::Time deadline = absl::Now() + absl::Seconds(120);
+    while (text.find(until) == std::string::npos) {
+      if (absl::Now() > deadline) {
+        ADD_FAILURE() << "no \"" << until << "\" in time; got " << text.size() << " bytes";
+        return;
+      }
+      absl::StatusOr<PollResult> result = reader.Poll();
+      if (!result.ok()) {
+        ADD_FAILURE() << result.status();
+        return;
+      }
+      if (result->reattached && attach != nullptr) {
+        *attach = *result;
+      }
+      for (const ChannelData &c : result->up) {
+        if (c.channel == 0) {
+          text.append(c.data.begin(), c.data.end());
+        }
+      }
+      if (result->up.empty()) {
+        absl::SleepFor(absl::Milliseconds(1));
+      }
+    }
+  };
+  std::string got;
+  absl::Time start = absl::Now();
+  poll_until(got, "stream done\n", nullptr);
+  const absl::Duration took = absl::Now() - start;
+  const std::string expected = Expected();
+  ASSERT_EQ(got.size(), expected.size());
+  EXPECT_TRUE(got == expected) << "the stream differs from the lines the image wrote";
+  printf("rtt_qemu_test [native_sim]: %zu bytes in %s = %.0f bytes/s; %llu reads\n", got.size(),
+         absl::FormatDuration(took).c_str(),
+         static_cast<double>(got.size()) / absl::ToDoubleSeconds(took),
+         static_cast<unsigned long long>(reader.reads()));
+
+  // Host -> program through the down channel: the image echoes what it reads.
+  std::vector<uint8_t> ping = {'p', 'i', 'n', 'g'};
+  absl::StatusOr<size_t> sent = reader.WriteDown(0, ping);
+  ASSERT_TRUE(sent.ok()) << sent.status();
+  EXPECT_EQ(*sent, 4u);
+  got.clear();
+  poll_until(got, "echo:ping\n", nullptr);
+
+  // Reset starts a new process: the reader finds the block again, from the first line.
+  ASSERT_TRUE(device->Reset().ok());
+  got.clear();
+  PollResult attach;
+  poll_until(got, Line(3), &attach);
+  EXPECT_TRUE(attach.reattached);
+  EXPECT_EQ(got.substr(0, Line(0).size()), Line(0));
+
+  device.reset();
+  manager.reset();
+  std::error_code ec;
+  std::filesystem::remove_all(root, ec);
 }
 
 // The same stream over one GDB connection held for the whole run (halt-read-resume windows, one

@@ -460,5 +460,42 @@ TEST(ControlBlockTest, ParsesSeggerLayout) {
       ParseControlBlock(std::span(bytes).first(30), 0x20000000, {}).status()));
 }
 
+// A 64-bit program's block (native_sim on a 64-bit host): pointers are 8 bytes, so each
+// descriptor is 32 bytes and the offsets move with them.
+TEST(ControlBlockTest, ParsesSixtyFourBitLayout) {
+  std::vector<uint8_t> bytes(BlockSize(1, 1, 8), 0);
+  ASSERT_EQ(bytes.size(), kHeaderSize + 2 * 32u);
+  std::memcpy(bytes.data(), "SEGGER RTT", 11);
+  bytes[16] = 1;
+  bytes[20] = 1;
+  auto put = [&](size_t at, uint64_t v, int width) {
+    for (int i = 0; i < width; i++) {
+      bytes[at + i] = static_cast<uint8_t>(v >> (8 * i));
+    }
+  };
+  put(24, 0x404350, 8);               // sName
+  put(24 + 8, 0x7f0000417660ull, 8);  // pBuffer, above 4 GiB
+  put(24 + 16, 4096, 4);
+  put(24 + 20, 100, 4);  // WrOff
+  put(24 + 24, 40, 4);   // RdOff
+  put(24 + 28, 2, 4);
+  put(24 + 32 + 8, 0x417620, 8);  // the down ring
+  put(24 + 32 + 16, 64, 4);
+  absl::StatusOr<ControlBlock> block = ParseControlBlock(bytes, 0x4186a0, {}, 8);
+  ASSERT_TRUE(block.ok()) << block.status();
+  EXPECT_EQ(block->up[0].name, 0x404350u);
+  EXPECT_EQ(block->up[0].buffer, 0x7f0000417660u);
+  EXPECT_EQ(block->up[0].size, 4096u);
+  EXPECT_EQ(block->up[0].wr_off, 100u);
+  EXPECT_EQ(block->up[0].rd_off, 40u);
+  EXPECT_EQ(block->up[0].flags, 2u);
+  EXPECT_EQ(block->down[0].buffer, 0x417620u);
+  EXPECT_EQ(block->down[0].size, 64u);
+  EXPECT_EQ(block->Size(), bytes.size());
+  EXPECT_EQ(block->DownDescAddress(0), 0x4186a0u + 24 + 32);
+  EXPECT_EQ(block->OffsetWrOff(), 20u);
+  EXPECT_EQ(block->OffsetRdOff(), 24u);
+}
+
 }  // namespace
 }  // namespace gale::rtt

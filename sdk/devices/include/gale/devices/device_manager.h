@@ -41,6 +41,10 @@ struct CreateOptions {
   /// -icount. Ignored for native_sim.
   std::optional<int> icount_shift = 0;
   std::vector<std::string> extra_emulator_args;  ///< appended to QEMU's command line
+  /// native_sim: pace simulated time against the host's clock (the program's --rt), as a board
+  /// runs and as a user watching it expects; otherwise it runs as fast as the host allows (what
+  /// a test run wants), and a program whose threads only sleep keeps a host CPU busy.
+  bool native_real_time = false;
 };
 
 /// gale.v1.DeviceEvent

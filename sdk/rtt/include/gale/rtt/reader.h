@@ -26,6 +26,8 @@ struct RttReaderOptions {
   std::vector<MemoryRange> scan_ranges;
   /// Where rings may be: a block pointing elsewhere is corrupt. Empty: not checked.
   std::vector<MemoryRange> ram;
+  /// The target's pointer size: 4, or 8 for a 64-bit program (native_sim on a 64-bit host).
+  size_t pointer_size = 4;
   /// Gale's per-channel dropped-bytes counters (symbol `gale_rtt_dropped`), if known.
   std::optional<uint64_t> dropped_counters;
   size_t dropped_channels = 0;
