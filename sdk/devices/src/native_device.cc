@@ -90,6 +90,7 @@ class NativeDevice final : public DeviceBase {
       info.state = DeviceState::kHalted;
     });
     image_entry_ = elf->entry();
+    image_64bit_ = elf->is_64bit();
     FlashResult result;
     result.bytes_written = size;
     result.entry = elf->entry();
@@ -194,13 +195,19 @@ class NativeDevice final : public DeviceBase {
     }
     const pid_t pid = program_->child->pid();
     std::ifstream auxv(absl::StrCat("/proc/", pid, "/auxv"), std::ios::binary);
-    uint64_t entry[2];
-    while (auxv.read(reinterpret_cast<char *>(entry), sizeof entry)) {
-      if (entry[0] == AT_NULL) {
+    // (type, value) pairs of the program's word size.
+    const size_t word = image_64bit_ ? 8 : 4;
+    char pair[16];
+    while (auxv.read(pair, static_cast<std::streamsize>(2 * word))) {
+      uint64_t type = 0;
+      uint64_t value = 0;
+      memcpy(&type, pair, word);  // little-endian hosts
+      memcpy(&value, pair + word, word);
+      if (type == AT_NULL) {
         break;
       }
-      if (entry[0] == AT_ENTRY) {
-        program_->relocated = entry[1] != image_entry_;
+      if (type == AT_ENTRY) {
+        program_->relocated = value != image_entry_;
         return *program_->relocated;
       }
     }
@@ -391,6 +398,7 @@ class NativeDevice final : public DeviceBase {
   std::mutex op_mu_;      ///< one operation at a time; guards program_ and next_generation_
   std::unique_ptr<Program> program_;
   uint64_t image_entry_ = 0;  ///< the flashed image's ELF entry point; op_mu_
+  bool image_64bit_ = true;   ///< the flashed image's ELF class; op_mu_
   uint64_t next_generation_ = 1;
   uint64_t current_generation_ = 0;  ///< guarded by mu_
 };
