@@ -89,17 +89,21 @@ fi
 grep -q "CONFIG_TRACING=y" h.log || { cat h.log; fail "no clear error for an image without tracing"; }
 ok "an image without tracing is refused with a clear error"
 
-# The same sample on RISC-V: the port's switch and interrupt hooks (the machine timer is irq 7),
-# the build id from its linker script, names from its ELF.
-gale build -b qemu_riscv32 -d tr-rv "$GALE_BASE/samples/tracing" >build-rv.log 2>&1 ||
-  { tail -20 build-rv.log; fail "build samples/tracing for qemu_riscv32"; }
-rv=$(gale emu start -b qemu_riscv32) || fail "gale emu start -b qemu_riscv32"
-gale flash -d tr-rv --device "$rv" >/dev/null 2>&1 || fail "flash qemu_riscv32"
-timeout 120 "$BIN/gale" trace --device "$rv" --duration 2 -o rv.json >rv.log 2>&1 ||
-  { cat rv.log; fail "gale trace on qemu_riscv32"; }
-python3 - rv.json <<'PY' || fail "the RISC-V trace is not what the sample did"
+# trace_sample BOARD TIMER_IRQ [MAX_SPAN_S]: samples/tracing built for BOARD, flashed to a new
+# emulated device ($traced) and captured for 2 s: named threads that ran, the system timer's
+# interrupt, the markers and the build id; with MAX_SPAN_S, at most that much target time.
+trace_sample() {
+  local board=$1 irq=$2 max_span=${3:-0}
+  gale build -b "$board" -d "tr-$board" "$GALE_BASE/samples/tracing" >"build-$board.log" 2>&1 ||
+    { tail -20 "build-$board.log"; fail "build samples/tracing for $board"; }
+  traced=$(gale emu start -b "$board") || fail "gale emu start -b $board"
+  gale flash -d "tr-$board" --device "$traced" >/dev/null 2>&1 || fail "flash $board"
+  timeout 120 "$BIN/gale" trace --device "$traced" --duration 2 -o "$board.json" >"$board.log" 2>&1 ||
+    { cat "$board.log"; fail "gale trace on $board"; }
+  python3 - "$board.json" "$irq" "$max_span" <<'PY' || fail "the $board trace is not what the sample did"
 import json, sys
 doc = json.load(open(sys.argv[1]))
+irq, max_span = f"irq {sys.argv[2]}", float(sys.argv[3])
 ev = doc["traceEvents"]
 names = {e["args"]["name"]: e["tid"] for e in ev if e.get("ph") == "M" and e.get("name") == "thread_name"}
 for n in ("sensor_thread", "filter_thread", "main", "idle"):
@@ -109,41 +113,25 @@ for n in ("sensor_thread", "filter_thread"):
     k = sum(1 for e in runs if e["tid"] == names[n])
     assert k >= 20, f"{n} ran only {k} times in 2 s"
 isrs = [e for e in ev if e.get("ph") == "X" and e.get("cat") == "isr"]
-assert sum(1 for e in isrs if e["name"] == "irq 7") >= 50, f"{len(isrs)} interrupt slices, too few machine timer ones"
+assert sum(1 for e in isrs if e["name"] == irq) >= 50, f"{len(isrs)} interrupt slices, too few {irq}"
 assert "tick" in {e["name"] for e in ev if e.get("cat") == "mark"}, "no 'tick' marker"
 assert doc["galeTrace"]["build_id"], "no build id recorded"
-print(f"{len(ev)} events, {len(runs)} run slices, {len(isrs)} interrupts")
-PY
-ok "RISC-V: threads, machine timer interrupts and markers by name"
-
-
-# native_sim: the port's switch and interrupt hooks (the system timer is irq 15), its build id,
-# read from the running program's memory. The QEMU devices are done with (native_sim's build
-# and run need the CPU); a device started by gale emu start runs in real time (--rt).
-gale emu stop "$dev" "$rv" >/dev/null 2>&1 || fail "gale emu stop"
-gale build -b native_sim -d tr-ns "$GALE_BASE/samples/tracing" >build-ns.log 2>&1 ||
-  { tail -20 build-ns.log; fail "build samples/tracing for native_sim"; }
-ns=$(gale emu start -b native_sim) || fail "gale emu start -b native_sim"
-gale flash -d tr-ns --device "$ns" >/dev/null 2>&1 || fail "flash native_sim"
-timeout 120 "$BIN/gale" trace --device "$ns" --duration 2 -o ns.json >ns.log 2>&1 ||
-  { cat ns.log; fail "gale trace on native_sim"; }
-python3 - ns.json <<'PY' || fail "the native_sim trace is not what the sample did"
-import json, sys
-doc = json.load(open(sys.argv[1]))
-ev = doc["traceEvents"]
-names = {e["args"]["name"]: e["tid"] for e in ev if e.get("ph") == "M" and e.get("name") == "thread_name"}
-for n in ("sensor_thread", "filter_thread", "main", "idle"):
-    assert n in names, f"no thread_name {n}: {sorted(names)}"
-runs = [e for e in ev if e.get("ph") == "X" and e.get("cat") == "run"]
-for n in ("sensor_thread", "filter_thread"):
-    k = sum(1 for e in runs if e["tid"] == names[n])
-    assert k >= 20, f"{n} ran only {k} times in 2 s"
-isrs = [e for e in ev if e.get("ph") == "X" and e.get("cat") == "isr"]
-assert sum(1 for e in isrs if e["name"] == "irq 15") >= 50, f"{len(isrs)} interrupt slices, too few timer ones"
-assert "tick" in {e["name"] for e in ev if e.get("cat") == "mark"}, "no 'tick' marker"
-assert doc["galeTrace"]["build_id"], "no build id recorded"
-end_s = doc["galeTrace"]["end_ns"] / 1e9
-assert 1 <= end_s <= 30, f"{end_s} s of simulated time in a 2 s capture: not real time"
+span = doc["galeTrace"]["end_ns"] / 1e9
+assert not max_span or span <= max_span, f"{span} s of target time in a 2 s capture"
 print(f"{len(ev)} events, {len(runs)} run slices, {len(isrs)} interrupts, {doc['galeTrace']['dropped']} dropped")
 PY
+}
+
+# The same sample on RISC-V: the port's switch and interrupt hooks (the machine timer is irq 7),
+# the build id from its linker script, names from its ELF.
+trace_sample qemu_riscv32 7
+ok "RISC-V: threads, machine timer interrupts and markers by name"
+rv=$traced
+
+# native_sim: the port's switch and interrupt hooks (the system timer is irq 15) and its build
+# id, read from the running program's memory. A device from gale emu start runs in real time
+# (--rt): 2 s of capture span about 2 s of its time. The QEMU devices are done with (native_sim
+# needs the CPU to keep time).
+gale emu stop "$dev" "$rv" >/dev/null 2>&1 || fail "gale emu stop"
+trace_sample native_sim 15 30
 ok "native_sim: threads, timer interrupts and markers by name, from the program's memory"

@@ -85,6 +85,37 @@ void Report(const char *how, const RttReader &reader, const TimedMemory &timed, 
       absl::FormatDuration(timed.hold_time).c_str(), reader.control_block()->up[0].size);
 }
 
+// Polls until `text` has `until` in it; appends everything channel 0 gave.
+uint64_t PollUntil(RttReader &reader, std::string &text, const std::string &until,
+                   PollResult *last_attach = nullptr, absl::Duration timeout = absl::Seconds(120)) {
+  absl::Time deadline = absl::Now() + timeout;
+  uint64_t polls = 0;
+  while (text.find(until) == std::string::npos) {
+    polls++;
+    if (absl::Now() > deadline) {
+      ADD_FAILURE() << "no \"" << until << "\" in time; got " << text.size() << " bytes";
+      return polls;
+    }
+    absl::StatusOr<PollResult> result = reader.Poll();
+    if (!result.ok()) {
+      ADD_FAILURE() << result.status();
+      return polls;
+    }
+    if (result->reattached && last_attach != nullptr) {
+      *last_attach = *result;
+    }
+    for (const ChannelData &c : result->up) {
+      if (c.channel == 0) {
+        text.append(c.data.begin(), c.data.end());
+      }
+    }
+    if (result->up.empty()) {
+      absl::SleepFor(absl::Milliseconds(1));
+    }
+  }
+  return polls;
+}
+
 class RttQemuTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -113,38 +144,6 @@ class RttQemuTest : public ::testing::Test {
     manager_.reset();
     std::error_code ec;
     std::filesystem::remove_all(root_, ec);
-  }
-
-  // Polls until `text` has `until` in it; appends everything channel 0 gave.
-  uint64_t PollUntil(RttReader &reader, std::string &text, const std::string &until,
-                     PollResult *last_attach = nullptr,
-                     absl::Duration timeout = absl::Seconds(120)) {
-    absl::Time deadline = absl::Now() + timeout;
-    uint64_t polls = 0;
-    while (text.find(until) == std::string::npos) {
-      polls++;
-      if (absl::Now() > deadline) {
-        ADD_FAILURE() << "no \"" << until << "\" in time; got " << text.size() << " bytes";
-        return polls;
-      }
-      absl::StatusOr<PollResult> result = reader.Poll();
-      if (!result.ok()) {
-        ADD_FAILURE() << result.status();
-        return polls;
-      }
-      if (result->reattached && last_attach != nullptr) {
-        *last_attach = *result;
-      }
-      for (const ChannelData &c : result->up) {
-        if (c.channel == 0) {
-          text.append(c.data.begin(), c.data.end());
-        }
-      }
-      if (result->up.empty()) {
-        absl::SleepFor(absl::Milliseconds(1));
-      }
-    }
-    return polls;
   }
 
   std::string root_;
@@ -268,34 +267,9 @@ TEST(RttNativeSimTest, StreamsEveryByteEchoesAndSurvivesReset) {
   absl::Status found = reader.WaitForControlBlock(absl::Seconds(60));
   ASSERT_TRUE(found.ok()) << found;
 
-  auto poll_until = [&](std::string &text, const std::string &until, PollResult *attach) {
-    absl::Time deadline = absl::Now() + absl::Seconds(120);
-    while (text.find(until) == std::string::npos) {
-      if (absl::Now() > deadline) {
-        ADD_FAILURE() << "no \"" << until << "\" in time; got " << text.size() << " bytes";
-        return;
-      }
-      absl::StatusOr<PollResult> result = reader.Poll();
-      if (!result.ok()) {
-        ADD_FAILURE() << result.status();
-        return;
-      }
-      if (result->reattached && attach != nullptr) {
-        *attach = *result;
-      }
-      for (const ChannelData &c : result->up) {
-        if (c.channel == 0) {
-          text.append(c.data.begin(), c.data.end());
-        }
-      }
-      if (result->up.empty()) {
-        absl::SleepFor(absl::Milliseconds(1));
-      }
-    }
-  };
   std::string got;
   absl::Time start = absl::Now();
-  poll_until(got, "stream done\n", nullptr);
+  PollUntil(reader, got, "stream done\n");
   const absl::Duration took = absl::Now() - start;
   const std::string expected = Expected();
   ASSERT_EQ(got.size(), expected.size());
@@ -311,13 +285,13 @@ TEST(RttNativeSimTest, StreamsEveryByteEchoesAndSurvivesReset) {
   ASSERT_TRUE(sent.ok()) << sent.status();
   EXPECT_EQ(*sent, 4u);
   got.clear();
-  poll_until(got, "echo:ping\n", nullptr);
+  PollUntil(reader, got, "echo:ping\n", nullptr, absl::Seconds(30));
 
   // Reset starts a new process: the reader finds the block again, from the first line.
   ASSERT_TRUE(device->Reset().ok());
   got.clear();
   PollResult attach;
-  poll_until(got, Line(3), &attach);
+  PollUntil(reader, got, Line(3), &attach);
   EXPECT_TRUE(attach.reattached);
   EXPECT_EQ(got.substr(0, Line(0).size()), Line(0));
 
