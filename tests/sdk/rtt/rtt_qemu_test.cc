@@ -116,6 +116,27 @@ uint64_t PollUntil(RttReader &reader, std::string &text, const std::string &unti
   return polls;
 }
 
+// After the stream: host -> target, the image echoes what it reads on the down channel; then a
+// reset starts the image again, and the reader re-attaches and reads from the first line.
+void EchoesAndStartsAgainAfterReset(RttReader &reader, devices::Device &device) {
+  std::vector<uint8_t> ping = {'p', 'i', 'n', 'g'};
+  absl::StatusOr<size_t> sent = reader.WriteDown(0, ping);
+  ASSERT_TRUE(sent.ok()) << sent.status();
+  EXPECT_EQ(*sent, 4u);
+  std::string text;
+  PollUntil(reader, text, "echo:ping\n", nullptr, absl::Seconds(30));
+
+  ASSERT_TRUE(device.Reset().ok());
+  text.clear();
+  PollResult attach;
+  PollUntil(reader, text, Line(3), &attach);
+  EXPECT_TRUE(attach.reattached);
+  EXPECT_EQ(text.substr(0, Line(0).size()), Line(0));
+  if (!attach.dropped.empty()) {
+    EXPECT_EQ(attach.dropped[0], 0u) << "block mode drops nothing";
+  }
+}
+
 class RttQemuTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -193,24 +214,7 @@ TEST_F(RttQemuTest, StreamsEveryByteEchoesAndSurvivesReset) {
   EXPECT_TRUE(text == expected) << "the stream differs from the lines the image wrote";
   Report("device", reader, memory, text.size(), took, polls);
 
-  // Host -> target: the image echoes what it reads.
-  std::vector<uint8_t> ping = {'p', 'i', 'n', 'g'};
-  absl::StatusOr<size_t> sent = reader.WriteDown(0, ping);
-  ASSERT_TRUE(sent.ok()) << sent.status();
-  EXPECT_EQ(*sent, 4u);
-  text.clear();
-  PollUntil(reader, text, "echo:ping\n", nullptr, absl::Seconds(30));
-
-  // Reset: the image starts again; the reader re-attaches and reads from the first line.
-  ASSERT_TRUE(device_->Reset().ok());
-  text.clear();
-  PollResult attach;
-  PollUntil(reader, text, Line(3), &attach);
-  EXPECT_TRUE(attach.reattached);
-  EXPECT_EQ(text.substr(0, Line(0).size()), Line(0));
-  if (!attach.dropped.empty()) {
-    EXPECT_EQ(attach.dropped[0], 0u) << "block mode drops nothing";
-  }
+  EchoesAndStartsAgainAfterReset(reader, *device_);
 }
 
 // native_sim: the image is a 64-bit host program whose memory galed reads and writes while it
@@ -279,21 +283,8 @@ TEST(RttNativeSimTest, StreamsEveryByteEchoesAndSurvivesReset) {
          static_cast<double>(got.size()) / absl::ToDoubleSeconds(took),
          static_cast<unsigned long long>(reader.reads()));
 
-  // Host -> program through the down channel: the image echoes what it reads.
-  std::vector<uint8_t> ping = {'p', 'i', 'n', 'g'};
-  absl::StatusOr<size_t> sent = reader.WriteDown(0, ping);
-  ASSERT_TRUE(sent.ok()) << sent.status();
-  EXPECT_EQ(*sent, 4u);
-  got.clear();
-  PollUntil(reader, got, "echo:ping\n", nullptr, absl::Seconds(30));
-
-  // Reset starts a new process: the reader finds the block again, from the first line.
-  ASSERT_TRUE(device->Reset().ok());
-  got.clear();
-  PollResult attach;
-  PollUntil(reader, got, Line(3), &attach);
-  EXPECT_TRUE(attach.reattached);
-  EXPECT_EQ(got.substr(0, Line(0).size()), Line(0));
+  // A reset starts a new process, which the reader finds again.
+  EchoesAndStartsAgainAfterReset(reader, *device);
 
   device.reset();
   manager.reset();
